@@ -74,7 +74,7 @@ public final class ProfileSchema {
       of("source-date-epoch", INT, null,
           "Timestamp (seconds) every mtime is clamped to; the --source-date-epoch flag, then the SOURCE_DATE_EPOCH variable, win over it; 0 when none is set.")
           .checked(NON_NEGATIVE),
-      objectList("repositories", "Debian repositories to resolve from, in precedence order (highest version wins across them).",
+      objectList("repositories", "Debian repositories to resolve from (highest version wins across them); none means the host's apt sources, suites bookworm and bookworm-updates, component main.",
           of("uri", STRING, "apt-sources",
               "Repository base URL, or 'apt-sources' for the mirror in the host's apt sources (COSBUILD_DEBIAN_MIRROR or --mirror override it)."),
           of("suites", STRING_LIST, List.of("bookworm", "bookworm-updates"), "Suites to read."),
