@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A 5 GiB data file (16 GiB with -Dcosbuild.verity.largeTestGiB=16, which passed once when written) (sparse, with random patches past the 2 GiB and 4 GiB marks and at the end)
- * is
- * formatted by a JVM with a 32 MiB heap, and veritysetup verifies the result: the hashing core streams.
- * Size can be lowered with -Dcosbuild.verity.largeTestGiB=N on a slow machine.
+ * A 5 GiB sparse data file, with random patches at the start, past the 2 GiB and 4 GiB marks and at the
+ * end, is formatted by a JVM with a 32 MiB heap, and veritysetup verifies the result: the hashing core
+ * streams. {@code -Dcosbuild.verity.largeTestGiB=16} runs the 16 GiB case of the issue (it passed when
+ * written; the default is smaller because the machine is shared).
  */
 class LargeDataSmallHeapIT {
 
