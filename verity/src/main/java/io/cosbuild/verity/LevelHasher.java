@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The input is cut into chunks of whole output hash blocks, so each thread writes a disjoint,
  * block-aligned region; threads take chunks from a shared counter, which keeps them busy to the end
- * and reads the input roughly in order. A chunk is read through a memory-mapped window (one copy, into
- * the digest's small buffer, which stays in L1) or, with {@code -Dcosbuild.verity.io=read}, through a
- * per-thread direct buffer. Each thread keeps one {@link MessageDigest} and one output array for the
+ * and reads the input roughly in order. A chunk is read window by window with positional reads into a
+ * per-thread direct buffer (measured cheaper here than memory-mapping, whose page faults and unmap
+ * shoot-downs cost more than the kernel's copy; {@code -Dcosbuild.verity.io=map} switches to mapping). Each thread keeps one {@link MessageDigest} and one output array for the
  * whole level: no allocation per block. Digests go straight into the output array
  * ({@link MessageDigest#digest(byte[], int, int)}), which is written with one positional write per chunk,
  * or, when verifying, compared with what the hash file holds.
@@ -32,11 +32,12 @@ final class LevelHasher {
 
   /** Input bytes per chunk a thread takes at once, when hash blocks are small enough. */
   private static final long CHUNK_BYTES = 8L << 20;
-  /** Input bytes mapped or read at once. */
-  private static final int WINDOW_BYTES = 8 << 20;
-  private static final String IO = System.getProperty("cosbuild.verity.io", "map");
-  private static final boolean USE_MAP = !"read".equals(IO);
-  private static final boolean COPY = "copy".equals(IO);
+  /**
+   * Input bytes read (or mapped) at once: small enough that the block just read is still in the L2 cache
+   * when the digest reads it, large enough that system calls do not count.
+   */
+  private static final int WINDOW_BYTES = Integer.getInteger("cosbuild.verity.windowKiB", 1024) << 10;
+  private static final boolean USE_MAP = "map".equals(System.getProperty("cosbuild.verity.io", "read"));
 
   private final VerityParams params;
   private final VerityLayout layout;
@@ -141,7 +142,6 @@ final class LevelHasher {
       private final byte[] out = new byte[outPerChunk * hashBlockSize];
       private final int window = Math.max(blockSize, WINDOW_BYTES / blockSize * blockSize);
       private ByteBuffer readBuffer;
-      private byte[] copyBuffer;
       private ByteBuffer expected;
 
       @Override
@@ -171,15 +171,7 @@ final class LevelHasher {
           if (USE_MAP) {
             MappedByteBuffer m = src.map(FileChannel.MapMode.READ_ONLY, pos, len);
             try {
-              if (COPY) {
-                if (copyBuffer == null) {
-                  copyBuffer = new byte[window];
-                }
-                m.get(0, copyBuffer, 0, len);
-                hashArray(copyBuffer, inWindow, (int) done);
-              } else {
-                hashBlocks(m, inWindow, (int) done);
-              }
+              hashBlocks(m, inWindow, (int) done);
             } finally {
               Unmapper.unmap(m);
             }
@@ -212,20 +204,6 @@ final class LevelHasher {
             md.update(salt);
           }
           md.update(in);
-          if (!saltFirst && salt.length > 0) {
-            md.update(salt);
-          }
-          int index = firstIndex + i;
-          md.digest(out, index / hpb * hashBlockSize + index % hpb * slot, digestLength);
-        }
-      }
-
-      private void hashArray(byte[] in, int count, int firstIndex) throws DigestException {
-        for (int i = 0; i < count; i++) {
-          if (saltFirst && salt.length > 0) {
-            md.update(salt);
-          }
-          md.update(in, i * blockSize, blockSize);
           if (!saltFirst && salt.length > 0) {
             md.update(salt);
           }
