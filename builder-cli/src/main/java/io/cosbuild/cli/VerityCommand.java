@@ -1,22 +1,38 @@
 package io.cosbuild.cli;
 
-import java.util.List;
-import java.util.concurrent.Callable;
+import io.cosbuild.verity.VerityException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Placeholder until this command's implementation lands: answers "not implemented yet", exit 2. */
-@Command(name = "verity", description = "Format and verify dm-verity hash trees.", mixinStandardHelpOptions = true)
-public final class VerityCommand implements Callable<Integer> {
+/**
+ * {@code cosbuild verity format|verify}: dm-verity hash trees that {@code veritysetup} and the kernel accept.
+ * Usable on its own: {@code new CommandLine(new VerityCommand()).execute(args)}.
+ */
+@Command(name = "verity", description = "Format and verify dm-verity hash trees (veritysetup compatible).",
+    mixinStandardHelpOptions = true, subcommands = {VerityFormatCommand.class, VerityVerifyCommand.class})
+public final class VerityCommand implements Runnable {
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "0..*", hidden = true)
-  List<String> args;
-
   @Override
-  public Integer call() {
-    return NotImplemented.answer(spec);
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "say format or verify");
+  }
+
+  /** Exit code for an exception from the verity core, after printing its one-line message. */
+  static int fail(CommandSpec spec, Exception e) {
+    PrintWriter err = spec.commandLine().getErr();
+    String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof NoSuchFileException nsf) {
+      what = "no such file: " + nsf.getFile() + (nsf.getReason() == null ? "" : " (" + nsf.getReason() + ")");
+    }
+    err.println("cosbuild: " + spec.qualifiedName() + ": " + what);
+    err.flush();
+    boolean usage = e instanceof IllegalArgumentException || e instanceof VerityException
+        || e instanceof NoSuchFileException;
+    return usage ? 2 : 1;
   }
 }
