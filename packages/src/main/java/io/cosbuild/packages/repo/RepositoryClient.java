@@ -65,6 +65,19 @@ public final class RepositoryClient {
         return transport;
     }
 
+    /**
+     * Where the last verified {@code InRelease} of a suite is kept in the cache (it may not exist yet). Only a
+     * file that passed verification is ever stored there.
+     */
+    public Path cachedInRelease(Repository repo, String suite) {
+        return store.root().resolve("inrelease").resolve(key(repo.uri() + " " + suite)).resolve("InRelease");
+    }
+
+    /** The content store holding index files and packages. */
+    public ContentStore store() {
+        return store;
+    }
+
     /** A verified Release of one suite, with the digest of the InRelease it came from. */
     public record VerifiedRelease(Repository repository, String suite, ReleaseFile release, List<String> signers,
                                   String inReleaseSha256, String keyringSha256) {
@@ -105,8 +118,8 @@ public final class RepositoryClient {
     public VerifiedRelease fetchRelease(Repository repo, String suite) throws RepositoryException {
         Keyring keyring = Keyring.load(repo.keyring());
         URI uri = repo.dists(suite, "InRelease");
-        Path dir = store.root().resolve("inrelease").resolve(key(repo.uri() + " " + suite));
-        Path cached = dir.resolve("InRelease");
+        Path cached = cachedInRelease(repo, suite);
+        Path dir = cached.getParent();
         Path meta = dir.resolve("InRelease.meta");
         String lastModified = null;
         String etag = null;
