@@ -85,11 +85,11 @@ public final class ContentStore {
      * @throws SignatureException  when the downloaded bytes do not match {@code sha256} / {@code size}
      * @throws RepositoryException when the download fails (a later call resumes it)
      */
-    public Path fetch(URI uri, String what, String sha256, long size, Transport transport, Transport.Progress progress)
-            throws RepositoryException {
+    public Fetched fetch(URI uri, String what, String sha256, long size, Transport transport,
+                         Transport.Progress progress) throws RepositoryException {
         String h = checkHash(sha256);
         if (hasVerified(h)) {
-            return path(h);
+            return new Fetched(path(h), 0);
         }
         try {
             Path partial = root.resolve("partial");
@@ -98,7 +98,7 @@ public final class ContentStore {
             if (size >= 0 && Files.exists(part) && Files.size(part) > size) {
                 Files.delete(part);
             }
-            transport.download(uri, part, progress);
+            long transferred = transport.download(uri, part, progress);
             long got = Files.size(part);
             String actual = sha256(part);
             if ((size >= 0 && got != size) || !actual.equals(h)) {
@@ -114,11 +114,20 @@ public final class ContentStore {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            return target;
+            return new Fetched(target, transferred);
         } catch (IOException e) {
             throw new RepositoryException("cache " + root + ": " + e.getMessage()
                     + "; check permissions or pass --cache-dir", e);
         }
+    }
+
+    /**
+     * A verified file in the store.
+     *
+     * @param path        where it is
+     * @param transferred bytes downloaded to get it (0 for a cache hit)
+     */
+    public record Fetched(Path path, long transferred) {
     }
 
     /** SHA-256 of a file, lower-case hex. */

@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param path   {@code InRelease} or e.g. {@code main/binary-amd64/Packages.xz}
  * @param sha256 lower-case hex
  */
+@com.fasterxml.jackson.annotation.JsonPropertyOrder({"suite", "path", "sha256"})
 public record IndexDigest(String suite, String path, String sha256) implements Comparable<IndexDigest> {
     public IndexDigest {
         Objects.requireNonNull(suite, "suite");

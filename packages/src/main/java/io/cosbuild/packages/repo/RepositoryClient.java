@@ -187,15 +187,15 @@ public final class RepositoryClient {
             Path file;
             if (vr.release().acquireByHash()) {
                 try {
-                    file = store.fetch(byHash, plain.toString(), fh.sha256(), fh.size(), transport, Transport.Progress.NONE);
+                    file = store.fetch(byHash, plain.toString(), fh.sha256(), fh.size(), transport, Transport.Progress.NONE).path();
                 } catch (SignatureException e) {
                     throw e;
                 } catch (RepositoryException e) {
                     LOG.debug("by-hash fetch failed ({}), trying {}", e.getMessage(), plain);
-                    file = store.fetch(plain, plain.toString(), fh.sha256(), fh.size(), transport, Transport.Progress.NONE);
+                    file = store.fetch(plain, plain.toString(), fh.sha256(), fh.size(), transport, Transport.Progress.NONE).path();
                 }
             } else {
-                file = store.fetch(plain, plain.toString(), fh.sha256(), fh.size(), transport, Transport.Progress.NONE);
+                file = store.fetch(plain, plain.toString(), fh.sha256(), fh.size(), transport, Transport.Progress.NONE).path();
             }
             parse(file, ext, repo.uri(), vr.suite(), plain.toString(), out);
             return new IndexDigest(vr.suite(), path, fh.sha256());
