@@ -135,41 +135,45 @@ public final class Resolver {
                 }
                 List<PackageRecord> solutions = solutions(g);
                 List<PackageRecord> allowed = new ArrayList<>();
-                boolean sawDenied = false;
+                List<Failure> reasons = new ArrayList<>();
                 for (PackageRecord s : solutions) {
                     if (req.excludes().contains(s.name())) {
                         continue;
                     }
                     if (req.deny().contains(s.name())) {
-                        sawDenied = true;
-                        recordDenied(p, s, g);
+                        reasons.add(new Failure(true, "denied package " + s.name() + " is required: " + p.name() + " "
+                                + p.versionString() + " depends on '" + g + "'", chainPlus(p.name(), s.name())));
                         continue;
                     }
                     allowed.add(s);
                 }
-                if (allowed.isEmpty() && !sawDenied && !solutions.isEmpty()) {
-                    dropped.add(p.name() + ": " + g); // only excluded packages could satisfy it
-                    continue;
-                }
-                if (allowed.isEmpty() && solutions.isEmpty()
-                        && g.alternatives().stream().allMatch(r -> req.excludes().contains(r.name()))) {
+                boolean onlyExcluded = reasons.isEmpty() && allowed.isEmpty() && (!solutions.isEmpty()
+                        || g.alternatives().stream().allMatch(r -> req.excludes().contains(r.name())));
+                if (onlyExcluded) {
                     dropped.add(p.name() + ": " + g);
                     continue;
                 }
                 boolean ok = false;
                 for (PackageRecord s : allowed) {
+                    failure = null;
                     if (tryInstall(s, p)) {
                         ok = true;
                         break;
                     }
+                    if (failure != null) {
+                        reasons.add(failure);
+                    }
                 }
+                failure = null;
                 if (!ok) {
                     if (!critical) {
                         continue;
                     }
                     if (solutions.isEmpty()) {
-                        record(new Failure(false, "unsatisfiable dependency: " + p.name() + " " + p.versionString()
-                                + " needs '" + g + "', " + whyNoSolution(g), chainPlus(p.name(), null)));
+                        failure = new Failure(false, "unsatisfiable dependency: " + p.name() + " " + p.versionString()
+                                + " needs '" + g + "', " + whyNoSolution(g), chainPlus(p.name(), null));
+                    } else {
+                        failure = combine(reasons);
                     }
                     return false;
                 }
@@ -188,11 +192,12 @@ public final class Resolver {
             }
             String clash = conflictWithMarked(s);
             if (clash != null) {
-                record(new Failure(false, s.name() + " " + s.versionString() + " (needed by " + from.name()
-                        + ") conflicts with " + clash, chainPlus(from.name(), s.name())));
+                failure = new Failure(false, s.name() + " " + s.versionString() + " (needed by " + from.name()
+                        + ") conflicts with " + clash, chainPlus(from.name(), s.name()));
                 return false;
             }
             List<String> snapshot = new ArrayList<>(marked.keySet());
+            Set<String> droppedBefore = new TreeSet<>(dropped);
             marked.put(s.name(), s);
             parent.put(s.name(), from.name());
             if (installDependencies(s)) {
@@ -202,19 +207,25 @@ public final class Resolver {
             Set<String> keep = new HashSet<>(snapshot);
             marked.keySet().removeIf(n -> !keep.contains(n));
             parent.keySet().removeIf(n -> !keep.contains(n));
+            dropped.retainAll(droppedBefore);
             return false;
         }
 
-        void recordDenied(PackageRecord from, PackageRecord denied, RelationGroup g) {
-            record(new Failure(true, "denied package " + denied.name() + " is required: " + from.name() + " "
-                    + from.versionString() + " depends on '" + g + "'", chainPlus(from.name(), denied.name())));
-        }
-
-        /** Keeps the most telling failure: a denied package beats other reasons, else the first one. */
-        void record(Failure f) {
-            if (failure == null || (f.denied() && !failure.denied())) {
-                failure = f;
+        /** One failure for a group whose alternatives all failed: a denied package wins, else all reasons. */
+        Failure combine(List<Failure> reasons) {
+            for (Failure f : reasons) {
+                if (f.denied()) {
+                    return f;
+                }
             }
+            if (reasons.size() == 1) {
+                return reasons.get(0);
+            }
+            StringBuilder sb = new StringBuilder();
+            for (Failure f : reasons) {
+                sb.append(sb.length() == 0 ? "" : "; or ").append(f.message());
+            }
+            return new Failure(false, sb.toString(), reasons.get(0).chain());
         }
 
         String whyNoSolution(RelationGroup g) {
