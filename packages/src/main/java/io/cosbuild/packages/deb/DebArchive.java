@@ -63,7 +63,12 @@ public final class DebArchive {
         Objects.requireNonNull(path, "path");
         try (InputStream file = new BufferedInputStream(Files.newInputStream(path));
              ArArchiveInputStream ar = new ArArchiveInputStream(file)) {
-            ArArchiveEntry e = ar.getNextEntry();
+            ArArchiveEntry e;
+            try {
+                e = ar.getNextEntry();
+            } catch (IOException notAr) {
+                throw new DebFormatException(path + ": not a .deb (not an ar archive: " + notAr.getMessage() + ")", notAr);
+            }
             if (e == null || !e.getName().equals("debian-binary")) {
                 throw new DebFormatException(path + ": not a .deb (first ar member must be debian-binary)");
             }
@@ -80,7 +85,7 @@ public final class DebArchive {
             try (TarArchiveInputStream tar = new TarArchiveInputStream(decompress(ar, e.getName(), path))) {
                 TarArchiveEntry t;
                 while ((t = tar.getNextEntry()) != null) {
-                    if (!t.isFile()) {
+                    if (DataEntry.typeOf(t) != DataEntry.Type.FILE) {
                         continue;
                     }
                     String name = normalize(t.getName(), path, e.getName());
@@ -253,6 +258,30 @@ public final class DebArchive {
      * @param entry the tar header (type, mode, owner, mtime, size, link target)
      */
     public record DataEntry(String path, TarArchiveEntry entry) {
+        /** What an entry is; tar's own {@code isFile()} is also true for links and devices, so use this. */
+        public enum Type { FILE, DIRECTORY, SYMLINK, HARDLINK, CHAR_DEVICE, BLOCK_DEVICE, FIFO }
+
+        /** The entry's type. */
+        public Type type() {
+            return typeOf(entry);
+        }
+
+        static Type typeOf(TarArchiveEntry e) {
+            if (e.isSymbolicLink()) {
+                return Type.SYMLINK;
+            } else if (e.isLink()) {
+                return Type.HARDLINK;
+            } else if (e.isDirectory()) {
+                return Type.DIRECTORY;
+            } else if (e.isCharacterDevice()) {
+                return Type.CHAR_DEVICE;
+            } else if (e.isBlockDevice()) {
+                return Type.BLOCK_DEVICE;
+            } else if (e.isFIFO()) {
+                return Type.FIFO;
+            }
+            return Type.FILE;
+        }
     }
 
     private static ArArchiveEntry nextNonUnderscore(ArArchiveInputStream ar) throws IOException {
