@@ -165,30 +165,45 @@ public final class AptSources {
     }
 
     /**
-     * The repositories to use for Debian {@code release} (e.g. bookworm): {@code mirror} if given (the
-     * {@code RELEASE} and {@code RELEASE-updates} suites), else {@code $COSBUILD_DEBIAN_MIRROR}, else the host's apt
-     * sources filtered to {@code RELEASE}, {@code RELEASE-updates} and {@code RELEASE-security}.
+     * The repositories to use for Debian {@code release} (e.g. bookworm). Start from the host's apt sources
+     * filtered to {@code RELEASE}, {@code RELEASE-updates} and {@code RELEASE-security}; when a mirror is given (the
+     * argument, else {@code $COSBUILD_DEBIAN_MIRROR}) it replaces the repositories serving {@code RELEASE} and
+     * {@code RELEASE-updates} (other repositories, such as the security archive at its own URL, are kept).
      *
      * @param mirror  a mirror base URL from a flag or profile, or null
      * @param keyring keyring override, or null for each source's own {@code Signed-By} (default: Debian's)
      */
     public static List<Repository> forRelease(String release, List<String> components, String mirror, Path keyring)
             throws RepositoryException {
+        return forRelease(release, components, mirror, keyring, fromHost());
+    }
+
+    /** {@link #forRelease(String, List, String, Path)} with the host sources given. */
+    public static List<Repository> forRelease(String release, List<String> components, String mirror, Path keyring,
+                                              List<Repository> hostSources) throws RepositoryException {
         String m = mirror != null && !mirror.isBlank() ? mirror : System.getenv(MIRROR_ENV);
-        List<Repository> repos;
-        Path kr = keyring != null ? keyring : Keyring.DEBIAN_ARCHIVE_KEYRING;
+        List<String> mainSuites = List.of(release, release + "-updates");
+        List<Repository> repos = new ArrayList<>(
+                select(hostSources, List.of(release, release + "-updates", release + "-security"), components));
         if (m != null && !m.isBlank()) {
+            List<Repository> kept = new ArrayList<>();
+            for (Repository r : repos) {
+                List<String> rest = r.suites().stream().filter(x -> !mainSuites.contains(x)).toList();
+                if (!rest.isEmpty()) {
+                    kept.add(new Repository(r.uri(), rest, r.components(), r.keyring()));
+                }
+            }
             try {
-                repos = List.of(new Repository(URI.create(m.strip()), List.of(release, release + "-updates"),
-                        components, kr));
+                kept.add(0, new Repository(URI.create(m.strip()), mainSuites, components,
+                        keyring != null ? keyring : Keyring.DEBIAN_ARCHIVE_KEYRING));
             } catch (IllegalArgumentException e) {
                 throw new RepositoryException("mirror '" + m + "': " + e.getMessage(), e);
             }
-        } else {
-            repos = select(fromHost(), List.of(release, release + "-updates", release + "-security"), components);
-            if (keyring != null) {
-                repos = repos.stream().map(r -> new Repository(r.uri(), r.suites(), r.components(), keyring)).toList();
-            }
+            repos = kept;
+        }
+        if (keyring != null) {
+            repos = new ArrayList<>(repos.stream()
+                    .map(r -> new Repository(r.uri(), r.suites(), r.components(), keyring)).toList());
         }
         if (repos.isEmpty()) {
             throw new RepositoryException("no apt source for Debian '" + release + "' " + components
@@ -199,6 +214,6 @@ public final class AptSources {
                 throw new RepositoryException("apt source " + r.uri() + " lacks component(s) " + components);
             }
         }
-        return repos;
+        return List.copyOf(repos);
     }
 }
