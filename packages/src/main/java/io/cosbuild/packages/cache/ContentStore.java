@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -28,11 +31,14 @@ import org.slf4j.LoggerFactory;
  * A file is only ever moved into {@code blobs/} after its SHA-256 and size were checked; a file found there is
  * checked again before use, and a corrupt one is deleted and fetched again.
  *
- * <p>Thread-safe for distinct hashes; concurrent fetches of the same hash in one process must be serialized by
- * the caller (as {@link DownloadCache} does by de-duplicating requests).
+ * <p>Thread-safe, and safe for several processes sharing one cache: a download holds a lock on
+ * {@code partial/HASH.lock}, so a file is downloaded once and never written by two processes at a time.
  */
 public final class ContentStore {
     private static final Logger LOG = LoggerFactory.getLogger(ContentStore.class);
+    /** File locks are per process; threads of one process also take this monitor per file. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Object> IN_PROCESS =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Path root;
 
     public ContentStore(Path root) {
@@ -94,31 +100,51 @@ public final class ContentStore {
         try {
             Path partial = root.resolve("partial");
             Files.createDirectories(partial);
-            Path part = partial.resolve(h + ".part");
-            if (size >= 0 && Files.exists(part) && Files.size(part) > size) {
-                Files.delete(part);
+            // Several cosbuild processes may share a cache: one downloads a given file at a time.
+            // The lock file stays: deleting it would let a waiting process lock a different inode.
+            try (FileChannel lockFile = FileChannel.open(partial.resolve(h + ".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE)) {
+                synchronized (IN_PROCESS.computeIfAbsent(partial.resolve(h).toAbsolutePath().toString(), k -> new Object())) {
+                    FileLock lock = lockFile.lock();
+                    try {
+                        return download(uri, what, h, size, transport, progress, partial);
+                    } finally {
+                        lock.release();
+                    }
+                }
             }
-            long transferred = transport.download(uri, part, progress);
-            long got = Files.size(part);
-            String actual = sha256(part);
-            if ((size >= 0 && got != size) || !actual.equals(h)) {
-                Files.deleteIfExists(part);
-                throw new SignatureException(what, "SHA-256 " + actual + " (" + got + " bytes) does not match the "
-                        + "signed index (" + h + ", " + size + " bytes); the download was corrupted or tampered with "
-                        + "and has been discarded");
-            }
-            Path target = path(h);
-            Files.createDirectories(target.getParent());
-            try {
-                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return new Fetched(target, transferred);
         } catch (IOException e) {
             throw new RepositoryException("cache " + root + ": " + e.getMessage()
                     + "; check permissions or pass --cache-dir", e);
         }
+    }
+
+    private Fetched download(URI uri, String what, String h, long size, Transport transport,
+                     Transport.Progress progress, Path partial) throws IOException, RepositoryException {
+        if (hasVerified(h)) {
+            return new Fetched(path(h), 0); // another process completed it meanwhile
+        }
+        Path part = partial.resolve(h + ".part");
+        if (size >= 0 && Files.exists(part) && Files.size(part) > size) {
+            Files.delete(part);
+        }
+        long transferred = transport.download(uri, part, progress);
+        long got = Files.size(part);
+        String actual = sha256(part);
+        if ((size >= 0 && got != size) || !actual.equals(h)) {
+            Files.deleteIfExists(part);
+            throw new SignatureException(what, "SHA-256 " + actual + " (" + got + " bytes) does not match "
+                    + "the signed index (" + h + ", " + size + " bytes); the download was corrupted or "
+                    + "tampered with and has been discarded");
+        }
+        Path target = path(h);
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return new Fetched(target, transferred);
     }
 
     /**

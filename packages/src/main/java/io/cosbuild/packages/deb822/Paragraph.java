@@ -1,9 +1,7 @@
 package io.cosbuild.packages.deb822;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,43 +10,61 @@ import java.util.Optional;
  * entry): field names are case-insensitive, values keep their continuation lines joined by {@code '\n'} with
  * the leading space of each continuation line removed.
  *
- * <p>Immutable and thread-safe.
+ * <p>Stored as two small arrays (a whole Packages index holds tens of thousands of these); lookups scan them.
+ * Immutable and thread-safe.
  */
 public final class Paragraph {
-    private final Map<String, String> fields;
-    private final Map<String, String> names;
+    private final String[] names;
+    private final String[] values;
 
-    /** Creates a paragraph from fields in their order of appearance. */
+    /** Creates a paragraph from fields in their order of appearance. A repeated name keeps the last value. */
     public Paragraph(Map<String, String> fieldsInOrder) {
-        Map<String, String> f = new LinkedHashMap<>();
-        Map<String, String> n = new LinkedHashMap<>();
-        fieldsInOrder.forEach((k, v) -> {
-            String key = k.toLowerCase(Locale.ROOT);
-            f.put(key, v);
-            n.put(key, k);
-        });
-        this.fields = Collections.unmodifiableMap(f);
-        this.names = Collections.unmodifiableMap(n);
+        String[] n = new String[fieldsInOrder.size()];
+        String[] v = new String[fieldsInOrder.size()];
+        int i = 0;
+        for (Map.Entry<String, String> e : fieldsInOrder.entrySet()) {
+            int at = indexOf(n, i, e.getKey());
+            if (at >= 0) {
+                v[at] = e.getValue();
+            } else {
+                n[i] = e.getKey();
+                v[i] = e.getValue();
+                i++;
+            }
+        }
+        this.names = Arrays.copyOf(n, i);
+        this.values = Arrays.copyOf(v, i);
+    }
+
+    private static int indexOf(String[] names, int count, String name) {
+        for (int i = 0; i < count; i++) {
+            if (names[i].equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The value of a field, or empty. The first line is stripped; continuation lines follow after '\n'. */
     public Optional<String> get(String name) {
-        return Optional.ofNullable(fields.get(name.toLowerCase(Locale.ROOT)));
+        int i = indexOf(names, names.length, name);
+        return i < 0 ? Optional.empty() : Optional.of(values[i]);
     }
 
     /** The value of a field, or {@code fallback}. */
     public String get(String name, String fallback) {
-        return fields.getOrDefault(name.toLowerCase(Locale.ROOT), fallback);
+        int i = indexOf(names, names.length, name);
+        return i < 0 ? fallback : values[i];
     }
 
     /** Field names as written, in order. */
     public List<String> fieldNames() {
-        return List.copyOf(names.values());
+        return List.of(names);
     }
 
     /** The value of a field split on whitespace (for {@code Suites:}, {@code Components:}...). */
     public List<String> words(String name) {
-        String v = fields.get(name.toLowerCase(Locale.ROOT));
+        String v = get(name, null);
         if (v == null || v.isBlank()) {
             return List.of();
         }
@@ -58,7 +74,9 @@ public final class Paragraph {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        fields.forEach((k, v) -> sb.append(names.get(k)).append(": ").append(v.replace("\n", "\n ")).append('\n'));
+        for (int i = 0; i < names.length; i++) {
+            sb.append(names[i]).append(": ").append(values[i].replace("\n", "\n ")).append('\n');
+        }
         return sb.toString();
     }
 }

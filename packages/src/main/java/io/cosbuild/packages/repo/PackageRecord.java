@@ -48,6 +48,29 @@ public record PackageRecord(String name, String versionString, DebianVersion ver
      * @throws IllegalArgumentException naming the package and field when the stanza is malformed
      */
     public static PackageRecord of(Paragraph p, URI repository, String suite) {
+        return of(p, repository, suite, false);
+    }
+
+    /** Fields kept by {@link #of(Paragraph, URI, String, boolean)} with {@code trim}. */
+    public static final java.util.Set<String> KEPT_FIELDS = java.util.Set.of("Package", "Version", "Architecture",
+            "Multi-Arch", "Essential", "Important", "Protected", "Priority", "Section", "Source", "Installed-Size",
+            "Pre-Depends", "Depends", "Recommends", "Suggests", "Conflicts", "Breaks", "Replaces", "Provides",
+            "Enhances", "Filename", "Size", "SHA256", "Built-Using", "Static-Built-Using");
+
+    /**
+     * Builds a record from a stanza; with {@code trim}, fields outside {@link #KEPT_FIELDS} (descriptions,
+     * maintainers, tags, MD5 sums...) are dropped to keep a whole index small in memory.
+     */
+    public static PackageRecord of(Paragraph p, URI repository, String suite, boolean trim) {
+        if (trim) {
+            java.util.Map<String, String> kept = new java.util.LinkedHashMap<>();
+            for (String f : p.fieldNames()) {
+                if (KEPT_FIELDS.contains(f)) {
+                    kept.put(f, p.get(f, ""));
+                }
+            }
+            p = new Paragraph(kept);
+        }
         String name = p.get("Package").orElseThrow(() -> new IllegalArgumentException("stanza without Package"));
         String v = p.get("Version").orElseThrow(() -> new IllegalArgumentException(name + ": no Version"));
         String sha = p.get("SHA256").orElseThrow(() -> new IllegalArgumentException(name + ": no SHA256"));

@@ -216,7 +216,7 @@ public final class RepositoryClient {
             List<RuntimeException> bad = new ArrayList<>();
             Deb822Parser.parse(in, name, p -> {
                 try {
-                    out.add(PackageRecord.of(p, repo, intern.computeIfAbsent(suite, s -> s)));
+                    out.add(PackageRecord.of(p, repo, intern.computeIfAbsent(suite, s -> s), true));
                 } catch (RuntimeException e) {
                     bad.add(e);
                 }
