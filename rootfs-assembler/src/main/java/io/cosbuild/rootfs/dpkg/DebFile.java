@@ -70,7 +70,7 @@ public final class DebFile {
       while ((e = ar.getNextEntry()) != null) {
         String n = e.getName();
         if (n.startsWith("control.tar")) {
-          try (TarArchiveInputStream tar = new TarArchiveInputStream(decompress(n, ar))) {
+          try (TarArchiveInputStream tar = new TarArchiveInputStream(decompress(n, shield(ar)))) {
             TarArchiveEntry t;
             while ((t = tar.getNextEntry()) != null) {
               String member = t.getName().startsWith("./") ? t.getName().substring(2) : t.getName();
@@ -192,6 +192,16 @@ public final class DebFile {
       return in;
     }
     throw new IOException("unsupported compression of ar member " + member);
+  }
+
+  /** Lets a member's decompressor be closed without closing the ar stream it reads from. */
+  private static InputStream shield(InputStream in) {
+    return new java.io.FilterInputStream(in) {
+      @Override
+      public void close() {
+        // the ar stream stays open for the next member
+      }
+    };
   }
 
   private static byte[] readCapped(InputStream in, String what) throws IOException {

@@ -62,6 +62,9 @@ public final class DpkgStatusWriter {
           }
         }
         file(b, ADMIN_DIR.value() + "/status", status.toString());
+        // Database format 1: Multi-Arch: same packages' files are named name:arch (without this
+        // file dpkg assumes the old format and looks for plain names).
+        file(b, ADMIN_DIR.value() + "/info/format", "1\n");
         file(b, ADMIN_DIR.value() + "/available", "");
       } else {
         dir(b, FsPath.parse(ADMIN_DIR.value() + "/status.d"));
