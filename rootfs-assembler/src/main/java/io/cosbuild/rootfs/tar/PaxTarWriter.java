@@ -63,6 +63,7 @@ public final class PaxTarWriter {
       FsNode node = e.getValue();
       String name = path.isRoot() ? "./" : "./" + path.relative();
       TarArchiveEntry entry;
+      boolean content = false;
       if (node instanceof FsNode.Directory) {
         entry = new TarArchiveEntry(name + (path.isRoot() ? "" : "/"), TarConstants.LF_DIR, true);
       } else if (node instanceof FsNode.RegularFile f) {
@@ -73,6 +74,7 @@ public final class PaxTarWriter {
         } else {
           entry = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
           entry.setSize(f.blob().size());
+          content = true;
         }
       } else if (node instanceof FsNode.Symlink s) {
         entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, true);
@@ -97,7 +99,7 @@ public final class PaxTarWriter {
         entry.addPaxHeader("SCHILY.xattr." + x.name(), utf8(x, path));
       }
       tar.putArchiveEntry(entry);
-      if (node instanceof FsNode.RegularFile f && entry.isFile()) {
+      if (content && node instanceof FsNode.RegularFile f) {
         try (InputStream in = f.blob().open()) {
           long copied = in.transferTo(tar);
           if (copied != f.blob().size()) {
