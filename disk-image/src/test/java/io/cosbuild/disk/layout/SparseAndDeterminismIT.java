@@ -3,15 +3,13 @@ package io.cosbuild.disk.layout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cosbuild.disk.DiskFormat;
+import io.cosbuild.disk.DiskOutputs;
 import io.cosbuild.disk.Fixtures;
 import io.cosbuild.disk.Tools;
-import io.cosbuild.disk.gce.GceTarWriter;
 import io.cosbuild.disk.gpt.Architecture;
-import io.cosbuild.disk.qcow2.Qcow2Writer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,12 +43,8 @@ class SparseAndDeterminismIT {
     String[] gz = new String[2];
     for (int i = 0; i < 2; i++) {
       Path out = Files.createDirectories(dir.resolve("out" + i));
-      WrittenDisk w = DiskImageWriter.write(
-          DiskLayout.plan(Fixtures.request(Architecture.ARM64, 256L << 20, img, true)), out.resolve("disk.raw"));
-      try (FileChannel ch = FileChannel.open(w.path(), StandardOpenOption.READ)) {
-        Qcow2Writer.write(ch, w.dataMap(), out.resolve("disk.qcow2"));
-        GceTarWriter.write(ch, w.dataMap(), 0, out.resolve("disk.tar.gz"));
-      }
+      WrittenDisk w = DiskOutputs.write(Fixtures.request(Architecture.ARM64, 256L << 20, img, true), out,
+          DiskFormat.parseList("raw,qcow2,gce"), 0);
       raw[i] = Tools.run("sha256sum", w.path().toString()).split(" ")[0];
       qcow[i] = Tools.sha256(out.resolve("disk.qcow2"));
       gz[i] = Tools.sha256(out.resolve("disk.tar.gz"));
