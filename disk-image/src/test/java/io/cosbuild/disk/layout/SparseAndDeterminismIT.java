@@ -8,8 +8,11 @@ import io.cosbuild.disk.DiskOutputs;
 import io.cosbuild.disk.Fixtures;
 import io.cosbuild.disk.Tools;
 import io.cosbuild.disk.gpt.Architecture;
+import io.cosbuild.disk.qcow2.Qcow2Writer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +32,16 @@ class SparseAndDeterminismIT {
     long allocated = Tools.allocatedBytes(w.path());
     assertTrue(allocated <= contents + (1 << 20), "allocated " + allocated + " for " + contents + " of contents");
     assertTrue(w.dataMap().dataBytes() <= contents + (1 << 20));
-    // The temporary file is gone after the rename.
+    // qcow2 of the 20 GiB disk: only the data is stored, and qemu-img agrees it is the same disk.
+    Path qcow2 = dir.resolve("disk.qcow2");
+    try (FileChannel ch = FileChannel.open(w.path(), StandardOpenOption.READ)) {
+      Qcow2Writer.write(ch, w.dataMap(), qcow2);
+    }
+    assertTrue(Files.size(qcow2) < contents + (2 << 20), "qcow2 is " + Files.size(qcow2));
+    assertTrue(Tools.run("qemu-img", "check", "-f", "qcow2", qcow2.toString()).contains("No errors were found"));
+    assertTrue(Tools.run("qemu-img", "compare", "-f", "raw", "-F", "qcow2", w.path().toString(), qcow2.toString())
+        .contains("Images are identical"));
+    // The temporary files are gone after the rename.
     try (var files = Files.list(dir)) {
       assertEquals(0, files.filter(p -> p.getFileName().toString().endsWith(".partial")).count());
     }
