@@ -42,9 +42,11 @@ public final class DiskInspector {
     for (int i = 0; i < list.size(); i++) {
       GptPartition p = list.get(i);
       GptPartitionEntry e = p.entry();
-      long offset = e.firstLba() * 512;
-      long size = e.sizeSectors() * 512;
-      FilesystemInfo fs = offset + size <= ch.size() ? FilesystemInfo.probe(ch, offset, size)
+      // Compare in sectors first: hostile LBAs must not overflow into a valid-looking offset.
+      boolean inside = e.lastLba() < gpt.diskSectors();
+      long offset = inside ? e.firstLba() * 512 : -1;
+      long size = inside ? e.sizeSectors() * 512 : -1;
+      FilesystemInfo fs = inside ? FilesystemInfo.probe(ch, offset, size)
           : new FilesystemInfo("beyond the end of the disk", -1, null);
       String rootHash = null;
       PartitionType type = PartitionType.byGuid(e.typeGuid()).orElse(null);

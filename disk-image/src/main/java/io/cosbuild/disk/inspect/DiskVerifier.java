@@ -86,12 +86,13 @@ public final class DiskVerifier {
       differ(diffs, hash.name(), "partition GUID (last half of the root hash)", hash.partGuid(),
           v.rootHash().hashPartitionUuid());
     }
-    long hashOffset = hash.firstLba() * 512;
-    long dataOffset = data.firstLba() * 512;
-    if (hashOffset + VerityFacts.SIZE > ch.size() || dataOffset > ch.size()) {
+    long sectors = ch.size() / 512;
+    if (data.lastLba() >= sectors || hash.lastLba() >= sectors) {
       diffs.add(what + ": partitions extend beyond the end of the disk");
       return;
     }
+    long hashOffset = hash.firstLba() * 512;
+    long dataOffset = data.firstLba() * 512;
     byte[] sb = new byte[VerityFacts.SIZE];
     ByteBuffer b = ByteBuffer.wrap(sb);
     while (b.hasRemaining() && ch.read(b, hashOffset + b.position()) >= 0) {

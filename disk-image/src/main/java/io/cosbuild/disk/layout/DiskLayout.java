@@ -18,7 +18,7 @@ import java.util.UUID;
  * The planned disk: every partition's place, type, GUID and attributes. Immutable.
  *
  * <p>Rules (see docs/disk-layout.md): partitions in number order, each starting on a 1 MiB boundary and sized to
- * a whole number of MiB (rounded up); the first starts at 1 MiB; STATE, if present, is last and extends to the
+ * a whole number of MiB (rounded up; size 0 means the content's length); the first starts at 1 MiB; STATE, if present, is last and extends to the
  * last 1 MiB boundary before the backup GPT. GUIDs: the disk GUID is {@code Guids.derive(seed, "disk")}, a
  * partition's is {@code Guids.derive(seed, name)}, except ROOT-A and VERITY-A given a root hash (systemd
  * convention: first and last 128 bits of the root hash). Attributes: ROOT-A priority 2, successful, read-only;
@@ -64,13 +64,17 @@ public record DiskLayout(Architecture arch, long diskSizeBytes, UUID diskGuid, L
     long next = ALIGN_SECTORS;
     for (PartitionRequest r : reqs) {
       PartitionRole role = r.role();
-      long sizeBytes = Sizes.alignUp(Math.max(r.sizeBytes(), role == PartitionRole.STATE ? 0 : 1), Sizes.MIB);
       long contentLength;
       try {
         contentLength = r.content().length();
       } catch (IOException e) {
         throw new DiskImageException(role.label() + ": cannot read the size of its content: " + e.getMessage(), e);
       }
+      long wanted = r.sizeBytes() == 0 && role != PartitionRole.STATE ? contentLength : r.sizeBytes();
+      if (wanted == 0 && role != PartitionRole.STATE) {
+        throw new DiskImageException(role.label() + ": size 0 and no content: give a size, or leave the partition out");
+      }
+      long sizeBytes = Sizes.alignUp(wanted, Sizes.MIB);
       long first = next;
       long last;
       if (role == PartitionRole.STATE) {

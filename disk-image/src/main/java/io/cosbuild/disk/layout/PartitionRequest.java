@@ -8,7 +8,8 @@ import java.util.Optional;
  * One partition the caller wants. Immutable.
  *
  * @param role which partition (fixes number, name and type)
- * @param sizeBytes size in bytes, rounded up to 1 MiB; for STATE the minimum size (STATE takes the rest of the disk)
+ * @param sizeBytes size in bytes, rounded up to 1 MiB; 0 means the content's length; for STATE the minimum size
+ *     (STATE takes the rest of the disk)
  * @param content what to write into it
  * @param rootHash for ROOT-A and VERITY-A: the verity root hash whose halves become the partition GUIDs
  *     (systemd convention); empty elsewhere or to derive the GUIDs from the seed

@@ -61,6 +61,20 @@ class GptReaderTest {
   }
 
   @Test
+  void junkAndTinyFilesGiveProblemsNotExceptions() throws Exception {
+    byte[] junk = new byte[1 << 20];
+    new java.util.Random(1).nextBytes(junk);
+    for (byte[] content : new byte[][] {junk, new byte[1000], new byte[0]}) {
+      Path f = dir.resolve("junk");
+      java.nio.file.Files.write(f, content);
+      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+        GptReader.Result r = GptReader.read(ch);
+        assertTrue(!r.ok() && r.partitions().isEmpty(), r.problems().toString());
+      }
+    }
+  }
+
+  @Test
   void aBackupThatDisagreesIsNamed() throws Exception {
     try (FileChannel ch = disk()) {
       // Rewrite a consistent backup with another disk GUID.

@@ -99,12 +99,14 @@ class DiskImageReferenceIT {
       Tools.exec("losetup", "-d", rootLoop);
       Tools.exec("losetup", "-d", hashLoop);
     }
-    // STATE holds the ext4 image: e2fsck on a loop device over the partition accepts it.
-    String stateLoop = losetup(disk, state);
-    try {
-      Tools.run("e2fsck", "-f", "-n", stateLoop);
-    } finally {
-      Tools.exec("losetup", "-d", stateLoop);
+    // OEM and STATE hold the ext4 images: e2fsck on a loop device over each partition accepts them.
+    for (PlannedPartition p : List.of(layout.partition(PartitionRole.OEM).orElseThrow(), state)) {
+      String loop = losetup(disk, p);
+      try {
+        Tools.run("e2fsck", "-f", "-n", loop);
+      } finally {
+        Tools.exec("losetup", "-d", loop);
+      }
     }
   }
 

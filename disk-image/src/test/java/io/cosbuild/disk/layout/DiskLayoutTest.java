@@ -102,5 +102,13 @@ class DiskLayoutTest {
     assertTrue(content.getMessage().startsWith("OEM: content of"), content.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> new PartitionRequest(PartitionRole.OEM, 1, PartitionContent.empty(), Optional.of(HASH)));
+    DiskImageException zero = assertThrows(DiskImageException.class, () -> DiskLayout.plan(
+        new DiskLayoutRequest(Architecture.X86_64, 64L << 20, "s", false,
+            List.of(PartitionRequest.of(PartitionRole.OEM, 0, PartitionContent.empty())))));
+    assertTrue(zero.getMessage().startsWith("OEM: size 0 and no content"), zero.getMessage());
+    // Size 0 with content: the content's length, rounded up to 1 MiB.
+    DiskLayout fit = DiskLayout.plan(new DiskLayoutRequest(Architecture.X86_64, 64L << 20, "s", false,
+        List.of(PartitionRequest.of(PartitionRole.OEM, 0, PartitionContent.ofFile(big)))));
+    assertEquals(3L << 20, fit.partitions().get(0).sizeBytes());
   }
 }
