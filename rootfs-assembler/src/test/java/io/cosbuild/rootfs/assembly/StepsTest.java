@@ -186,14 +186,14 @@ class StepsTest {
 
   @Test
   void hardeningConfigFiles() throws Exception {
-    FsTree t = ConfigFilesStep.sysctl(b.build(), HardeningOptions.strict().effectiveSysctl(), store, EPOCH);
-    String sysctl = text(t, ConfigFilesStep.SYSCTL_FILE);
+    FsTree t = new SysctlStep(HardeningOptions.strict().effectiveSysctl(), store, EPOCH).apply(b.build());
+    String sysctl = text(t, SysctlStep.FILE);
     assertTrue(sysctl.contains("\nkernel.unprivileged_bpf_disabled = 1\n") && sysctl.contains("\nkernel.yama.ptrace_scope = 2\n")
         && sysctl.contains("\nkernel.kptr_restrict = 2\n"), sysctl);
-    t = ConfigFilesStep.firewall(t, List.of(22, 10250), store, EPOCH);
-    String nft = text(t, ConfigFilesStep.NFTABLES_FILE);
+    t = new FirewallStep(List.of(22, 10250), store, EPOCH).apply(t);
+    String nft = text(t, FirewallStep.FILE);
     assertTrue(nft.contains("policy drop;") && nft.contains("tcp dport { 22, 10250 } accept"), nft);
-    t = ConfigFilesStep.sshPolicy(t, store, EPOCH);
-    assertTrue(text(t, ConfigFilesStep.SSHD_FILE).contains("PermitRootLogin no\nPasswordAuthentication no\n"));
+    t = new SshPolicyStep(store, EPOCH).apply(t);
+    assertTrue(text(t, SshPolicyStep.FILE).contains("PermitRootLogin no\nPasswordAuthentication no\n"));
   }
 }
