@@ -19,7 +19,7 @@ import java.util.Optional;
  * maintainer script. Steps, in order (each takes a tree and returns a new one):
  * <ol>
  *   <li>{@link PackageExtractor}: packages in install order, merged /usr, conflicts, overrides</li>
- *   <li>overlay files and symlinks from the plan</li>
+ *   <li>overlay files and symlinks from the plan; {@link BaseDirectoriesStep}</li>
  *   <li>{@link UsersStep}, {@link AlternativesStep}, {@link SystemdUnitsStep}, {@link MachineIdStep}</li>
  *   <li>{@link ShellRemovalStep}, {@link DocsRemovalStep}, {@link SysctlStep}, {@link FirewallStep}, {@link SshPolicyStep}</li>
  *   <li>{@link MountLayoutStep}, {@link DpkgStatusWriter}, {@link FactoryEtcStep}</li>
@@ -47,7 +47,7 @@ public final class RootfsAssembler {
     for (Map.Entry<FsPath, String> e : plan.overlaySymlinks().entrySet()) {
       TreeEdits.symlink(b, e.getKey(), e.getValue(), epoch, "overlay");
     }
-    tree = b.build();
+    tree = new BaseDirectoriesStep(epoch).apply(b.build());
 
     tree = new UsersStep(plan.users(), h.lockAccounts(), blobs, epoch).apply(tree);
     tree = new AlternativesStep(plan.alternatives(), plan.knownAlternatives(), epoch).apply(tree);
