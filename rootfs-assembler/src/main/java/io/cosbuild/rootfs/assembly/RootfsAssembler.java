@@ -50,7 +50,7 @@ public final class RootfsAssembler {
     tree = new BaseDirectoriesStep(epoch).apply(b.build());
 
     tree = new UsersStep(plan.users(), h.lockAccounts(), blobs, epoch).apply(tree);
-    tree = new AlternativesStep(plan.alternatives(), plan.knownAlternatives(), epoch).apply(tree);
+    tree = new AlternativesStep(plan.alternatives(), plan.knownAlternatives(), blobs, epoch).apply(tree);
     if (!plan.units().isEmpty()) {
       tree = new SystemdUnitsStep(plan.units(), epoch).apply(tree);
     }

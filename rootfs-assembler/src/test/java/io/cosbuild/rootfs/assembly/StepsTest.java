@@ -93,13 +93,13 @@ class StepsTest {
     file("/usr/sbin/xtables-nft-multi", "elf", 0755);
     b.add(FsPath.parse("/usr/sbin/iptables-nft"), new FsNode.Symlink(NodeMetadata.of(0777, 0, 0, 0), "xtables-nft-multi"), "t");
     file("/usr/bin/mawk", "elf", 0755);
-    FsTree t = new AlternativesStep(List.of(), true, EPOCH).apply(b.build());
+    FsTree t = new AlternativesStep(List.of(), true, store, EPOCH).apply(b.build());
     assertEquals("/etc/alternatives/iptables", ((FsNode.Symlink) t.get(FsPath.parse("/usr/sbin/iptables")).orElseThrow()).target());
     assertEquals("/usr/sbin/iptables-nft", ((FsNode.Symlink) t.get(FsPath.parse("/etc/alternatives/iptables")).orElseThrow()).target());
     assertEquals(FsPath.parse("/usr/bin/mawk"), t.toBuilder().resolve(FsPath.parse("/bin/awk")).orElseThrow());
     assertFalse(t.contains(FsPath.parse("/usr/sbin/ip6tables")), "no ip6tables-nft, so no default");
     AssemblyException e = assertThrows(AssemblyException.class, () -> new AlternativesStep(
-        List.of(Alternative.of("iptables", "/usr/sbin/iptables", "/usr/sbin/iptables-legacy")), false, EPOCH).apply(b.build()));
+        List.of(Alternative.of("iptables", "/usr/sbin/iptables", "/usr/sbin/iptables-legacy")), false, store, EPOCH).apply(b.build()));
     assertTrue(e.getMessage().contains("iptables-legacy"), e.getMessage());
   }
 

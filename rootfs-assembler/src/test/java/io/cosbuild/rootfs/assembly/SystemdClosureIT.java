@@ -64,6 +64,10 @@ class SystemdClosureIT {
     // The iptables alternative (a postinst job) points at the nft backend.
     RealDebs.Result ipt = RealDebs.run(List.of("chroot", root.toString(), "/usr/sbin/iptables", "--version"));
     assertTrue(ipt.output().contains("(nf_tables)"), ipt.output());
+    // update-alternatives reads the database the step wrote.
+    RealDebs.Result alt = RealDebs.run(List.of("update-alternatives", "--root", root.toString(), "--query", "iptables"));
+    assertEquals(0, alt.code(), alt.output());
+    assertTrue(alt.output().contains("Status: manual\n") && alt.output().contains("Value: /usr/sbin/iptables-nft\n"), alt.output());
     RealDebs.Result sd = RealDebs.run(List.of("chroot", root.toString(), "/usr/bin/systemctl", "--version"));
     assertEquals(0, sd.code(), sd.output());
     RealDebs.Result q = RealDebs.run(List.of("dpkg-query", "--admindir=" + root.resolve("var/lib/dpkg"), "-W"));
