@@ -71,7 +71,7 @@ public final class Resolver {
         final Map<String, String> parent = new HashMap<>();
         final Set<String> includeNames;
         final Set<String> dropped = new TreeSet<>();
-        final Map<String, List<RelationGroup>> depsCache = new HashMap<>();
+        final Map<String, List<Dep>> depsCache = new HashMap<>();
         final Map<String, List<Relation>> negCache = new HashMap<>();
         /** Name -> marked packages declaring Conflicts/Breaks on that name (checked against newcomers). */
         final Map<String, List<PackageRecord>> conflictsOn = new HashMap<>();
@@ -130,8 +130,9 @@ public final class Resolver {
 
         /** Marks {@code p} (already decided) and its dependencies; false when some critical one fails. */
         boolean installDependencies(PackageRecord p) throws ResolutionException {
-            for (RelationGroup g : positiveDeps(p)) {
-                boolean critical = !g.toString().isEmpty() && !isRecommends(p, g);
+            for (Dep dep : positiveDeps(p)) {
+                RelationGroup g = dep.group();
+                boolean critical = dep.critical();
                 if (satisfied(g)) {
                     continue;
                 }
@@ -266,22 +267,16 @@ public final class Resolver {
             return String.join("; ", why);
         }
 
-        boolean isRecommends(PackageRecord p, RelationGroup g) {
-            return req.withRecommends() && recommends(p).contains(g);
-        }
-
-        List<RelationGroup> recommends(PackageRecord p) {
-            return p.relations("Recommends");
-        }
-
-        List<RelationGroup> positiveDeps(PackageRecord p) {
+        /** Pre-Depends, Depends (critical) and, when asked, Recommends (not critical), in that order. */
+        List<Dep> positiveDeps(PackageRecord p) {
             return depsCache.computeIfAbsent(p.name() + " " + p.versionString(), k -> {
-                List<RelationGroup> l = new ArrayList<>(p.relations("Pre-Depends"));
-                l.addAll(p.relations("Depends"));
+                List<Dep> l = new ArrayList<>();
+                p.relations("Pre-Depends").forEach(g -> l.add(new Dep(g, true)));
+                p.relations("Depends").forEach(g -> l.add(new Dep(g, true)));
                 if (req.withRecommends()) {
-                    l.addAll(p.relations("Recommends"));
+                    p.relations("Recommends").forEach(g -> l.add(new Dep(g, false)));
                 }
-                l.removeIf(g -> g.alternatives().stream().noneMatch(r -> r.appliesTo(req.arch())));
+                l.removeIf(d -> d.group().alternatives().stream().noneMatch(r -> r.appliesTo(req.arch())));
                 return l;
             });
         }
@@ -440,6 +435,10 @@ public final class Resolver {
             }
             return c;
         }
+    }
+
+    /** A dependency group and whether failing it fails the package. */
+    private record Dep(RelationGroup group, boolean critical) {
     }
 
     private record Failure(boolean denied, String message, List<String> chain) {
