@@ -122,6 +122,11 @@ public class PackagesCommand implements Callable<Integer> {
      */
     public static int run(ResolveRequest req, DebianPackages.Source source, Path writeLock, boolean json,
                           PrintWriter out, PrintWriter err) {
+        if (source.allowExpired()) {
+            err.println("WARNING: --allow-expired: repository metadata past its Valid-Until is accepted; the package "
+                    + "set may lack security updates or come from a replayed mirror. Do not ship this image.");
+            err.flush();
+        }
         try {
             Resolution r = DebianPackages.resolve(source, req);
             out.print(json ? ResolutionReport.json(r) : ResolutionReport.text(r));

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * The SHA-256 of one index file a resolution was made from, named by suite and path under {@code dists/SUITE/}
- * (no host name, so a lock file is the same whichever mirror served it).
+ * (no host name, so a lock file is the same whichever mirror served it). Immutable and thread-safe.
  *
  * @param suite  the suite
  * @param path   {@code InRelease} or e.g. {@code main/binary-amd64/Packages.xz}

@@ -175,6 +175,7 @@ public final class RepositoryClient {
     private IndexDigest readPackages(VerifiedRelease vr, String component, String arch, List<PackageRecord> out)
             throws RepositoryException {
         String base = component + "/binary-" + arch + "/Packages";
+        RepositoryException lastFailure = null;
         for (String ext : List.of(".xz", ".gz", "")) {
             ReleaseFile.FileHash fh = vr.release().sha256().get(base + ext);
             if (fh == null) {
@@ -185,23 +186,40 @@ public final class RepositoryClient {
             URI byHash = repo.dists(vr.suite(), component + "/binary-" + arch + "/by-hash/SHA256/" + fh.sha256());
             URI plain = repo.dists(vr.suite(), path);
             Path file;
-            if (vr.release().acquireByHash()) {
-                try {
-                    file = store.fetch(byHash, plain.toString(), fh.sha256(), fh.size(), transport, Transport.Progress.NONE).path();
-                } catch (SignatureException e) {
-                    throw e;
-                } catch (RepositoryException e) {
-                    LOG.debug("by-hash fetch failed ({}), trying {}", e.getMessage(), plain);
-                    file = store.fetch(plain, plain.toString(), fh.sha256(), fh.size(), transport, Transport.Progress.NONE).path();
-                }
-            } else {
-                file = store.fetch(plain, plain.toString(), fh.sha256(), fh.size(), transport, Transport.Progress.NONE).path();
+            try {
+                file = fetchVerified(vr.release().acquireByHash() ? List.of(byHash, plain) : List.of(plain),
+                        plain.toString(), fh);
+            } catch (SignatureException e) {
+                throw e; // never fall back from content that failed its check
+            } catch (RepositoryException e) {
+                LOG.debug("cannot fetch {}: {}", plain, e.getMessage());
+                lastFailure = e;
+                continue; // try the next compression the Release lists
             }
             parse(file, ext, repo.uri(), vr.suite(), plain.toString(), out);
             return new IndexDigest(vr.suite(), path, fh.sha256());
         }
+        if (lastFailure != null) {
+            throw lastFailure;
+        }
         throw new RepositoryException(vr.repository().dists(vr.suite(), "InRelease") + ": lists no "
                 + base + "{.xz,.gz,}; does the suite have component '" + component + "' and architecture '" + arch + "'?");
+    }
+
+    /** Fetches the first URI that works into the store, verified against {@code fh}. */
+    private Path fetchVerified(List<URI> uris, String what, ReleaseFile.FileHash fh) throws RepositoryException {
+        RepositoryException last = null;
+        for (URI u : uris) {
+            try {
+                return store.fetch(u, what, fh.sha256(), fh.size(), transport, Transport.Progress.NONE).path();
+            } catch (SignatureException e) {
+                throw e;
+            } catch (RepositoryException e) {
+                LOG.debug("{} failed ({}), trying the next location", u, e.getMessage());
+                last = e;
+            }
+        }
+        throw last;
     }
 
     private static void parse(Path file, String ext, URI repo, String suite, String name, List<PackageRecord> out)

@@ -4,7 +4,7 @@ import io.cosbuild.packages.repo.PackageRecord;
 import java.util.List;
 
 /**
- * A package of a resolution and why it is there.
+ * A package of a resolution and why it is there. Immutable and thread-safe.
  *
  * @param pkg   the chosen package
  * @param chain the dependency chain that first pulled it in, from the request origin to the package itself

@@ -71,8 +71,10 @@ public final class Resolver {
         final Map<String, String> parent = new HashMap<>();
         final Set<String> includeNames;
         final Set<String> dropped = new TreeSet<>();
-        final Map<String, List<RelationGroup>> depsCache = new HashMap<>();
+        final Map<String, List<Dep>> depsCache = new HashMap<>();
         final Map<String, List<Relation>> negCache = new HashMap<>();
+        /** Name -> marked packages declaring Conflicts/Breaks on that name (checked against newcomers). */
+        final Map<String, List<PackageRecord>> conflictsOn = new HashMap<>();
         Failure failure;
         int steps;
 
@@ -109,7 +111,7 @@ public final class Resolver {
                     throw new ResolutionException("included packages conflict: " + p.name() + " and " + clash,
                             List.of(req.origin(), p.name()));
                 }
-                marked.put(p.name(), p);
+                mark(p);
                 parent.put(p.name(), req.origin());
                 roots.add(p);
             }
@@ -128,8 +130,9 @@ public final class Resolver {
 
         /** Marks {@code p} (already decided) and its dependencies; false when some critical one fails. */
         boolean installDependencies(PackageRecord p) throws ResolutionException {
-            for (RelationGroup g : positiveDeps(p)) {
-                boolean critical = !g.toString().isEmpty() && !isRecommends(p, g);
+            for (Dep dep : positiveDeps(p)) {
+                RelationGroup g = dep.group();
+                boolean critical = dep.critical();
                 if (satisfied(g)) {
                     continue;
                 }
@@ -181,6 +184,23 @@ public final class Resolver {
             return true;
         }
 
+        void mark(PackageRecord p) {
+            marked.put(p.name(), p);
+            for (Relation r : negativeDeps(p)) {
+                conflictsOn.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(p);
+            }
+        }
+
+        void unmark(PackageRecord p) {
+            marked.remove(p.name());
+            for (Relation r : negativeDeps(p)) {
+                List<PackageRecord> l = conflictsOn.get(r.name());
+                if (l != null) {
+                    l.remove(p);
+                }
+            }
+        }
+
         boolean tryInstall(PackageRecord s, PackageRecord from) throws ResolutionException {
             if (++steps > MAX_STEPS) {
                 throw new ResolutionException("resolution too complex (more than " + MAX_STEPS + " steps)",
@@ -198,14 +218,18 @@ public final class Resolver {
             }
             List<String> snapshot = new ArrayList<>(marked.keySet());
             Set<String> droppedBefore = new TreeSet<>(dropped);
-            marked.put(s.name(), s);
+            mark(s);
             parent.put(s.name(), from.name());
             if (installDependencies(s)) {
                 return true;
             }
             // Undo everything marked since the snapshot.
             Set<String> keep = new HashSet<>(snapshot);
-            marked.keySet().removeIf(n -> !keep.contains(n));
+            for (PackageRecord gone : List.copyOf(marked.values())) {
+                if (!keep.contains(gone.name())) {
+                    unmark(gone);
+                }
+            }
             parent.keySet().removeIf(n -> !keep.contains(n));
             dropped.retainAll(droppedBefore);
             return false;
@@ -243,22 +267,16 @@ public final class Resolver {
             return String.join("; ", why);
         }
 
-        boolean isRecommends(PackageRecord p, RelationGroup g) {
-            return req.withRecommends() && recommends(p).contains(g);
-        }
-
-        List<RelationGroup> recommends(PackageRecord p) {
-            return p.relations("Recommends");
-        }
-
-        List<RelationGroup> positiveDeps(PackageRecord p) {
+        /** Pre-Depends, Depends (critical) and, when asked, Recommends (not critical), in that order. */
+        List<Dep> positiveDeps(PackageRecord p) {
             return depsCache.computeIfAbsent(p.name() + " " + p.versionString(), k -> {
-                List<RelationGroup> l = new ArrayList<>(p.relations("Pre-Depends"));
-                l.addAll(p.relations("Depends"));
+                List<Dep> l = new ArrayList<>();
+                p.relations("Pre-Depends").forEach(g -> l.add(new Dep(g, true)));
+                p.relations("Depends").forEach(g -> l.add(new Dep(g, true)));
                 if (req.withRecommends()) {
-                    l.addAll(p.relations("Recommends"));
+                    p.relations("Recommends").forEach(g -> l.add(new Dep(g, false)));
                 }
-                l.removeIf(g -> g.alternatives().stream().noneMatch(r -> r.appliesTo(req.arch())));
+                l.removeIf(d -> d.group().alternatives().stream().noneMatch(r -> r.appliesTo(req.arch())));
                 return l;
             });
         }
@@ -365,23 +383,31 @@ public final class Resolver {
                     }
                 }
             }
-            for (PackageRecord m : marked.values()) {
-                for (Relation r : negativeDeps(m)) {
+            List<String> names = new ArrayList<>();
+            names.add(p.name());
+            p.provides().forEach(x -> names.add(x.name()));
+            for (String n : new java.util.LinkedHashSet<>(names)) {
+                for (PackageRecord m : conflictsOn.getOrDefault(n, List.of())) {
                     if (m == p) {
-                        break;
+                        continue;
                     }
-                    boolean hit = r.name().equals(p.name()) && r.versionMatches(p.version());
-                    if (!hit) {
-                        for (Relation prov : p.provides()) {
-                            if (prov.name().equals(r.name())
-                                    && (r.op() == null || (prov.version() != null && r.versionMatches(prov.version())))) {
-                                hit = true;
-                                break;
+                    for (Relation r : negativeDeps(m)) {
+                        if (!r.name().equals(n)) {
+                            continue;
+                        }
+                        boolean hit = n.equals(p.name()) && r.versionMatches(p.version());
+                        if (!hit) {
+                            for (Relation prov : p.provides()) {
+                                if (prov.name().equals(n)
+                                        && (r.op() == null || (prov.version() != null && r.versionMatches(prov.version())))) {
+                                    hit = true;
+                                    break;
+                                }
                             }
                         }
-                    }
-                    if (hit) {
-                        return m.name() + " " + m.versionString() + " (which declares Conflicts/Breaks: " + r + ")";
+                        if (hit) {
+                            return m.name() + " " + m.versionString() + " (which declares Conflicts/Breaks: " + r + ")";
+                        }
                     }
                 }
             }
@@ -409,6 +435,10 @@ public final class Resolver {
             }
             return c;
         }
+    }
+
+    /** A dependency group and whether failing it fails the package. */
+    private record Dep(RelationGroup group, boolean critical) {
     }
 
     private record Failure(boolean denied, String message, List<String> chain) {

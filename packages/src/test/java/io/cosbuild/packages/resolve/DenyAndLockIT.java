@@ -65,4 +65,16 @@ class DenyAndLockIT {
             assertEquals(e.getKey().version(), DebArchive.open(e.getValue()).control().get("Version").orElseThrow());
         }
     }
+
+    @Test
+    void installOrderOfGkeClosurePutsLibrariesBeforeTheirUsers() throws Exception {
+        Resolution r = new Resolver(TestRepos.index("amd64")).resolve(ResolveRequest.of("gke", ResolverAptIT.GKE, "amd64"));
+        List<String> order = InstallOrder.of(r).stream().map(p -> p.pkg().name()).toList();
+        assertEquals(new java.util.TreeSet<>(r.names()), new java.util.TreeSet<>(order));
+        assertEquals(r.names().size(), order.size());
+        for (String user : List.of("systemd", "containerd", "openssh-server", "iptables", "dbus")) {
+            assertTrue(order.indexOf("libc6") < order.indexOf(user), user + " before libc6: " + order);
+        }
+        assertTrue(order.indexOf("libsystemd-shared") < order.indexOf("systemd"), order.toString());
+    }
 }

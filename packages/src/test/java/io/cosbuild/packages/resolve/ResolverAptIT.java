@@ -8,6 +8,7 @@ import io.cosbuild.packages.testutil.AptReference;
 import io.cosbuild.packages.testutil.TestRepos;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,8 @@ class ResolverAptIT {
         }
         b.add(Arguments.of("amd64", List.of("openssh-client", "curl", "python3", "sudo", "locales")));
         b.add(Arguments.of("amd64", List.of("network-manager", "rsyslog", "cron", "vim")));
+        b.add(Arguments.of("amd64", List.of("docker.io", "libvirt-daemon-system")));
+        b.add(Arguments.of("arm64", List.of("postgresql", "nginx", "git")));
         return b.build();
     }
 
@@ -39,7 +42,9 @@ class ResolverAptIT {
     void closureEqualsApt(String arch, List<String> includes, @TempDir Path work) throws Exception {
         PackageIndex index = TestRepos.index(arch);
         Resolution ours = new Resolver(index).resolve(ResolveRequest.of("test", includes, arch));
-        TreeSet<String> apt = AptReference.closure(work, TestRepos.bookworm(), TestRepos.client(), index, arch, includes);
+        TreeMap<String, String> aptVersions =
+                AptReference.closure(work, TestRepos.bookworm(), TestRepos.client(), index, arch, includes);
+        TreeSet<String> apt = new TreeSet<>(aptVersions.keySet());
         TreeSet<String> mine = new TreeSet<>(ours.names());
         System.out.printf("%s %s: apt %d packages, ours %d%n", arch, includes, apt.size(), mine.size());
         assertTrue(apt.containsAll(includes), "apt output lacks the requested packages: " + apt);
@@ -49,5 +54,8 @@ class ResolverAptIT {
         onlyApt.removeAll(mine);
         assertEquals(apt, mine, "closure differs from apt's for " + includes + " on " + arch
                 + ": only ours " + onlyOurs + ", only apt's " + onlyApt);
+        TreeMap<String, String> ourVersions = new TreeMap<>();
+        ours.packages().forEach(p -> ourVersions.put(p.pkg().name(), p.pkg().versionString()));
+        assertEquals(aptVersions, ourVersions, "apt chose other versions");
     }
 }

@@ -147,4 +147,14 @@ class ResolverTest {
         Resolution r = new Resolver(idx).resolve(ResolveRequest.of("gke", List.of("a"), "amd64"));
         assertEquals("gke -> a -> b -> c", r.packages().get(2).chainText());
     }
+
+    @Test
+    void installOrderPutsDependenciesFirstAndBreaksCyclesByName() throws Exception {
+        PackageIndex idx = index("Package: app\nVersion: 1\nDepends: zlib, mta", "Package: zlib\nVersion: 1\nDepends: libc",
+                "Package: libc\nVersion: 1\nDepends: libgcc", "Package: libgcc\nVersion: 1\nDepends: libc",
+                "Package: exim\nVersion: 1\nProvides: mta\nPre-Depends: zlib");
+        Resolution r = new Resolver(idx).resolve(ResolveRequest.of("t", List.of("app"), "amd64"));
+        assertEquals(List.of("libc", "libgcc", "zlib", "exim", "app"),
+                InstallOrder.of(r).stream().map(p -> p.pkg().name()).toList());
+    }
 }

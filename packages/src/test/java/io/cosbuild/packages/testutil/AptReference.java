@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 import org.tukaani.xz.XZInputStream;
 
 /**
@@ -24,8 +23,8 @@ public final class AptReference {
     private AptReference() {
     }
 
-    /** The names apt installs for {@code packages} on {@code arch}, sorted. */
-    public static TreeSet<String> closure(Path work, List<Repository> repos, RepositoryClient client,
+    /** Name to version of what apt installs for {@code packages} on {@code arch}, sorted by name. */
+    public static java.util.TreeMap<String, String> closure(Path work, List<Repository> repos, RepositoryClient client,
                                           PackageIndex index, String arch, List<String> packages)
             throws IOException, InterruptedException {
         Path lists = Files.createDirectories(work.resolve("lists/partial"));
@@ -81,11 +80,13 @@ public final class AptReference {
         if (rc != 0) {
             throw new IllegalStateException("apt-get failed (" + rc + "):\n" + out);
         }
-        TreeSet<String> names = new TreeSet<>();
+        java.util.TreeMap<String, String> names = new java.util.TreeMap<>();
         for (String line : out.split("\n")) {
             if (line.startsWith("Inst ")) {
-                String n = line.split(" ")[1];
-                names.add(n.contains(":") ? n.substring(0, n.indexOf(':')) : n);
+                // Inst NAME (VERSION RELEASE [ARCH])
+                String[] w = line.split(" ");
+                String n = w[1];
+                names.put(n.contains(":") ? n.substring(0, n.indexOf(':')) : n, w[2].substring(1));
             }
         }
         return names;

@@ -1,5 +1,6 @@
 package io.cosbuild.rootfs.assembly;
 
+import io.cosbuild.rootfs.tree.BlobStore;
 import io.cosbuild.rootfs.tree.FsNode;
 import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
@@ -16,8 +17,9 @@ import java.util.Optional;
  * {@code link -> /etc/alternatives/<name> -> path}. The plan's alternatives win; then, when
  * {@code knownDefaults} is set, Debian's usual choices for programs present in the tree (iptables
  * and ip6tables on nft, awk on mawk) fill in links that are still missing. An alternative whose
- * path is not in the tree is refused. The {@code /var/lib/dpkg/alternatives} database is not
- * written (documented in docs/rootfs.md). Immutable and thread-safe.
+ * path is not in the tree is refused. Each choice is also recorded in
+ * {@code /var/lib/dpkg/alternatives/<name>} (manual mode, one choice, priority 0, no slaves), so
+ * {@code update-alternatives --query} reports it. Immutable and thread-safe.
  */
 public final class AlternativesStep {
 
@@ -25,11 +27,13 @@ public final class AlternativesStep {
 
   private final List<Alternative> alternatives;
   private final boolean knownDefaults;
+  private final BlobStore store;
   private final long epoch;
 
-  public AlternativesStep(List<Alternative> alternatives, boolean knownDefaults, long epoch) {
+  public AlternativesStep(List<Alternative> alternatives, boolean knownDefaults, BlobStore store, long epoch) {
     this.alternatives = List.copyOf(alternatives);
     this.knownDefaults = knownDefaults;
+    this.store = store;
     this.epoch = epoch;
   }
 
@@ -73,6 +77,10 @@ public final class AlternativesStep {
       FsPath admin = FsPath.parse("/etc/alternatives").resolve(a.name());
       TreeEdits.symlink(b, admin, a.path().value(), epoch, ORIGIN);
       TreeEdits.symlink(b, a.link(), admin.value(), epoch, ORIGIN);
+      // update-alternatives' database: mode, master link, (no slaves), blank line, then the one
+      // choice (path, priority) and a closing blank line. Manual: the profile chose it.
+      TreeEdits.writeText(b, store, "/var/lib/dpkg/alternatives/" + a.name(),
+          "manual\n" + a.link() + "\n\n" + a.path() + "\n0\n\n", 0644, epoch, ORIGIN);
     }
     return b.build();
   }

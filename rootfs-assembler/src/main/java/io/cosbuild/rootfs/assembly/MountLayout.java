@@ -37,14 +37,20 @@ public record MountLayout(List<FsPath> readOnly, List<FsPath> tmpfs, List<FsPath
     }
   }
 
-  /** The COS-like default: read-only root, tmpfs /tmp and /run, stateful /var, noexec on data paths. */
+  /**
+   * The COS-like default: read-only root, tmpfs /tmp and /run, STATE at /mnt/stateful_partition
+   * with /var from it, noexec /tmp and /var except /var/lib/containerd, and /home, /opt, /root,
+   * /usr/local as symlinks into /var; stateless /etc.
+   */
   public static MountLayout cosDefault() {
     Map<FsPath, FsPath> links = new TreeMap<>();
-    for (String p : List.of("/home", "/opt", "/root", "/usr/local", "/mnt")) {
+    for (String p : List.of("/home", "/opt", "/root", "/usr/local")) {
       links.put(FsPath.parse(p), FsPath.parse("/var" + p.substring(p.lastIndexOf('/'))));
     }
-    return new MountLayout(paths("/", "/usr"), paths("/run", "/tmp"), paths("/var"), paths("/tmp", "/var"),
-        paths("/var/lib/containerd"), links, true);
+    // /mnt stays a real directory: STATE itself is mounted at /mnt/stateful_partition, which must
+    // not live below /var (bound from STATE).
+    return new MountLayout(paths("/", "/usr"), paths("/run", "/tmp"), paths("/mnt/stateful_partition", "/var"),
+        paths("/tmp", "/var"), paths("/var/lib/containerd"), links, true);
   }
 
   private static List<FsPath> paths(String... p) {

@@ -82,7 +82,8 @@ public final class MountLayoutStep {
   private void moveToSymlink(FsTree tree, FsTreeBuilder b, FsPath link, FsPath target) throws TreeException, AssemblyException {
     TreeEdits.ensureDirectories(b, target, epoch, ORIGIN);
     FsNode existing = b.get(link).orElse(null);
-    if (existing instanceof FsNode.Directory) {
+    if (existing instanceof FsNode.Directory d) {
+      b.replace(target, d, ORIGIN); // keeps e.g. /root's 0700 on /var/root
       FsPath canonical = b.resolve(link).orElseThrow();
       for (Map.Entry<FsPath, FsNode> e : tree.entries().tailMap(canonical, false).entrySet()) {
         if (!e.getKey().startsWith(canonical)) {

@@ -38,8 +38,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * {@code ..} components, entries that reach through a symlink out of the root, hard links to
  * missing files, files whose md5 differs from the package's {@code md5sums}, unreadable or
  * truncated archives, and two packages writing different things to one path unless
- * {@code overrides} names the package that wins for that (canonical) path. Nothing is written
- * anywhere but the blob store. Stateless; the returned tree is immutable.
+ * {@code overrides} names the package that wins for that (canonical) path, or the later package
+ * declares {@code Replaces} on the earlier one (dpkg's rule; the version constraint is not
+ * checked). Nothing is written anywhere but the blob store. Stateless; the returned tree is
+ * immutable.
  */
 public final class PackageExtractor {
 
@@ -188,10 +190,7 @@ public final class PackageExtractor {
     try {
       return Optional.of(b.add(path, node, origin));
     } catch (PathConflictException c) {
-      String winner = overrides.get(c.path());
-      if (winner == null) {
-        throw conflict(p, c);
-      }
+      String winner = winner(c, p, overrides);
       if (winner.equals(p.name())) {
         return Optional.of(b.replace(path, node, origin));
       }
@@ -208,10 +207,7 @@ public final class PackageExtractor {
     try {
       b.addHardlink(path, target, origin);
     } catch (PathConflictException c) {
-      String winner = overrides.get(c.path());
-      if (winner == null) {
-        throw conflict(p, c);
-      }
+      String winner = winner(c, p, overrides);
       if (winner.equals(p.name())) {
         b.remove(path);
         b.addHardlink(path, target, origin);
@@ -220,6 +216,38 @@ public final class PackageExtractor {
             + ", which is neither package in the conflict: " + c.getMessage());
       }
     }
+  }
+
+  /**
+   * Who wins a conflict: the plan's override for the path, else the new package when its
+   * {@code Replaces} names the package that installed the path (as dpkg allows), else nobody.
+   */
+  private static String winner(PathConflictException c, PackageContent p, Map<FsPath, String> overrides)
+      throws PackageException {
+    String winner = overrides.get(c.path());
+    if (winner != null) {
+      return winner;
+    }
+    String existing = c.existingOrigin().split(" ")[0];
+    if (replaces(p).contains(existing)) {
+      return p.name();
+    }
+    throw conflict(p, c);
+  }
+
+  /** Package names in the {@code Replaces} field; version constraints are not checked. */
+  static Set<String> replaces(PackageContent p) {
+    Set<String> out = new HashSet<>();
+    String field = p.field("Replaces");
+    if (field != null) {
+      for (String rel : field.split(",")) {
+        String name = rel.strip().split("[\\s(:]")[0];
+        if (!name.isEmpty()) {
+          out.add(name);
+        }
+      }
+    }
+    return out;
   }
 
   private static PackageException conflict(PackageContent p, PathConflictException c) {

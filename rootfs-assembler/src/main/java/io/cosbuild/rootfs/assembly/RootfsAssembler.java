@@ -19,9 +19,9 @@ import java.util.Optional;
  * maintainer script. Steps, in order (each takes a tree and returns a new one):
  * <ol>
  *   <li>{@link PackageExtractor}: packages in install order, merged /usr, conflicts, overrides</li>
- *   <li>overlay files and symlinks from the plan</li>
- *   <li>{@link UsersStep}, {@link AlternativesStep}, {@link SystemdUnitsStep}, empty machine-id</li>
- *   <li>{@link ShellRemovalStep}, {@link DocsRemovalStep}, sysctl, firewall, sshd policy ({@link ConfigFilesStep})</li>
+ *   <li>overlay files and symlinks from the plan; {@link BaseDirectoriesStep}</li>
+ *   <li>{@link UsersStep}, {@link AlternativesStep}, {@link SystemdUnitsStep}, {@link MachineIdStep}</li>
+ *   <li>{@link ShellRemovalStep}, {@link DocsRemovalStep}, {@link SysctlStep}, {@link FirewallStep}, {@link SshPolicyStep}</li>
  *   <li>{@link MountLayoutStep}, {@link DpkgStatusWriter}, {@link FactoryEtcStep}</li>
  *   <li>mtimes clamped to the source date epoch; then {@link Auditor} and {@link SpdxSbomWriter}</li>
  * </ol>
@@ -47,14 +47,14 @@ public final class RootfsAssembler {
     for (Map.Entry<FsPath, String> e : plan.overlaySymlinks().entrySet()) {
       TreeEdits.symlink(b, e.getKey(), e.getValue(), epoch, "overlay");
     }
-    tree = b.build();
+    tree = new BaseDirectoriesStep(epoch).apply(b.build());
 
     tree = new UsersStep(plan.users(), h.lockAccounts(), blobs, epoch).apply(tree);
-    tree = new AlternativesStep(plan.alternatives(), plan.knownAlternatives(), epoch).apply(tree);
+    tree = new AlternativesStep(plan.alternatives(), plan.knownAlternatives(), blobs, epoch).apply(tree);
     if (!plan.units().isEmpty()) {
       tree = new SystemdUnitsStep(plan.units(), epoch).apply(tree);
     }
-    tree = ConfigFilesStep.machineId(tree, blobs, epoch);
+    tree = new MachineIdStep(blobs, epoch).apply(tree);
 
     ShellReport shells = ShellReport.empty();
     if (h.removeShells()) {
@@ -64,13 +64,13 @@ public final class RootfsAssembler {
     }
     tree = new DocsRemovalStep(h).apply(tree);
     if (h.writeSysctl()) {
-      tree = ConfigFilesStep.sysctl(tree, h.effectiveSysctl(), blobs, epoch);
+      tree = new SysctlStep(h.effectiveSysctl(), blobs, epoch).apply(tree);
     }
     if (h.firewallTcpPorts() != null) {
-      tree = ConfigFilesStep.firewall(tree, h.firewallTcpPorts(), blobs, epoch);
+      tree = new FirewallStep(h.firewallTcpPorts(), blobs, epoch).apply(tree);
     }
     if (h.sshPolicy()) {
-      tree = ConfigFilesStep.sshPolicy(tree, blobs, epoch);
+      tree = new SshPolicyStep(blobs, epoch).apply(tree);
     }
     if (plan.mountLayout() != null) {
       tree = new MountLayoutStep(plan.mountLayout(), blobs, epoch).apply(tree);

@@ -92,6 +92,17 @@ public final class ShellRemovalStep {
             }
             if (r.isEmpty()) {
               shebangs.add(e.getKey() + ": #!" + interpreter);
+            } else if (r.get().name().equals("env") && interpreterArgument(f) != null) {
+              // #!/usr/bin/env NAME: the program is looked up in PATH at run time.
+              String prog = interpreterArgument(f);
+              boolean found = false;
+              for (String d : BIN_DIRS) {
+                found |= !prog.contains("/") && safeResolve(now, FsPath.parse(d)).isPresent()
+                    && safeResolve(now, FsPath.parse(d + "/" + prog)).isPresent();
+              }
+              if (!found) {
+                shebangs.add(e.getKey() + ": #!" + interpreter + " " + prog);
+              }
             }
           }
         }
@@ -126,6 +137,23 @@ public final class ShellRemovalStep {
       int nl = line.indexOf('\n');
       line = (nl >= 0 ? line.substring(0, nl) : line).strip();
       return line.isEmpty() ? null : line.split("\\s+")[0];
+    } catch (IOException e) {
+      throw new AssemblyException("shell removal: cannot read a blob: " + e.getMessage(), e);
+    }
+  }
+
+  /** The first argument on a {@code #!} line (the program of {@code /usr/bin/env prog}), or null. */
+  static String interpreterArgument(FsNode.RegularFile f) throws AssemblyException {
+    try {
+      String line = new String(TreeEdits.head(f, 256), StandardCharsets.ISO_8859_1);
+      int nl = line.indexOf('\n');
+      String[] parts = (nl >= 0 ? line.substring(2, nl) : line.substring(2)).strip().split("\\s+");
+      for (int i = 1; i < parts.length; i++) {
+        if (!parts[i].startsWith("-")) {
+          return parts[i];
+        }
+      }
+      return null;
     } catch (IOException e) {
       throw new AssemblyException("shell removal: cannot read a blob: " + e.getMessage(), e);
     }

@@ -6,7 +6,7 @@ public enum AuditCheck {
   SETUID,
   /** Files with the setgid bit. */
   SETGID,
-  /** Paths anyone may write (symlinks excluded); sticky directories are marked. */
+  /** Paths anyone may write, except symlinks and sticky directories such as /tmp. */
   WORLD_WRITABLE,
   /** Files that look like secrets: private keys, credential files. */
   SECRETS,

@@ -61,9 +61,11 @@ public final class Auditor {
         if ((perm & 02000) != 0 && n instanceof FsNode.RegularFile) {
           f.get(AuditCheck.SETGID).add(p + " (" + owner + ")");
         }
-        if ((perm & 0002) != 0) {
-          boolean sticky = n instanceof FsNode.Directory && (perm & 01000) != 0;
-          f.get(AuditCheck.WORLD_WRITABLE).add(p + " (" + owner + (sticky ? ", sticky directory" : "") + ")");
+        // Sticky world-writable directories (/tmp, /var/tmp) are the safe, expected kind; only
+        // the others are findings, so the check can be made an error.
+        boolean sticky = n instanceof FsNode.Directory && (perm & 01000) != 0;
+        if ((perm & 0002) != 0 && !sticky) {
+          f.get(AuditCheck.WORLD_WRITABLE).add(p + " (" + owner + ")");
         }
       }
       String name = p.name();

@@ -23,10 +23,9 @@ class FirewallIT {
   @Test
   void nftAcceptsTheRuleset() throws Exception {
     BlobStore store = BlobStore.open(dir.resolve("blobs"));
-    FsTree t = ConfigFilesStep.firewall(new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 0)).build(), List.of(22, 443, 10250),
-        store, 0);
+    FsTree t = new FirewallStep(List.of(22, 443, 10250), store, 0).apply(new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 0)).build());
     Path f = dir.resolve("nftables.conf");
-    Files.write(f, ((FsNode.RegularFile) t.get(FsPath.parse(ConfigFilesStep.NFTABLES_FILE)).orElseThrow()).blob().readAllBytes());
+    Files.write(f, ((FsNode.RegularFile) t.get(FsPath.parse(FirewallStep.FILE)).orElseThrow()).blob().readAllBytes());
     RealDebs.Result r = RealDebs.run(List.of("nft", "-c", "-f", f.toString()));
     assertEquals(0, r.code(), "nft -c rejected the ruleset (is nftables installed?):\n" + r.output());
   }

@@ -122,6 +122,15 @@ class GkeClosureIT {
     assertEquals(0, files.code(), files.output());
     assertTrue(files.output().startsWith("containerd: "), files.output() + RealDebs.run(List.of("ls", root.resolve("var/lib/dpkg/info").toString())).output());
 
+    // dpkg --verify checks every installed file against the packages' md5sums; only what the
+    // hardening removed on purpose (docs, man pages, locales) may be missing.
+    List<String> verifyArgs = new ArrayList<>(List.of("dpkg", "--root=" + root, "--verify"));
+    RealDebs.Result verify = RealDebs.run(verifyArgs);
+    List<String> unexpected = verify.output().lines()
+        .filter(l -> !l.matches("missing +/usr/share/(doc|doc-base|man|locale|lintian|info)(/.*)?")).toList();
+    assertEquals(List.of(), unexpected, "dpkg --verify");
+    assertTrue(verify.output().contains("missing     /usr/share/doc/containerd/changelog.Debian.gz"), verify.output());
+
     // systemctl agrees the unit is enabled.
     RealDebs.Result en = RealDebs.run(List.of("systemctl", "--root=" + root, "is-enabled", "containerd.service"));
     assertEquals("enabled", en.output().strip(), en.output());

@@ -131,6 +131,18 @@ class HostileArchiveTest {
   }
 
   @Test
+  void aPackageThatReplacesAnotherMayOverwriteItsFiles() throws Exception {
+    Path a = new TestDebs("old-tool").add(Entry.file("./usr/bin/tool", "one")).write(debs);
+    Path b = new TestDebs("new-tool").control("Replaces", "other, old-tool (<< 2.0)")
+        .add(Entry.file("./usr/bin/tool", "two")).write(debs);
+    FsTree t = extract(Map.of(), a, b);
+    var f = (FsNode.RegularFile) t.get(FsPath.parse("/usr/bin/tool")).orElseThrow();
+    assertEquals("two", new String(f.blob().readAllBytes(), StandardCharsets.UTF_8));
+    // Replaces works in one direction only: the earlier package cannot claim the later one's file.
+    assertThrows(PackageException.class, () -> extract(Map.of(), b, a));
+  }
+
+  @Test
   void identicalContentFromTwoPackagesIsFine() throws Exception {
     Path a = new TestDebs("same-a").add(Entry.file("./usr/share/x", "same")).write(debs);
     Path b = new TestDebs("same-b").add(Entry.file("./usr/share/x", "same")).write(debs);
