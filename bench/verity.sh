@@ -6,8 +6,9 @@
 #
 # Environment: BENCH_DIR (default /tmp/cosbuild-verity-bench; the random data files are kept there for
 # the next run), REPS (default 3; the best of REPS runs is kept for each tool), JMH=0 to skip JMH,
-# COSBUILD_JAVA_OPTS (passed to the launcher). The whole command is timed, JVM start included. It runs
-# ./cosbuild when the repository has it, otherwise the dependency-free FormatMain from verity/target/classes.
+# COSBUILD_JAVA_OPTS (passed to the launcher). The whole command is timed, JVM start included, for
+# ./cosbuild (when the repository has it) and for the dependency-free FormatMain in verity/target/classes
+# (the core plus a bare JVM start, without the CLI framework's start-up).
 set -euo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="${BENCH_DIR:-/tmp/cosbuild-verity-bench}"
@@ -24,26 +25,22 @@ done
 cd "$home"
 echo "== building"
 mvn -q -o -B -pl verity -am -DskipTests package >/dev/null 2>&1 || mvn -q -B -pl verity -am -DskipTests package
+core=(java -XX:+UseParallelGC -cp "$home/verity/target/classes" io.cosbuild.verity.tools.FormatMain)
 if [ -x "$home/cosbuild" ]; then
   "$home/cosbuild" --version >/dev/null   # builds the CLI jar when missing or stale
-  ours=("$home/cosbuild" verity format)
-  ours_name="./cosbuild verity format"
+  cli=("$home/cosbuild" verity format)
 else
-  ours=(java -XX:+UseParallelGC -cp "$home/verity/target/classes" io.cosbuild.verity.tools.FormatMain)
-  ours_name="java FormatMain (no ./cosbuild here)"
+  cli=()
 fi
 
 now() { date +%s.%N; }
-# best_of CMD...: runs CMD REPS times (output to $dir/last.out), prints the best wall time in seconds.
-best_of() {
-  local best="" t0 t1 s
-  for _ in $(seq "$reps"); do
-    t0=$(now); "$@" >"$dir/last.out" 2>&1; t1=$(now)
-    s=$(echo "$t1 - $t0" | bc -l)
-    if [ -z "$best" ] || [ "$(echo "$s < $best" | bc -l)" = 1 ]; then best=$s; fi
-  done
-  printf '%.3f' "$best"
+# time_of CMD...: runs CMD once (output to $dir/last.out), prints its wall time in seconds.
+time_of() {
+  local t0 t1
+  t0=$(now); "$@" >"$dir/last.out" 2>&1; t1=$(now)
+  echo "$t1 - $t0" | bc -l
 }
+min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 root_of() { sed -n 's/^Root hash:[[:space:]]*//p' "$dir/last.out"; }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
@@ -55,7 +52,7 @@ ssl1=$(speed)
 ssl2=$(speed -multi 2)
 printf '   1 core: %.2f GB/s   2 cores (-multi 2): %.2f GB/s\n' "$ssl1" "$ssl2"
 
-declare -A vs_time ours_time
+declare -A vs_time core_time cli_time
 for g in "${sizes[@]}"; do
   f="$dir/data-${g}g.img"
   if [ ! -f "$f" ] || [ "$(stat -c %s "$f")" != "$((g << 30))" ]; then
@@ -65,16 +62,29 @@ for g in "${sizes[@]}"; do
   fi
   cat "$f" >/dev/null   # page cache, for both tools alike
   echo "== ${g} GiB"
-  vs=$(best_of veritysetup format "$f" "$dir/vs.hash" --salt "$salt" --uuid "$uuid")
-  vroot=$(root_of)
-  us=$(best_of "${ours[@]}" "$f" "$dir/ours.hash" --salt "$salt" --uuid "$uuid")
-  oroot=$(root_of)
-  same=$([ "$vroot" = "$oroot" ] && cmp -s "$dir/vs.hash" "$dir/ours.hash" && echo "identical root hash and hash file" || echo "MISMATCH: $vroot vs $oroot")
-  vs_time[$g]=$vs; ours_time[$g]=$us
-  printf '   veritysetup format: %7.3f s  (%.2f GB/s)\n' "$vs" "$(echo "($g * 2^30) / $vs / 1e9" | bc -l)"
-  printf '   %s: %7.3f s  (%.2f GB/s)   ratio %.2fx of veritysetup   [%s]\n' "$ours_name" "$us" \
-    "$(echo "($g * 2^30) / $us / 1e9" | bc -l)" "$(echo "$us / $vs" | bc -l)" "$same"
-  rm -f "$dir/vs.hash" "$dir/ours.hash"
+  # The tools take turns, REPS rounds, best of each kept: load from other work hits all alike.
+  vs=""; co=""; cl=""; same="identical root hash and hash file"
+  for _ in $(seq "$reps"); do
+    vs=$(min "$vs" "$(time_of veritysetup format "$f" "$dir/vs.hash" --salt "$salt" --uuid "$uuid")")
+    vroot=$(root_of)
+    co=$(min "$co" "$(time_of "${core[@]}" "$f" "$dir/core.hash" --salt "$salt" --uuid "$uuid")")
+    [ "$(root_of)" = "$vroot" ] && cmp -s "$dir/vs.hash" "$dir/core.hash" || same="MISMATCH (FormatMain)"
+    if [ ${#cli[@]} -gt 0 ]; then
+      cl=$(min "$cl" "$(time_of "${cli[@]}" "$f" "$dir/cli.hash" --salt "$salt" --uuid "$uuid")")
+      [ "$(root_of)" = "$vroot" ] && cmp -s "$dir/vs.hash" "$dir/cli.hash" || same="MISMATCH (cosbuild)"
+    fi
+  done
+  gbs() { echo "($g * 1073741824) / $1 / 1000000000" | bc -l; }
+  printf '   veritysetup format            %7.3f s  %5.2f GB/s\n' "$vs" "$(gbs "$vs")"
+  printf '   java FormatMain (core + JVM)  %7.3f s  %5.2f GB/s  %.2fx veritysetup\n' "$co" "$(gbs "$co")" \
+    "$(echo "$co / $vs" | bc -l)"
+  if [ -n "$cl" ]; then
+    printf '   ./cosbuild verity format      %7.3f s  %5.2f GB/s  %.2fx veritysetup\n' "$cl" "$(gbs "$cl")" \
+      "$(echo "$cl / $vs" | bc -l)"
+  fi
+  echo "   $same"
+  vs_time[$g]=$vs; core_time[$g]=$co; cli_time[$g]=${cl:-}
+  rm -f "$dir/vs.hash" "$dir/core.hash" "$dir/cli.hash"
 done
 
 if [ "${JMH:-1}" != 0 ]; then
@@ -88,8 +98,8 @@ if [ "${JMH:-1}" != 0 ]; then
     >"$dir/jmh.log" 2>&1 || { tail -20 "$dir/jmh.log"; exit 1; }
   fmt_ms=$(python3 -c "import json;r=[b for b in json.load(open('$dir/jmh.json')) if b['benchmark'].endswith('.format')][0];print(r['primaryMetric']['score'])")
   blk_us=$(python3 -c "import json;r=[b for b in json.load(open('$dir/jmh.json')) if b['benchmark'].endswith('sha256Block4k')][0];print(r['primaryMetric']['score'])")
-  core=$(echo "$(stat -c %s "$jf") / ($fmt_ms / 1000) / 1e9" | bc -l)
-  one=$(echo "4096 / ($blk_us / 1e6) / 1e9" | bc -l)
+  core=$(echo "$(stat -c %s "$jf") / ($fmt_ms / 1000) / 1000000000" | bc -l)
+  one=$(echo "4096 / ($blk_us / 1000000) / 1000000000" | bc -l)
   printf '   format(), 2 threads: %.1f ms for %s  = %.2f GB/s = %.0f%% of openssl -multi 2 (goal >= 90%%)\n' \
     "$fmt_ms" "$(basename "$jf")" "$core" "$(echo "100 * $core / $ssl2" | bc -l)"
   printf '   JDK SHA-256, 1 thread, salted 4 KiB blocks: %.2f GB/s = %.0f%% of openssl 1 core\n' \
@@ -98,7 +108,11 @@ fi
 
 echo "== summary (goals on 2 cores: <= 0.40x veritysetup on 4 GiB, <= 0.55x on 1 GiB, whole command)"
 for g in "${sizes[@]}"; do
-  printf '   %s GiB: veritysetup %.3f s, cosbuild %.3f s, ratio %.2fx\n' "$g" "${vs_time[$g]}" "${ours_time[$g]}" \
-    "$(echo "${ours_time[$g]} / ${vs_time[$g]}" | bc -l)"
+  printf '   %s GiB: veritysetup %.3f s | FormatMain %.3f s = %.2fx' "$g" "${vs_time[$g]}" "${core_time[$g]}" \
+    "$(echo "${core_time[$g]} / ${vs_time[$g]}" | bc -l)"
+  if [ -n "${cli_time[$g]}" ]; then
+    printf ' | ./cosbuild %.3f s = %.2fx' "${cli_time[$g]}" "$(echo "${cli_time[$g]} / ${vs_time[$g]}" | bc -l)"
+  fi
+  echo
 done
 echo "   load at end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows every figure)"
