@@ -7,7 +7,7 @@ import io.cosbuild.cli.build.Progress;
 import io.cosbuild.cli.build.SourceDateEpoch;
 import io.cosbuild.packages.PackagesException;
 import io.cosbuild.packages.cache.ContentStore;
-import io.cosbuild.packages.lock.LockFile;
+import io.cosbuild.cli.build.ImageLock;
 import io.cosbuild.spec.model.Architecture;
 import io.cosbuild.spec.model.ImageProfile;
 import java.io.PrintWriter;
@@ -74,10 +74,10 @@ public final class ImageCommand implements Callable<Integer> {
         throw new UsageException("unknown --format '" + f + "' (raw, qcow2, gce, rootfs-tar)");
       }
     }
-    LockFile lockFile = null;
+    ImageLock lockFile = null;
     if (lock != null) {
       try {
-        lockFile = LockFile.read(lock);
+        lockFile = ImageLock.read(lock);
       } catch (PackagesException e) {
         throw new UsageException(e.getMessage(), e);
       }
@@ -92,11 +92,11 @@ public final class ImageCommand implements Callable<Integer> {
       result.put("profile", p.name());
       result.put("arch", a.id());
       result.put("sourceDateEpoch", epoch);
-      result.put("packages", outcome.lock().packages().size());
+      result.put("packages", outcome.lock().root().packages().size());
       result.put("files", outcome.files().stream().map(Path::toString).toList());
       w.println(Json.write(result));
     } else {
-      w.println("Built " + p.name() + " for " + a.id() + " (" + outcome.lock().packages().size() + " packages, "
+      w.println("Built " + p.name() + " for " + a.id() + " (" + outcome.lock().root().packages().size() + " packages, "
           + outcome.rootfs().tree().size() + " filesystem entries)");
       for (Path f : outcome.files()) {
         w.println("  " + f);

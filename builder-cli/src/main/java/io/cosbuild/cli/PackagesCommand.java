@@ -97,12 +97,24 @@ public class PackagesCommand implements Callable<Integer> {
         @Option(names = "--json", description = "print JSON instead of a table")
         boolean json;
 
+        @Option(names = "--profile", paramLabel = "NAME|FILE",
+                description = "resolve a profile's root and boot package sets; --write-lock then writes the image lock "
+                        + "that 'cosbuild image --lock' builds from")
+        String profile;
+
+        @picocli.CommandLine.Mixin
+        ProfileOptions profiles = new ProfileOptions();
+
         @picocli.CommandLine.Mixin
         SourceOptions source = new SourceOptions();
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             PrintWriter err = spec.commandLine().getErr();
+            if (profile != null) {
+                return ProfileResolution.run(profiles.loader().load(profile).profile(), arch, includes, source.mirror,
+                        source.cacheDir, source.allowExpired, writeLock, json, spec.commandLine().getOut());
+            }
             ResolveRequest req;
             try {
                 req = new ResolveRequest(origin, includes, excludes, deny, ResolveRequest.debianArch(arch),

@@ -1,7 +1,6 @@
 package io.cosbuild.cli.build;
 
 import io.cosbuild.packages.DebianPackages;
-import io.cosbuild.packages.lock.LockFile;
 import io.cosbuild.spec.model.Architecture;
 import io.cosbuild.spec.model.ImageProfile;
 import java.nio.file.Path;
@@ -13,7 +12,7 @@ import java.util.List;
  * @param lock the lock file to build exactly (null: resolve afresh) and where it came from
  * @param formats outputs asked for: raw, qcow2, gce, rootfs-tar
  */
-public record BuildRequest(ImageProfile profile, Architecture arch, Path out, LockFile lock, Path lockPath, List<String> formats,
+public record BuildRequest(ImageProfile profile, Architecture arch, Path out, ImageLock lock, Path lockPath, List<String> formats,
     long sourceDateEpoch, DebianPackages.Source source) {
 
   public BuildRequest {

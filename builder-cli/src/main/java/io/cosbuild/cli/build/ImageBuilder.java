@@ -39,11 +39,11 @@ public final class ImageBuilder {
   }
 
   /** What a finished build produced. */
-  public record Outcome(List<Path> files, LockFile lock, AssemblyResult rootfs) {}
+  public record Outcome(List<Path> files, ImageLock lock, AssemblyResult rootfs) {}
 
   public Outcome build() throws BuildFailure, IOException {
-    LockFile lock = lockRoot();
-    List<PackageContent> packages = fetch(lock);
+    ImageLock lock = lockPackages();
+    List<PackageContent> packages = fetch(lock.root());
     AssemblyResult rootfs = assemble(packages);
     List<String> produced = new ArrayList<>();
     try (StagingDirectory staging = StagingDirectory.create(request.out())) {
@@ -73,12 +73,15 @@ public final class ImageBuilder {
     return new Outcome(files, lock, rootfs);
   }
 
-  private LockFile lockRoot() throws BuildFailure {
+  private ImageLock lockPackages() throws BuildFailure {
     try (Progress.Step step = progress.start(request.lock() == null ? "Resolving packages" : "Checking the lock file")) {
-      LockFile lock = PackageSet.lock(request.source(), ProfileMapping.rootRequest(request.profile(), request.arch()),
-          request.lock(), request.lockPath());
-      step.done(lock.packages().size() + " packages");
-      return lock;
+      ImageLock given = request.lock();
+      LockFile root = PackageSet.lock(request.source(), ProfileMapping.rootRequest(request.profile(), request.arch()),
+          given == null ? null : given.root(), request.lockPath());
+      LockFile boot = PackageSet.lock(request.source(), ProfileMapping.bootRequest(request.profile(), request.arch()),
+          given == null ? null : given.boot(), request.lockPath());
+      step.done(root.packages().size() + " root packages, " + boot.packages().size() + " boot packages");
+      return new ImageLock(ImageLock.VERSION, request.profile().name(), request.arch().id(), root, boot);
     } catch (PackagesException e) {
       throw new BuildFailure(e.getMessage(), e);
     }

@@ -44,6 +44,23 @@ public final class ProfileMapping {
         p.packages().recommends());
   }
 
+  /** Packages a kernel image depends on only for its maintainer scripts, which cosbuild does not run. */
+  static final List<String> KERNEL_SCRIPT_DEPENDENCIES = List.of("linux-base", "kmod", "initramfs-tools", "initramfs-tools-core",
+      "dracut", "dracut-core", "tiny-initramfs", "apparmor");
+
+  /** Early userspace of the initramfs: busybox for the init script, dmsetup to open the verity device. */
+  static final List<String> INITRAMFS_USERSPACE = List.of("busybox-static", "dmsetup");
+
+  /**
+   * The boot set: the profile's kernel package (the metapackage pulls the versioned image) and the
+   * initramfs userspace, without the kernel's maintainer-script dependencies.
+   */
+  public static ResolveRequest bootRequest(ImageProfile p, Architecture arch) {
+    List<String> includes = new ArrayList<>(INITRAMFS_USERSPACE);
+    includes.add(p.kernel().packageFor(arch));
+    return new ResolveRequest(p.name() + "/boot", includes, KERNEL_SCRIPT_DEPENDENCIES, List.of(), arch.debianArch(), false);
+  }
+
   /**
    * Where packages come from: the profile's first repository (its first suite is the release; the
    * updates and security suites of that release come from the host's sources), unless a mirror
