@@ -7,7 +7,6 @@ import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.TreeException;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
@@ -24,8 +23,9 @@ public final class SquashfsBuild {
 
   public static SquashfsResult fromSource(Path src, Path out, SquashfsOptions options)
       throws IOException, SquashfsException, TreeException {
-    if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
-      FsTree tree = DirectorySource.readInPlace(src);
+    if (Files.isDirectory(src)) {
+      // A symlink given as SRC is followed once; links inside the tree are kept as links.
+      FsTree tree = DirectorySource.readInPlace(src.toRealPath());
       return SquashfsWriter.writeFile(tree, out, options);
     }
     if (!Files.isRegularFile(src)) {
