@@ -7,6 +7,19 @@ import picocli.CommandLine.IVersionProvider;
 
 /** Reads the version Maven wrote into the jar's resources. */
 public final class VersionProvider implements IVersionProvider {
+  /** The version Maven wrote into the jar, or "development". */
+  public String version() {
+    Properties p = new Properties();
+    try (InputStream in = VersionProvider.class.getResourceAsStream("/cosbuild-version.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      return "development";
+    }
+    return p.getProperty("version", "development");
+  }
+
   @Override
   public String[] getVersion() throws IOException {
     Properties p = new Properties();

@@ -17,7 +17,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import io.cosbuild.disk.DiskFormat;
+import io.cosbuild.disk.DiskImageException;
+import io.cosbuild.disk.layout.WrittenDisk;
+import io.cosbuild.verity.VerityException;
+import io.cosbuild.verity.VerityResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +48,14 @@ public final class ImageBuilder {
   }
 
   /** What a finished build produced. */
-  public record Outcome(List<Path> files, ImageLock lock, AssemblyResult rootfs) {}
+  public record Outcome(List<Path> files, ImageLock lock, AssemblyResult rootfs, Manifest manifest) {}
 
   public Outcome build() throws BuildFailure, IOException {
     ImageLock lock = lockPackages();
-    List<PackageContent> packages = fetch(lock.root());
+    List<PackageContent> packages = fetch(lock.root(), "Fetching root packages");
     AssemblyResult rootfs = assemble(packages);
     List<String> produced = new ArrayList<>();
+    Manifest manifest = null;
     try (StagingDirectory staging = StagingDirectory.create(request.out())) {
       rootfs.audit().writeTo(staging.directory());
       produced.add("audit.txt");
@@ -62,15 +72,80 @@ public final class ImageBuilder {
         }
         produced.add("rootfs.tar");
       }
-      for (String f : request.formats()) {
-        if (!f.equals("rootfs-tar")) {
-          throw new BuildFailure("output format '" + f + "' is not implemented yet");
-        }
+      if (request.formats().stream().anyMatch(f -> !f.equals("rootfs-tar"))) {
+        manifest = buildDisk(lock, rootfs, staging, produced);
       }
       staging.commit(produced);
     }
     List<Path> files = produced.stream().map(request.out()::resolve).toList();
-    return new Outcome(files, lock, rootfs);
+    return new Outcome(files, lock, rootfs, manifest);
+  }
+
+  private Manifest buildDisk(ImageLock lock, AssemblyResult rootfs, StagingDirectory staging, List<String> produced)
+      throws BuildFailure, IOException {
+    Path work = Files.createDirectories(staging.file(".work"));
+    String seed = request.profile().digest() + "/" + request.arch().id();
+    Path rootImage = work.resolve("root.img");
+    try (Progress.Step step = progress.start("Writing the root filesystem")) {
+      step.done(RootImageStage.write(rootfs.tree(), request.profile().rootfs(), request.sourceDateEpoch(), seed, rootImage));
+    }
+    Path hashFile = work.resolve("root.verity");
+    VerityResult verity;
+    try (Progress.Step step = progress.start("Computing the dm-verity tree")) {
+      verity = VerityStage.format(rootImage, hashFile, request.profile().verity(), request.profile().digest());
+      step.done("root hash " + verity.rootHashHex());
+    } catch (VerityException e) {
+      throw new BuildFailure("verity: " + e.getMessage(), e);
+    }
+    BootStage.Result boot;
+    try (Progress.Step step = progress.start("Building the kernel and initramfs")) {
+      List<PackageContent> bootPackages = PackageSet.open(request.source(), lock.boot(), step);
+      boot = BootStage.build(request, bootPackages, verity, staging.file("vmlinuz"), staging.file("initrd.img"));
+      step.done(boot.summary());
+    } catch (PackagesException | PackageException e) {
+      throw new BuildFailure(e.getMessage(), e);
+    }
+    produced.add("vmlinuz");
+    produced.add("initrd.img");
+    Path oem = work.resolve("oem.ext4");
+    WrittenDisk disk;
+    try (Progress.Step step = progress.start("Writing the disk")) {
+      StateStage.makeOem(oem, request.profile().disk().oemSize(), seed, request.sourceDateEpoch());
+      disk = DiskStage.write(request.arch(), request.profile().disk(), request.profile().verity(), seed, rootImage, hashFile,
+          verity.rootHashHex(), oem, (file, bytes) -> StateStage.makeState(file, bytes, seed, request.sourceDateEpoch()),
+          staging.directory(), diskFormats(), request.sourceDateEpoch());
+      step.done(disk.layout().partitions().size() + " partitions, " + disk.layout().diskSizeBytes() / (1 << 20) + " MiB");
+    } catch (DiskImageException e) {
+      throw new BuildFailure("disk: " + e.getMessage(), e);
+    }
+    produced.add("disk.raw");
+    for (DiskFormat f : diskFormats()) {
+      if (f != DiskFormat.RAW) {
+        produced.add(f.fileName());
+      }
+    }
+    Map<String, Path> files = new TreeMap<>();
+    for (String f : List.of("vmlinuz", "initrd.img", "sbom.spdx.json", "cosbuild.lock")) {
+      files.put(f, staging.file(f));
+    }
+    Manifest m = ManifestWriter.build(request, lock, rootImage, verity, disk, null, boot.commandLine(), files,
+        new io.cosbuild.cli.VersionProvider().version());
+    ManifestWriter.write(m, staging.file("manifest.json"));
+    produced.add("manifest.json");
+    return m;
+  }
+
+  private Set<DiskFormat> diskFormats() throws BuildFailure {
+    Set<DiskFormat> out = EnumSet.of(DiskFormat.RAW);
+    for (String f : request.formats()) {
+      switch (f) {
+        case "qcow2" -> out.add(DiskFormat.QCOW2);
+        case "gce" -> out.add(DiskFormat.GCE);
+        case "raw", "rootfs-tar" -> { }
+        default -> throw new BuildFailure("unknown output format " + f);
+      }
+    }
+    return out;
   }
 
   private ImageLock lockPackages() throws BuildFailure {
@@ -87,8 +162,8 @@ public final class ImageBuilder {
     }
   }
 
-  private List<PackageContent> fetch(LockFile lock) throws BuildFailure {
-    try (Progress.Step step = progress.start("Fetching packages")) {
+  private List<PackageContent> fetch(LockFile lock, String what) throws BuildFailure {
+    try (Progress.Step step = progress.start(what)) {
       List<PackageContent> out = PackageSet.open(request.source(), lock, step);
       step.done(out.size() + " verified");
       return out;

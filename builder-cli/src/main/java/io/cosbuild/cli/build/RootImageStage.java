@@ -1,0 +1,36 @@
+package io.cosbuild.cli.build;
+
+import io.cosbuild.cli.BuildFailure;
+import io.cosbuild.rootfs.squashfs.Compression;
+import io.cosbuild.rootfs.squashfs.SquashfsException;
+import io.cosbuild.rootfs.squashfs.SquashfsOptions;
+import io.cosbuild.rootfs.squashfs.SquashfsResult;
+import io.cosbuild.rootfs.squashfs.SquashfsWriter;
+import io.cosbuild.rootfs.tree.FsTree;
+import io.cosbuild.spec.model.RootfsSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+/** Writes the root filesystem image (squashfs or ext4) of the profile. Stateless. */
+final class RootImageStage {
+
+  private RootImageStage() {}
+
+  /** Writes {@code target}; returns a one-line description for the progress display. */
+  static String write(FsTree tree, RootfsSpec spec, long epoch, String seed, Path target) throws IOException, BuildFailure {
+    if (spec.type().equals("squashfs")) {
+      Compression c = Compression.parse(spec.compression());
+      SquashfsOptions o = new SquashfsOptions(c, spec.compressionLevel().orElse(c.defaultLevel()), (int) spec.blockSize(),
+          OptionalLong.of(epoch), Runtime.getRuntime().availableProcessors(), false, true);
+      try {
+        SquashfsResult r = SquashfsWriter.writeFile(tree, target, o);
+        return String.format(java.util.Locale.ROOT, "squashfs %s, %d inodes, %.1f MiB (%.2fx)", c.cliName(), r.inodes(),
+            r.imageSize() / 1048576.0, r.compressionRatio());
+      } catch (SquashfsException e) {
+        throw new BuildFailure("squashfs: " + e.getMessage(), e);
+      }
+    }
+    return Ext4RootImage.write(tree, spec, epoch, seed, target);
+  }
+}
