@@ -24,7 +24,8 @@ done
 
 cd "$home"
 echo "== building"
-mvn -q -o -B -pl verity -am -DskipTests package >/dev/null 2>&1 || mvn -q -B -pl verity -am -DskipTests package
+mvn -q -o -B -pl verity -am -Dmaven.test.skip=true package >/dev/null 2>&1 \
+  || mvn -q -B -pl verity -am -Dmaven.test.skip=true package
 core=(java -XX:+UseParallelGC -cp "$home/verity/target/classes" io.cosbuild.verity.tools.FormatMain)
 if [ -x "$home/cosbuild" ]; then
   "$home/cosbuild" --version >/dev/null   # builds the CLI jar when missing or stale
@@ -89,6 +90,7 @@ done
 
 if [ "${JMH:-1}" != 0 ]; then
   echo "== JMH: in-process hashing core (data in page cache, JIT warm), 2 threads"
+  rm -rf verity/target/test-classes   # the JMH harness is generated only by a -Pjmh compile
   mvn -q -B -pl verity -Pjmh test-compile >/dev/null
   mvn -q -B -pl verity -Pjmh org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
     -Dmdep.outputFile="$dir/jmh.cp" -Dmdep.includeScope=test >/dev/null
