@@ -60,34 +60,47 @@ final class ReedSolomon {
   }
 
   /**
-   * Parity of the message formed by byte {@code column} of each of {@code rows}, in order, written to
-   * {@code parity[off .. off + roots)}, highest-degree coefficient first.
-   *
-   * @param reg scratch of at least {@code roots} ints
+   * Parity of {@code width} code words at once: code word {@code b} is byte {@code b} of each of
+   * {@code rows}, in order; its parity goes to {@code parity[b * roots .. b * roots + roots)}, highest-degree
+   * coefficient first. Rows are read in order, each sequentially, and the remainder registers of all code
+   * words stay in {@code regs} ({@code roots} arrays of {@code width}), rotated instead of shifted: this
+   * keeps the work in cache, unlike walking one code word down the rows at a time.
    */
-  void encodeColumn(byte[][] rows, int column, byte[] parity, int off, int[] reg) {
+  void encodeColumns(byte[][] rows, int width, byte[] parity, byte[][] regs) {
     int r = roots;
     for (int j = 0; j < r; j++) {
-      reg[j] = 0;
+      java.util.Arrays.fill(regs[j], 0, width, (byte) 0);
     }
-    // reg[0] is the highest-degree remainder coefficient (x^(roots-1)).
+    int head = 0; // regs[(head + k) % r] holds remainder coefficient k (k = 0: highest degree)
+    byte[][] slot = new byte[r][];
     for (byte[] row : rows) {
-      int fb = (row[column] & 0xff) ^ reg[0];
-      if (fb != 0) {
+      for (int k = 0; k < r; k++) {
+        slot[k] = regs[(head + k) % r];
+      }
+      byte[] top = slot[0];
+      for (int b = 0; b < width; b++) {
+        int fb = (row[b] ^ top[b]) & 0xff;
+        if (fb == 0) {
+          top[b] = 0;
+          continue;
+        }
         int lf = LOG[fb];
-        for (int j = 1; j < r; j++) {
-          int gl = genLog[r - j];
-          reg[j - 1] = reg[j] ^ (gl < 0 ? 0 : EXP[lf + gl]);
+        for (int k = 1; k < r; k++) {
+          int gl = genLog[r - k];
+          if (gl >= 0) {
+            slot[k][b] ^= (byte) EXP[lf + gl];
+          }
         }
         int g0 = genLog[0];
-        reg[r - 1] = g0 < 0 ? 0 : EXP[lf + g0];
-      } else {
-        System.arraycopy(reg, 1, reg, 0, r - 1);
-        reg[r - 1] = 0;
+        top[b] = g0 < 0 ? 0 : (byte) EXP[lf + g0];
       }
+      // The old highest coefficient's slot now holds the new lowest one.
+      head = (head + 1) % r;
     }
-    for (int j = 0; j < r; j++) {
-      parity[off + j] = (byte) reg[j];
+    for (int b = 0; b < width; b++) {
+      for (int k = 0; k < r; k++) {
+        parity[b * r + k] = regs[(head + k) % r][b];
+      }
     }
   }
 }

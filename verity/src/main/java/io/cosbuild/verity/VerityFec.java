@@ -87,7 +87,7 @@ public final class VerityFec {
       try {
         byte[][] rows = new byte[rsn][bs];
         byte[] parity = new byte[bs * roots];
-        int[] reg = new int[roots];
+        byte[][] regs = new byte[roots][bs];
         ByteBuffer[] views = new ByteBuffer[rsn];
         for (int i = 0; i < rsn; i++) {
           views[i] = ByteBuffer.wrap(rows[i]);
@@ -105,9 +105,7 @@ public final class VerityFec {
               Arrays.fill(rows[i], (byte) 0);
             }
           }
-          for (int b = 0; b < bs; b++) {
-            rs.encodeColumn(rows, b, parity, b * roots, reg);
-          }
+          rs.encodeColumns(rows, bs, parity, regs);
           ByteBuffer out = ByteBuffer.wrap(parity);
           long at = fecOffset + round * bs * roots;
           while (out.hasRemaining()) {
