@@ -21,10 +21,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * and reads the input roughly in order. A chunk is read window by window with positional reads into a
  * per-thread direct buffer: measured no dearer in CPU than memory-mapping and steadier in wall time, as
  * mapping pays page faults and, on unmapping, TLB shoot-downs across the hashing threads (and leaving
- * mappings to the GC would exhaust the process's mapping limit on large images). Each thread keeps one {@link MessageDigest} and one output array for the
- * whole level: no allocation per block. Digests go straight into the output array
- * ({@link MessageDigest#digest(byte[], int, int)}), which is written with one positional write per chunk,
- * or, when verifying, compared with what the hash file holds.
+ * mappings to the GC would exhaust the process's mapping limit on large images). Each thread keeps one
+ * {@link MessageDigest} and one output array for the whole level: no allocation per block. Digests go
+ * straight into the output array ({@link MessageDigest#digest(byte[], int, int)}), which is written with
+ * one positional write per chunk, or, when verifying, compared with what the hash file holds.
  *
  * <p>Not thread-safe itself: one instance runs one level at a time.
  */
