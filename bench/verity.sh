@@ -24,7 +24,8 @@ done
 
 cd "$home"
 echo "== building"
-mvn -q -o -B -pl verity -am -DskipTests package >/dev/null 2>&1 || mvn -q -B -pl verity -am -DskipTests package
+mvn -q -o -B -pl verity -am -Dmaven.test.skip=true package >/dev/null 2>&1 \
+  || mvn -q -B -pl verity -am -Dmaven.test.skip=true package
 core=(java -XX:+UseParallelGC -cp "$home/verity/target/classes" io.cosbuild.verity.tools.FormatMain)
 if [ -x "$home/cosbuild" ]; then
   "$home/cosbuild" --version >/dev/null   # builds the CLI jar when missing or stale
@@ -34,11 +35,12 @@ else
 fi
 
 now() { date +%s.%N; }
-# time_of CMD...: runs CMD once (output to $dir/last.out), prints its wall time in seconds.
+# time_of CMD...: runs CMD once (output to $dir/last.out), prints its wall time and CPU time (user + system)
+# in seconds. CPU time is the figure that survives other work on the machine: wall / CPU shows how much of
+# the machine the tool got.
 time_of() {
-  local t0 t1
-  t0=$(now); "$@" >"$dir/last.out" 2>&1; t1=$(now)
-  echo "$t1 - $t0" | bc -l
+  /usr/bin/time -f "%e %U %S" -o "$dir/time.txt" "$@" >"$dir/last.out" 2>&1
+  awk '{printf "%s %.2f\n", $1, $2 + $3}' "$dir/time.txt"
 }
 min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 root_of() { sed -n 's/^Root hash:[[:space:]]*//p' "$dir/last.out"; }
@@ -63,24 +65,28 @@ for g in "${sizes[@]}"; do
   cat "$f" >/dev/null   # page cache, for both tools alike
   echo "== ${g} GiB"
   # The tools take turns, REPS rounds, best of each kept: load from other work hits all alike.
-  vs=""; co=""; cl=""; same="identical root hash and hash file"
+  vs=""; co=""; cl=""; vsc=""; coc=""; clc=""; same="identical root hash and hash file"
   for _ in $(seq "$reps"); do
-    vs=$(min "$vs" "$(time_of veritysetup format "$f" "$dir/vs.hash" --salt "$salt" --uuid "$uuid")")
+    read -r w c < <(time_of veritysetup format "$f" "$dir/vs.hash" --salt "$salt" --uuid "$uuid")
+    vs=$(min "$vs" "$w"); vsc=$(min "$vsc" "$c")
     vroot=$(root_of)
-    co=$(min "$co" "$(time_of "${core[@]}" "$f" "$dir/core.hash" --salt "$salt" --uuid "$uuid")")
+    read -r w c < <(time_of "${core[@]}" "$f" "$dir/core.hash" --salt "$salt" --uuid "$uuid")
+    co=$(min "$co" "$w"); coc=$(min "$coc" "$c")
     [ "$(root_of)" = "$vroot" ] && cmp -s "$dir/vs.hash" "$dir/core.hash" || same="MISMATCH (FormatMain)"
     if [ ${#cli[@]} -gt 0 ]; then
-      cl=$(min "$cl" "$(time_of "${cli[@]}" "$f" "$dir/cli.hash" --salt "$salt" --uuid "$uuid")")
+      read -r w c < <(time_of "${cli[@]}" "$f" "$dir/cli.hash" --salt "$salt" --uuid "$uuid")
+      cl=$(min "$cl" "$w"); clc=$(min "$clc" "$c")
       [ "$(root_of)" = "$vroot" ] && cmp -s "$dir/vs.hash" "$dir/cli.hash" || same="MISMATCH (cosbuild)"
     fi
   done
   gbs() { echo "($g * 1073741824) / $1 / 1000000000" | bc -l; }
-  printf '   veritysetup format            %7.3f s  %5.2f GB/s\n' "$vs" "$(gbs "$vs")"
-  printf '   java FormatMain (core + JVM)  %7.3f s  %5.2f GB/s  %.2fx veritysetup\n' "$co" "$(gbs "$co")" \
-    "$(echo "$co / $vs" | bc -l)"
+  printf '   %-30s %8s %10s %8s %s\n' "" "wall" "" "CPU" "(best of $reps each)"
+  printf '   %-30s %7.3fs %5.2f GB/s %7.2fs\n' "veritysetup format" "$vs" "$(gbs "$vs")" "$vsc"
+  printf '   %-30s %7.3fs %5.2f GB/s %7.2fs  wall %.2fx veritysetup\n' "java FormatMain (core + JVM)" "$co" \
+    "$(gbs "$co")" "$coc" "$(echo "$co / $vs" | bc -l)"
   if [ -n "$cl" ]; then
-    printf '   ./cosbuild verity format      %7.3f s  %5.2f GB/s  %.2fx veritysetup\n' "$cl" "$(gbs "$cl")" \
-      "$(echo "$cl / $vs" | bc -l)"
+    printf '   %-30s %7.3fs %5.2f GB/s %7.2fs  wall %.2fx veritysetup\n' "./cosbuild verity format" "$cl" \
+      "$(gbs "$cl")" "$clc" "$(echo "$cl / $vs" | bc -l)"
   fi
   echo "   $same"
   vs_time[$g]=$vs; core_time[$g]=$co; cli_time[$g]=${cl:-}
@@ -89,6 +95,7 @@ done
 
 if [ "${JMH:-1}" != 0 ]; then
   echo "== JMH: in-process hashing core (data in page cache, JIT warm), 2 threads"
+  rm -rf verity/target/test-classes   # the JMH harness is generated only by a -Pjmh compile
   mvn -q -B -pl verity -Pjmh test-compile >/dev/null
   mvn -q -B -pl verity -Pjmh org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
     -Dmdep.outputFile="$dir/jmh.cp" -Dmdep.includeScope=test >/dev/null

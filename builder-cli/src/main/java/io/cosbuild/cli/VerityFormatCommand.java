@@ -1,5 +1,6 @@
 package io.cosbuild.cli;
 
+import io.cosbuild.verity.VerityFec;
 import io.cosbuild.verity.VerityFiles;
 import io.cosbuild.verity.VerityParams;
 import io.cosbuild.verity.VerityResult;
@@ -37,18 +38,40 @@ public final class VerityFormatCommand implements Callable<Integer> {
   @Option(names = "--uuid", paramLabel = "UUID", description = "Superblock UUID (default: derived from the data).")
   UUID uuid;
 
+  @Option(names = "--fec-device", paramLabel = "FILE",
+      description = "Also write Reed-Solomon parity (forward error correction) to FILE (may be HASH).")
+  Path fecDevice;
+
+  @Option(names = "--fec-offset", paramLabel = "BYTES", description = "Offset of the parity area in the FEC file (default 0).")
+  long fecOffset;
+
+  @Option(names = "--fec-roots", paramLabel = "N", description = "Parity bytes per Reed-Solomon code word, 2..24 (default 2).")
+  int fecRoots = 2;
+
   @Option(names = "--json", description = "Print JSON instead of veritysetup's lines.")
   boolean json;
 
   @Override
   public Integer call() {
     try {
+      if (fecDevice == null && (fecOffset != 0 || fecRoots != 2)) {
+        throw new IllegalArgumentException("--fec-offset and --fec-roots need --fec-device");
+      }
       VerityResult r = format(data, hash, options, uuid);
+      VerityFec.Result fec = fecDevice == null ? null
+          : VerityFiles.formatFec(data, hash, r, fecDevice, fecOffset, fecRoots, options.threads());
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(Json.write(toJson(r)));
+        Map<String, Object> m = toJson(r);
+        if (fec != null) {
+          m.put("fecRoots", fec.roots());
+          m.put("fecBlocks", fec.fecBlocks());
+          m.put("fecCoveredBlocks", fec.coveredBlocks());
+          m.put("fecOffset", fec.fecOffset());
+        }
+        out.println(Json.write(m));
       } else {
-        out.print(VerityFiles.veritysetupReport(r, hash.toString()));
+        out.print(VerityFiles.veritysetupReport(r, fec, hash.toString()));
       }
       out.flush();
       return 0;

@@ -94,6 +94,21 @@ class VerityCommandIT {
   }
 
   @Test
+  void fecDeviceLikeVeritysetup() throws Exception {
+    String[] v = veritysetup("format", data.toString(), dir.resolve("vh").toString(), "--fec-device",
+        dir.resolve("vf").toString(), "--fec-roots", "5", "--salt", SALT, "--uuid", UUID_);
+    assertEquals("0", v[0], v[1]);
+    Result r = cosbuild("format", data.toString(), dir.resolve("oh").toString(), "--fec-device",
+        dir.resolve("of").toString(), "--fec-roots", "5", "--salt", SALT, "--uuid", UUID_);
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(v[1].replace(dir.resolve("vh").toString(), "H"), r.out().replace(dir.resolve("oh").toString(), "H"));
+    assertEquals(-1, Files.mismatch(dir.resolve("vf"), dir.resolve("of")));
+    assertEquals(2, cosbuild("format", data.toString(), dir.resolve("x").toString(), "--fec-roots", "5").exit());
+    assertEquals(2, cosbuild("format", data.toString(), dir.resolve("x").toString(), "--fec-device",
+        dir.resolve("y").toString(), "--fec-roots", "30").exit());
+  }
+
+  @Test
   void defaultSaltAndUuidAreDeterministicAndVeritysetupReadsThem() throws Exception {
     Result a = cosbuild("format", data.toString(), dir.resolve("a.hash").toString());
     Result b = cosbuild("format", data.toString(), dir.resolve("b.hash").toString());

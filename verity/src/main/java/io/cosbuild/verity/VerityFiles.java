@@ -97,6 +97,48 @@ public final class VerityFiles {
   }
 
   /**
+   * Writes forward error correction for a tree just made by {@link #format}: Reed-Solomon parity with
+   * {@code roots} bytes per code word into {@code fec} at {@code fecOffset} ({@link VerityFec}). A
+   * separate FEC file at offset 0 is written to a temporary file and renamed; otherwise in place. When
+   * {@code fec} is the hash file, the covered hash area ends at {@code fecOffset}.
+   */
+  public static VerityFec.Result formatFec(Path data, Path hash, VerityResult tree, Path fec, long fecOffset,
+      int roots, int threads) throws IOException, VerityException {
+    boolean sameAsHash = Files.exists(fec) && Files.isSameFile(hash, fec);
+    if (Files.exists(fec) && Files.isSameFile(data, fec)) {
+      throw new VerityException("the FEC area cannot go into the data file " + data + "; use the hash file or another");
+    }
+    VerityLayout layout = tree.layout();
+    try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ);
+        FileChannel h = FileChannel.open(hash, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long hashEnd = sameAsHash ? fecOffset : h.size();
+      if (sameAsHash) {
+        if (h.size() < fecOffset) {
+          // The gap between the tree and the parity is covered too: make it (zero) file content.
+          h.write(ByteBuffer.allocate(1), fecOffset - 1);
+        }
+        return VerityFec.encode(d, h, layout, hashEnd, h, fecOffset, roots, threads);
+      }
+      if (fecOffset != 0 && Files.exists(fec)) {
+        try (FileChannel f = FileChannel.open(fec, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+          return VerityFec.encode(d, h, layout, hashEnd, f, fecOffset, roots, threads);
+        }
+      }
+      Path tmp = Files.createTempFile(fec.toAbsolutePath().getParent(), "." + fec.getFileName() + ".", ".tmp");
+      try {
+        VerityFec.Result r;
+        try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+          r = VerityFec.encode(d, h, layout, hashEnd, f, fecOffset, roots, threads);
+        }
+        Files.move(tmp, fec, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return r;
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+
+  /**
    * Verifies {@code data} against the tree in {@code hash}. With {@code params} null the parameters are
    * read from the superblock at {@code hashOffset}; otherwise they are used as given.
    */
@@ -114,6 +156,11 @@ public final class VerityFiles {
    * compared with the other's.
    */
   public static String veritysetupReport(VerityResult r, String hashName) {
+    return veritysetupReport(r, null, hashName);
+  }
+
+  /** {@link #veritysetupReport(VerityResult, String)} with the FEC lines when {@code fec} is not null. */
+  public static String veritysetupReport(VerityResult r, VerityFec.Result fec, String hashName) {
     VerityParams p = r.params();
     StringBuilder s = new StringBuilder();
     s.append("VERITY header information for ").append(hashName).append('\n');
@@ -124,10 +171,18 @@ public final class VerityFiles {
     s.append("Hash blocks:     \t").append(r.hashBlocks()).append('\n');
     s.append("Hash block size: \t").append(p.hashBlockSize()).append('\n');
     s.append("Hash algorithm:  \t").append(p.hashAlgorithm().kernelName()).append('\n');
+    if (fec != null) {
+      s.append("FEC RS roots:   \t").append(fec.roots()).append('\n');
+      s.append("FEC blocks:     \t").append(fec.fecBlocks()).append('\n');
+    }
     s.append("Salt:            \t").append(p.saltHex()).append('\n');
     s.append("Root hash:      \t").append(r.rootHashHex()).append('\n');
     if (p.hashOffset() == 0) {
-      s.append("Hash device size: \t").append(r.hashDeviceSize()).append(" [bytes]\n");
+      long size = r.hashDeviceSize() + (fec != null && fec.inHashFile() ? fec.fecSize() : 0);
+      s.append("Hash device size: \t").append(size).append(" [bytes]\n");
+    }
+    if (fec != null && fec.fecOffset() == 0 && !fec.inHashFile()) {
+      s.append("FEC device size: \t").append(fec.fecSize()).append(" [bytes]\n");
     }
     return s.toString();
   }

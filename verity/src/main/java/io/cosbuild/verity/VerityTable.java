@@ -41,6 +41,16 @@ public record VerityTable(VerityResult result, String dataDevice, String hashDev
     return new VerityTable(result, dataDevice, hashDevice, all);
   }
 
+  /**
+   * This table with forward error correction from {@code fecDevice}:
+   * {@code use_fec_from_device DEV fec_start BLOCKS fec_blocks COVERED fec_roots N}, as veritysetup
+   * activates it.
+   */
+  public VerityTable withFec(String fecDevice, VerityFec.Result fec) {
+    return withOptions("use_fec_from_device", fecDevice, "fec_start", String.valueOf(fec.fecOffset() / fec.blockSize()),
+        "fec_blocks", String.valueOf(fec.coveredBlocks()), "fec_roots", String.valueOf(fec.roots()));
+  }
+
   /** Size of the mapped device in 512-byte sectors. */
   public long sectors() {
     return result.params().dataSize() / 512;
