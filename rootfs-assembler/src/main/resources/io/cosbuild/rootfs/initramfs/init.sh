@@ -19,7 +19,8 @@ fatal() {
 
 # Value of KEY=VALUE on the kernel command line; fails when absent.
 cmdline_arg() {
-  for w in $(cat /proc/cmdline); do
+  read -r cmdline < /proc/cmdline
+  for w in $cmdline; do
     case "$w" in
       "$1"=*) echo "${w#*=}"; return 0 ;;
     esac
