@@ -92,7 +92,7 @@ mkdir -p $NEWROOT/run/cosbuild
 
 if [ -n "$STATEFUL" ]; then
   STATE_DEV=$(partition STATE) || fatal "no partition named STATE"
-  if ! mount -t ext4 -o "$(opts_for /mnt/stateful_partition)" "$STATE_DEV" $STATE; then
+  if ! mount -t ext4 -o "$(opts_for /mnt/stateful_partition)" "$STATE_DEV" $STATE 2>/dev/null; then
     magic=$(dd if="$STATE_DEV" bs=2 skip=540 count=1 2>/dev/null | od -An -tx1 | tr -d ' ')
     if [ "$FORMAT_STATE" = 1 ] && [ "$magic" != 53ef ]; then
       log "formatting STATE ($STATE_DEV) on first boot"
@@ -116,7 +116,7 @@ if [ -n "$STATEFUL" ]; then
   for p in $EXEC_ALLOWED; do
     mkdir -p "$STATE$p" "$NEWROOT$p"
     mount -o bind "$STATE$p" "$NEWROOT$p" || fatal "cannot bind $p"
-    mount -o remount,bind,nosuid,nodev "$NEWROOT$p" || fatal "cannot remount $p with exec"
+    mount -o remount,bind,exec,nosuid,nodev "$NEWROOT$p" || fatal "cannot remount $p with exec"
   done
 fi
 
