@@ -66,6 +66,20 @@ public record BootPlan(List<String> modules, String rootFsType, CorruptionMode o
     }
   }
 
+  /**
+   * The plan for an image assembled with {@code layout} (the same layout the assembler wrote into
+   * the image as {@code mount-layout.json}): its tmpfs, stateful, noexec and exec-allowed paths,
+   * its /etc mode, and the targets of its symlinks into {@code /var} as directories to keep on STATE.
+   */
+  public static BootPlan of(io.cosbuild.rootfs.assembly.MountLayout layout, List<String> modules, String rootFsType,
+      CorruptionMode onCorruption, boolean formatState, String init) {
+    java.util.function.Function<List<io.cosbuild.rootfs.tree.FsPath>, List<String>> s =
+        l -> l.stream().map(io.cosbuild.rootfs.tree.FsPath::value).toList();
+    return new BootPlan(modules, rootFsType, onCorruption, layout.statelessEtc(), formatState, s.apply(layout.tmpfs()),
+        s.apply(layout.stateful()), s.apply(layout.noexec()), s.apply(layout.execAllowed()),
+        s.apply(List.copyOf(new java.util.TreeSet<>(layout.varSymlinks().values()))), init);
+  }
+
   public BootPlan {
     modules = List.copyOf(modules);
     tmpfs = List.copyOf(tmpfs);
