@@ -1,22 +1,128 @@
 package io.cosbuild.cli;
 
-import java.util.List;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cosbuild.rootfs.squashfs.Compression;
+import io.cosbuild.rootfs.squashfs.SquashfsBuild;
+import io.cosbuild.rootfs.squashfs.SquashfsException;
+import io.cosbuild.rootfs.squashfs.SquashfsOptions;
+import io.cosbuild.rootfs.squashfs.SquashfsResult;
+import io.cosbuild.rootfs.tree.TreeException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Placeholder until this command's implementation lands: answers "not implemented yet", exit 2. */
-@Command(name = "squashfs", description = "Write a squashfs image.", mixinStandardHelpOptions = true)
+/**
+ * {@code cosbuild fs squashfs SRC OUT}: writes a squashfs image from a directory or a tar archive.
+ * Exit 0 on success, 1 when the image cannot be written, 2 for bad arguments or input.
+ */
+@Command(name = "squashfs", description = "Write a squashfs image from a directory or a tar archive.")
 public final class FsSquashfsCommand implements Callable<Integer> {
+
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "0..*", hidden = true)
-  List<String> args;
+  @Parameters(index = "0", paramLabel = "SRC", description = "a directory or a tar archive (owners and modes from the tar)")
+  Path src;
+
+  @Parameters(index = "1", paramLabel = "OUT", description = "the image to write")
+  Path out;
+
+  @Option(names = "--comp", paramLabel = "gzip|zstd|xz|lz4", description = "compressor (default zstd)")
+  String comp = "zstd";
+
+  @Option(names = "--level", paramLabel = "N", description = "compression level (default: the compressor's)")
+  Integer level;
+
+  @Option(names = "--block-size", paramLabel = "N", description = "data block size in bytes (default 131072)")
+  int blockSize = SquashfsOptions.DEFAULT_BLOCK_SIZE;
+
+  @Option(names = "--always-fragments", description = "also pack tails of files larger than a block into fragments")
+  boolean alwaysFragments;
+
+  @Option(names = "--source-date-epoch", paramLabel = "N",
+      description = "clamp mtimes to N and record N as the image time (default: env SOURCE_DATE_EPOCH, else 0)")
+  Long sourceDateEpoch;
+
+  @Option(names = "--json", description = "print the summary as JSON")
+  boolean json;
 
   @Override
   public Integer call() {
-    return NotImplemented.answer(spec);
+    PrintWriter err = spec.commandLine().getErr();
+    SquashfsOptions options;
+    try {
+      options = options(System.getenv("SOURCE_DATE_EPOCH"));
+    } catch (IllegalArgumentException e) {
+      err.println("cosbuild fs squashfs: " + e.getMessage());
+      return 2;
+    }
+    if (!Files.exists(src)) {
+      err.println("cosbuild fs squashfs: " + src + " does not exist");
+      return 2;
+    }
+    try {
+      SquashfsResult r = SquashfsBuild.fromSource(src, out, options);
+      print(r, options);
+      return 0;
+    } catch (TreeException e) {
+      err.println("cosbuild fs squashfs: " + src + ": " + e.getMessage());
+      return 2;
+    } catch (SquashfsException | IOException e) {
+      err.println("cosbuild fs squashfs: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** The writer options from the flags, with {@code envEpoch} used when no flag gives one. */
+  SquashfsOptions options(String envEpoch) {
+    Compression c = Compression.parse(comp);
+    OptionalLong epoch = OptionalLong.empty();
+    if (sourceDateEpoch != null) {
+      epoch = OptionalLong.of(sourceDateEpoch);
+    } else if (envEpoch != null && !envEpoch.isBlank()) {
+      try {
+        epoch = OptionalLong.of(Long.parseLong(envEpoch.trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("SOURCE_DATE_EPOCH is not a number: " + envEpoch);
+      }
+    }
+    return new SquashfsOptions(c, level == null ? c.defaultLevel() : level, blockSize, epoch,
+        Runtime.getRuntime().availableProcessors(), alwaysFragments, true);
+  }
+
+  private void print(SquashfsResult r, SquashfsOptions o) throws IOException {
+    PrintWriter w = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("image", out.toString());
+      m.put("compression", o.compression().cliName());
+      m.put("level", o.level());
+      m.put("blockSize", o.blockSize());
+      m.put("inodes", r.inodes());
+      m.put("bytesUsed", r.bytesUsed());
+      m.put("imageSize", r.imageSize());
+      m.put("contentBytes", r.contentBytes());
+      m.put("compressionRatio", Math.round(r.compressionRatio() * 1000) / 1000.0);
+      m.put("fragments", r.fragments());
+      m.put("duplicateFiles", r.duplicateFiles());
+      m.put("ids", r.ids());
+      m.put("xattrSets", r.xattrSets());
+      w.println(new ObjectMapper().writeValueAsString(m));
+    } else {
+      w.printf(Locale.ROOT, "%s: squashfs %s level %d, %d inodes, %d bytes (%.1f MiB), content %d bytes, ratio %.2f%n",
+          out, o.compression().cliName(), o.level(), r.inodes(), r.imageSize(), r.imageSize() / 1048576.0,
+          r.contentBytes(), r.compressionRatio());
+    }
+    w.flush();
   }
 }

@@ -87,6 +87,9 @@ public class PackagesCommand implements Callable<Integer> {
         @Option(names = "--with-recommends", description = "also install Recommends")
         boolean withRecommends;
 
+        @Option(names = "--essential", description = "also install every Essential: yes package (a bootable base)")
+        boolean essential;
+
         @Option(names = "--origin", defaultValue = "request", hidden = true,
                 description = "name of the request in dependency chains (the profile name)")
         String origin;
@@ -118,7 +121,7 @@ public class PackagesCommand implements Callable<Integer> {
             ResolveRequest req;
             try {
                 req = new ResolveRequest(origin, includes, excludes, deny, ResolveRequest.debianArch(arch),
-                        withRecommends);
+                        withRecommends, essential);
             } catch (IllegalArgumentException e) {
                 err.println("cosbuild packages resolve: " + e.getMessage());
                 return 2;

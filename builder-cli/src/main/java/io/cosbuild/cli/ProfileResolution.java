@@ -32,7 +32,7 @@ final class ProfileResolution {
     if (!extraIncludes.isEmpty()) {
       List<String> inc = new ArrayList<>(rootReq.includes());
       inc.addAll(extraIncludes);
-      rootReq = new ResolveRequest(rootReq.origin(), inc, rootReq.excludes(), rootReq.deny(), rootReq.arch(), rootReq.withRecommends());
+      rootReq = new ResolveRequest(rootReq.origin(), inc, rootReq.excludes(), rootReq.deny(), rootReq.arch(), rootReq.withRecommends(), rootReq.withEssential());
     }
     Resolution root = DebianPackages.resolve(source, rootReq);
     Resolution boot = DebianPackages.resolve(source, ProfileMapping.bootRequest(p, a));

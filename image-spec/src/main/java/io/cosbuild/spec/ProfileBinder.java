@@ -73,7 +73,7 @@ final class ProfileBinder {
     }
     Map<String, Object> pk = map(p, "packages");
     PackageSelection packages = new PackageSelection(strings(pk, "include"), strings(pk, "exclude"), strings(pk, "deny"),
-        bool(pk, "recommends"), stringMap(pk, "allow-overrides"));
+        bool(pk, "recommends"), bool(pk, "essential"), stringMap(pk, "allow-overrides"));
     Map<String, Object> k = map(p, "kernel");
     KernelSpec kernel = new KernelSpec(str(k, "package"), strings(k, "cmdline"), strings(k, "modules"), bool(k, "keep-modules"),
         str(k, "initramfs-compression"));

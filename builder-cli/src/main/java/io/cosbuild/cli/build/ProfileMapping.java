@@ -41,7 +41,7 @@ public final class ProfileMapping {
   /** The root filesystem's package request. */
   public static ResolveRequest rootRequest(ImageProfile p, Architecture arch) {
     return new ResolveRequest(p.name(), p.packages().include(), p.packages().exclude(), p.packages().deny(), arch.debianArch(),
-        p.packages().recommends());
+        p.packages().recommends(), p.packages().essential());
   }
 
   /** Packages a kernel image depends on only for its maintainer scripts, which cosbuild does not run. */

@@ -6,7 +6,7 @@ import java.util.TreeMap;
 
 /** Which packages to install, never install, and refuse; path overrides for file conflicts. */
 public record PackageSelection(List<String> include, List<String> exclude, List<String> deny, boolean recommends,
-    SortedMap<String, String> allowOverrides) {
+    boolean essential, SortedMap<String, String> allowOverrides) {
   public PackageSelection {
     include = List.copyOf(include);
     exclude = List.copyOf(exclude);

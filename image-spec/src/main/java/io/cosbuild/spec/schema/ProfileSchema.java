@@ -88,6 +88,7 @@ public final class ProfileSchema {
           of("deny", STRING_LIST, List.of(), "Packages whose presence anywhere in the closure fails the build, naming the chain that pulled them in.")
               .checked(PACKAGE_NAME),
           of("recommends", BOOL, false, "Also install Recommends."),
+          of("essential", BOOL, false, "Also install every Essential: yes package (coreutils, dash, util-linux, ...), as debootstrap would."),
           of("allow-overrides", STRING_MAP, Map.of(), "Path -> package that wins when two packages ship different files at that path.")),
       object("kernel", "The kernel and what the initramfs needs of it.",
           of("package", STRING, "linux-image-cloud-{debarch}", "Kernel package; {debarch} becomes amd64 or arm64."),

@@ -146,6 +146,9 @@ public final class RepositoryClient {
             }
             checkValidUntil(file, release);
             if (got.isPresent()) {
+                checkNotOlder(file, release, cached, keyring);
+            }
+            if (got.isPresent()) {
                 // Only a verified file is kept, so a tampered one never poisons the cache.
                 Files.createDirectories(dir);
                 writeAtomically(cached, bytes);
@@ -156,6 +159,29 @@ public final class RepositoryClient {
             return new VerifiedRelease(repo, suite, release, signed.signers(), sha, keyring.sha256());
         } catch (IOException e) {
             throw new RepositoryException(cached + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a Release older than the one verified before from the same repository and suite, as apt does: a
+     * mirror must not be able to roll a client back to old metadata (with old vulnerable packages).
+     */
+    private void checkNotOlder(String file, ReleaseFile release, Path cached, Keyring keyring) throws IOException,
+            SignatureException {
+        if (!Files.isRegularFile(cached) || release.date() == null) {
+            return;
+        }
+        ReleaseFile previous;
+        try {
+            previous = ReleaseFile.parse(cached.toString(),
+                    ClearSigned.verify(cached.toString(), Files.readAllBytes(cached), keyring, clock.instant()).text());
+        } catch (RepositoryException e) {
+            return; // signed with another keyring or unreadable: nothing trustworthy to compare with
+        }
+        if (previous.date() != null && release.date().isBefore(previous.date())) {
+            throw new SignatureException(file, "is older (Date " + release.date() + ") than the one verified before ("
+                    + previous.date() + "); the mirror is stale or replaying old metadata. Use a current mirror, or "
+                    + "delete " + cached + " if you really mean to go back");
         }
     }
 
@@ -255,7 +281,9 @@ public final class RepositoryClient {
     }
 
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        // A name of its own per process and thread: several cosbuild processes may share the cache.
+        Path tmp = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Thread.currentThread().getId() + ".tmp");
         Files.write(tmp, bytes);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -19,9 +19,12 @@ import java.util.TreeSet;
  *                       none is left the resolution fails with the chain that pulls the package in
  * @param arch           Debian architecture, {@code amd64} or {@code arm64} (see {@link #debianArch})
  * @param withRecommends also follow {@code Recommends} (off by default, like {@code --no-install-recommends})
+ * @param withEssential  also install every {@code Essential: yes} package (bash, coreutils, dpkg, ...), as a
+ *                       bootable system needs and as debootstrap does; apt installing into an empty status does
+ *                       not, so this is off by default
  */
 public record ResolveRequest(String origin, List<String> includes, List<String> excludes, List<String> deny,
-                             String arch, boolean withRecommends) {
+                             String arch, boolean withRecommends, boolean withEssential) {
 
     public ResolveRequest {
         Objects.requireNonNull(origin, "origin");
@@ -40,6 +43,17 @@ public record ResolveRequest(String origin, List<String> includes, List<String> 
         if (!arch.matches("[a-z0-9]+")) {
             throw new IllegalArgumentException("bad Debian architecture '" + arch + "'");
         }
+    }
+
+    /** A request without the Essential set. */
+    public ResolveRequest(String origin, List<String> includes, List<String> excludes, List<String> deny, String arch,
+                          boolean withRecommends) {
+        this(origin, includes, excludes, deny, arch, withRecommends, false);
+    }
+
+    /** This request with or without the Essential set. */
+    public ResolveRequest essential(boolean yes) {
+        return new ResolveRequest(origin, includes, excludes, deny, arch, withRecommends, yes);
     }
 
     /** A request with no excludes or denies and without Recommends. */
@@ -61,7 +75,7 @@ public record ResolveRequest(String origin, List<String> includes, List<String> 
     public String canonical() {
         return "origin=" + origin + "\narch=" + arch + "\nincludes=" + String.join(",", includes)
                 + "\nexcludes=" + String.join(",", excludes) + "\ndeny=" + String.join(",", deny)
-                + "\nrecommends=" + withRecommends + "\n";
+                + "\nrecommends=" + withRecommends + (withEssential ? "\nessential=true" : "") + "\n";
     }
 
     private static List<String> sorted(List<String> l) {

@@ -25,7 +25,8 @@ import java.util.TreeSet;
  * <p>Choice rules (documented in docs/packages.md):
  * <ol>
  *   <li>Only candidates are considered: the highest version of each name across all suites.</li>
- *   <li>All included packages are marked first; then each, in name order, has its dependencies installed
+ *   <li>All included packages (plus every {@code Essential: yes} package when the request asks for the Essential
+ *       set) are marked first; then each, in name order, has its dependencies installed
  *       depth-first: {@code Pre-Depends}, then {@code Depends} (then {@code Recommends} when asked), in field
  *       order.</li>
  *   <li>A dependency already satisfied by a marked package (by name and version, or by a matching
@@ -88,7 +89,20 @@ public final class Resolver {
                 throw new IllegalArgumentException("request for " + req.arch() + " on an index of " + index.arch());
             }
             List<PackageRecord> roots = new ArrayList<>();
-            for (String name : req.includes()) {
+            TreeSet<String> rootNames = new TreeSet<>(req.includes());
+            if (req.withEssential()) {
+                for (PackageRecord p : index.candidates()) {
+                    if (p.essential() && !req.excludes().contains(p.name())) {
+                        if (req.deny().contains(p.name())) {
+                            throw new ResolutionException("denied package " + p.name() + " is Essential and the "
+                                    + "request asks for the Essential set", List.of(req.origin(), p.name()));
+                        }
+                        rootNames.add(p.name());
+                    }
+                }
+                includeNames.addAll(rootNames);
+            }
+            for (String name : rootNames) {
                 PackageRecord p = index.candidate(name).orElse(null);
                 if (p == null) {
                     List<PackageIndex.Provider> prov = index.providers(name);

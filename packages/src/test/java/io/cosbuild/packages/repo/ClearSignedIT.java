@@ -95,4 +95,28 @@ class ClearSignedIT {
                 () -> ClearSigned.verify("F", sha1, Keyring.load(keyringA), Instant.now()));
         assertTrue(weak.getMessage().contains("weak hash"), weak.getMessage());
     }
+
+    @Test
+    void olderReleaseThanSeenBeforeIsRefusedAsReplay() throws Exception {
+        Path repo = Files.createTempDirectory(home, "repo");
+        Path inRelease = Files.createDirectories(repo.resolve("dists/test")).resolve("InRelease");
+        Repository r = new Repository(repo.toUri(), List.of("test"), List.of("main"), keyringA);
+        RepositoryClient client = new RepositoryClient(new Transport(), home.resolve("cache-" + repo.getFileName()),
+                java.time.Clock.systemUTC(), false);
+        Files.write(inRelease, clearsign("Codename: test\nDate: Sat, 11 Jul 2026 10:16:37 UTC\nSHA256:\n",
+                "--local-user", "a@example.org"));
+        client.fetchRelease(r, "test");
+        Files.write(inRelease, clearsign("Codename: test\nDate: Fri, 10 Jul 2026 10:16:37 UTC\nSHA256:\n",
+                "--local-user", "a@example.org"));
+        SignatureException e = assertThrows(SignatureException.class, () -> client.fetchRelease(r, "test"));
+        assertTrue(e.getMessage().contains("older"), e.getMessage());
+        assertTrue(e.file().endsWith("dists/test/InRelease"), e.file());
+        Files.write(inRelease, clearsign("Codename: test\nDate: Sun, 12 Jul 2026 10:16:37 UTC\nSHA256:\n",
+                "--local-user", "a@example.org"));
+        assertEquals(Instant.parse("2026-07-12T10:16:37Z"), client.fetchRelease(r, "test").release().date());
+        Files.write(inRelease, clearsign("Codename: other\nDate: Mon, 13 Jul 2026 10:16:37 UTC\nSHA256:\n",
+                "--local-user", "a@example.org"));
+        SignatureException suite = assertThrows(SignatureException.class, () -> client.fetchRelease(r, "test"));
+        assertTrue(suite.getMessage().contains("not 'test'"), suite.getMessage());
+    }
 }

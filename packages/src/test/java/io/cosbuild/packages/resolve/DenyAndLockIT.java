@@ -40,6 +40,17 @@ class DenyAndLockIT {
     }
 
     @Test
+    void gkeWithEssentialSetHasAShellAndPerlBaseButNoPerl() throws Exception {
+        Resolution r = new Resolver(TestRepos.index("amd64")).resolve(
+                new ResolveRequest("gke", ResolverAptIT.GKE, List.of(), DENY, "amd64", false).essential(true));
+        for (String n : List.of("bash", "dash", "coreutils", "dpkg", "base-files", "perl-base", "util-linux")) {
+            assertTrue(r.names().contains(n), n + " missing from " + r.names());
+        }
+        assertFalse(r.names().contains("perl"));
+        assertFalse(r.names().contains("python3"));
+    }
+
+    @Test
     void unavoidableDeniedPackageFailsWithItsChain() throws Exception {
         ResolutionException e = assertThrows(ResolutionException.class, () -> new Resolver(TestRepos.index("amd64"))
                 .resolve(new ResolveRequest("gke", List.of("dbus", "usrmerge"), List.of(), DENY, "amd64", false)));

@@ -25,25 +25,30 @@ class ResolverAptIT {
     static Stream<Arguments> sets() {
         Stream.Builder<Arguments> b = Stream.builder();
         for (String arch : List.of("amd64", "arm64")) {
-            b.add(Arguments.of(arch, List.of("busybox-static")));
-            b.add(Arguments.of(arch, List.of("systemd")));
-            b.add(Arguments.of(arch, List.of("containerd", "runc", "iptables")));
-            b.add(Arguments.of(arch, GKE));
+            b.add(Arguments.of(false, arch, List.of("busybox-static")));
+            b.add(Arguments.of(false, arch, List.of("systemd")));
+            b.add(Arguments.of(false, arch, List.of("containerd", "runc", "iptables")));
+            b.add(Arguments.of(false, arch, GKE));
         }
-        b.add(Arguments.of("amd64", List.of("openssh-client", "curl", "python3", "sudo", "locales")));
-        b.add(Arguments.of("amd64", List.of("network-manager", "rsyslog", "cron", "vim")));
-        b.add(Arguments.of("amd64", List.of("docker.io", "libvirt-daemon-system")));
-        b.add(Arguments.of("arm64", List.of("postgresql", "nginx", "git")));
+        b.add(Arguments.of(false, "amd64", List.of("openssh-client", "curl", "python3", "sudo", "locales")));
+        b.add(Arguments.of(false, "amd64", List.of("network-manager", "rsyslog", "cron", "vim")));
+        b.add(Arguments.of(false, "amd64", List.of("docker.io", "libvirt-daemon-system")));
+        b.add(Arguments.of(false, "arm64", List.of("postgresql", "nginx", "git")));
+        // With Recommends, against apt --install-recommends.
+        b.add(Arguments.of(true, "amd64", List.of("systemd")));
+        b.add(Arguments.of(true, "arm64", List.of("containerd", "runc", "iptables")));
         return b.build();
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "recommends={0} {1} {2}")
     @MethodSource("sets")
-    void closureEqualsApt(String arch, List<String> includes, @TempDir Path work) throws Exception {
+    void closureEqualsApt(boolean recommends, String arch, List<String> includes, @TempDir Path work)
+            throws Exception {
         PackageIndex index = TestRepos.index(arch);
-        Resolution ours = new Resolver(index).resolve(ResolveRequest.of("test", includes, arch));
-        TreeMap<String, String> aptVersions =
-                AptReference.closure(work, TestRepos.bookworm(), TestRepos.client(), index, arch, includes);
+        Resolution ours = new Resolver(index).resolve(
+                new ResolveRequest("test", includes, List.of(), List.of(), arch, recommends));
+        TreeMap<String, String> aptVersions = AptReference.closure(work, TestRepos.bookworm(), TestRepos.client(),
+                index, arch, includes, recommends);
         TreeSet<String> apt = new TreeSet<>(aptVersions.keySet());
         TreeSet<String> mine = new TreeSet<>(ours.names());
         System.out.printf("%s %s: apt %d packages, ours %d%n", arch, includes, apt.size(), mine.size());

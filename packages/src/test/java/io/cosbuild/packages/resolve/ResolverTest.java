@@ -157,4 +157,20 @@ class ResolverTest {
         assertEquals(List.of("libc", "libgcc", "zlib", "exim", "app"),
                 InstallOrder.of(r).stream().map(p -> p.pkg().name()).toList());
     }
+
+    @Test
+    void essentialSetOnlyWhenAsked() throws Exception {
+        PackageIndex idx = index("Package: app\nVersion: 1", "Package: sh\nVersion: 1\nEssential: yes\nDepends: libc",
+                "Package: libc\nVersion: 1", "Package: perl-base\nVersion: 5\nEssential: yes");
+        assertEquals(List.of("app"), resolve(idx, "app"));
+        ResolveRequest req = ResolveRequest.of("t", List.of("app"), "amd64").essential(true);
+        assertEquals(List.of("app", "libc", "perl-base", "sh"), new Resolver(idx).resolve(req).names());
+        ResolveRequest denied = new ResolveRequest("t", List.of("app"), List.of(), List.of("perl-base"), "amd64", false)
+                .essential(true);
+        ResolutionException e = assertThrows(ResolutionException.class, () -> new Resolver(idx).resolve(denied));
+        assertTrue(e.getMessage().contains("perl-base is Essential"), e.getMessage());
+        ResolveRequest excluded = new ResolveRequest("t", List.of("app"), List.of("perl-base"), List.of(), "amd64", false)
+                .essential(true);
+        assertEquals(List.of("app", "libc", "sh"), new Resolver(idx).resolve(excluded).names());
+    }
 }

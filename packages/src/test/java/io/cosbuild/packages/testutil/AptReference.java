@@ -27,6 +27,13 @@ public final class AptReference {
     public static java.util.TreeMap<String, String> closure(Path work, List<Repository> repos, RepositoryClient client,
                                           PackageIndex index, String arch, List<String> packages)
             throws IOException, InterruptedException {
+        return closure(work, repos, client, index, arch, packages, false);
+    }
+
+    /** As above; {@code recommends} makes apt install Recommends too. */
+    public static java.util.TreeMap<String, String> closure(Path work, List<Repository> repos, RepositoryClient client,
+                                          PackageIndex index, String arch, List<String> packages, boolean recommends)
+            throws IOException, InterruptedException {
         Path lists = Files.createDirectories(work.resolve("lists/partial"));
         Files.createDirectories(work.resolve("cache/archives/partial"));
         Files.createDirectories(work.resolve("parts"));
@@ -66,9 +73,10 @@ public final class AptReference {
                 "Dir::Cache \"" + work.resolve("cache") + "\";",
                 "APT::Architecture \"" + arch + "\";",
                 "APT::Architectures { \"" + arch + "\"; };",
-                "APT::Install-Recommends \"false\";",
+                "APT::Install-Recommends \"" + recommends + "\";",
                 "Debug::NoLocking \"true\";", ""));
-        List<String> cmd = new ArrayList<>(List.of("apt-get", "-s", "-q", "install", "--no-install-recommends"));
+        List<String> cmd = new ArrayList<>(List.of("apt-get", "-s", "-q", "install",
+                recommends ? "--install-recommends" : "--no-install-recommends"));
         cmd.addAll(packages);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("APT_CONFIG", conf.toString());

@@ -34,6 +34,19 @@ public final class DirectorySource {
   private DirectorySource() {}
 
   public static FsTree read(Path dir, BlobStore store) throws IOException, TreeException {
+    return read(dir, store, false);
+  }
+
+  /**
+   * Like {@link #read(Path, BlobStore)} but file contents stay where they are: blobs point at the
+   * files under {@code dir} (hashed, not copied), so the caller must leave {@code dir} unchanged
+   * while the tree is in use. For one-shot conversions such as {@code cosbuild fs squashfs DIR}.
+   */
+  public static FsTree readInPlace(Path dir) throws IOException, TreeException {
+    return read(dir, null, true);
+  }
+
+  private static FsTree read(Path dir, BlobStore store, boolean inPlace) throws IOException, TreeException {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(dir + " is not a directory");
     }
@@ -70,7 +83,7 @@ public final class DirectorySource {
               if (first != null) {
                 b.addHardlink(path, first, "directory");
               } else {
-                b.add(path, new FsNode.RegularFile(meta, store.putFile(p)), "directory");
+                b.add(path, new FsNode.RegularFile(meta, inPlace ? BlobStore.hashInPlace(p) : store.putFile(p)), "directory");
               }
             }
             case FsNode.S_IFLNK -> b.add(path, new FsNode.Symlink(meta, Files.readSymbolicLink(p).toString()), "directory");

@@ -83,6 +83,26 @@ public final class BlobStore {
     }
   }
 
+  /**
+   * A blob for {@code file} where it lies: hashed, not copied into any store. The caller keeps
+   * the file unchanged while the blob is in use.
+   */
+  public static Blob hashInPlace(Path file) throws IOException {
+    MessageDigest md = sha256();
+    long size = 0;
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
+      int n;
+      while ((n = ch.read(buf)) >= 0) {
+        buf.flip();
+        md.update(buf);
+        buf.clear();
+        size += n;
+      }
+    }
+    return new Blob(size, HexFormat.of().formatHex(md.digest()), file.toAbsolutePath());
+  }
+
   private Path pathFor(String digest) {
     return root.resolve("sha256").resolve(digest.substring(0, 2)).resolve(digest);
   }

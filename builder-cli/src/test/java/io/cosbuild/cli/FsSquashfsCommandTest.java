@@ -1,0 +1,79 @@
+package io.cosbuild.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cosbuild.rootfs.squashfs.SquashfsException;
+import io.cosbuild.rootfs.squashfs.SquashfsSuperblock;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class FsSquashfsCommandTest {
+
+  @TempDir Path dir;
+
+  private int run(StringWriter out, StringWriter err, String... args) {
+    CommandLine cl = new CommandLine(new FsSquashfsCommand());
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    return cl.execute(args);
+  }
+
+  @Test
+  void writesAnImageAndAJsonSummary() throws Exception {
+    Path src = Files.createDirectories(dir.resolve("src/sub"));
+    Files.writeString(src.resolve("hello.txt"), "hello\n");
+    Path img = dir.resolve("out.sqfs");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = run(out, err, dir.resolve("src").toString(), img.toString(), "--comp", "gzip", "--level", "6",
+        "--source-date-epoch", "1234567", "--json");
+    assertEquals(0, code, err.toString());
+    JsonNode j = new ObjectMapper().readTree(out.toString());
+    assertEquals(3, j.get("inodes").asInt());
+    assertEquals("gzip", j.get("compression").asText());
+    assertEquals(Files.size(img), j.get("imageSize").asLong());
+    byte[] head = new byte[SquashfsSuperblock.SIZE];
+    try (InputStream in = Files.newInputStream(img)) {
+      assertEquals(head.length, in.readNBytes(head, 0, head.length));
+    }
+    SquashfsSuperblock sb = parse(head);
+    assertEquals(1234567, sb.modificationTime());
+    assertEquals(1, sb.compressionId());
+  }
+
+  @Test
+  void badArgumentsExitWithTwo() {
+    StringWriter err = new StringWriter();
+    assertEquals(2, run(new StringWriter(), err, dir.resolve("missing").toString(), dir.resolve("o").toString()));
+    assertTrue(err.toString().contains("does not exist"), err.toString());
+    err = new StringWriter();
+    assertEquals(2, run(new StringWriter(), err, dir.toString(), dir.resolve("o").toString(), "--comp", "lzo"));
+    assertTrue(err.toString().contains("unknown compressor"), err.toString());
+    err = new StringWriter();
+    assertEquals(2, run(new StringWriter(), err, dir.toString(), dir.resolve("o").toString(), "--block-size", "1000"));
+    assertTrue(err.toString().contains("block size"), err.toString());
+  }
+
+  @Test
+  void environmentEpochIsUsedWhenNoFlagGivesOne() {
+    FsSquashfsCommand c = new FsSquashfsCommand();
+    new CommandLine(c).parseArgs("a", "b");
+    assertEquals(99L, c.options("99").sourceDateEpoch().getAsLong());
+    assertTrue(c.options(null).sourceDateEpoch().isEmpty());
+    new CommandLine(c).parseArgs("a", "b", "--source-date-epoch", "5");
+    assertEquals(5L, c.options("99").sourceDateEpoch().getAsLong());
+  }
+
+  private static SquashfsSuperblock parse(byte[] b) throws SquashfsException {
+    return SquashfsSuperblock.parse(b);
+  }
+}

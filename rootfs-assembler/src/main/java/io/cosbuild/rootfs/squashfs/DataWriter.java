@@ -1,0 +1,240 @@
+package io.cosbuild.rootfs.squashfs;
+
+import io.cosbuild.rootfs.tree.Blob;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Writes file contents as squashfs data blocks and fragment blocks. Blocks are compressed by a
+ * pool of threads while the caller reads ahead; at most a fixed window of blocks is in flight and
+ * results are written strictly in submission order, so the bytes do not depend on thread timing.
+ * Identical contents (same size and SHA-256) are stored once. Not thread-safe: one caller thread;
+ * the channel is the caller's to close.
+ */
+final class DataWriter implements AutoCloseable {
+
+  static final long NO_FRAGMENT = 0xffffffffL;
+  static final int UNCOMPRESSED_BIT = 1 << 24;
+
+  /** Where one content lives; complete once {@link #finish} returned. */
+  static final class FileLayout {
+    final long size;
+    long start = -1;
+    final int[] blockSizes;
+    long fragmentIndex = NO_FRAGMENT;
+    int fragmentOffset;
+    long sparse;
+
+    FileLayout(long size, int blocks) {
+      this.size = size;
+      this.blockSizes = new int[blocks];
+    }
+
+    long start() {
+      return Math.max(0, start);
+    }
+  }
+
+  private record Block(byte[] data, int length, boolean compressed, boolean sparse) {}
+
+  /** An item to write in order: a data block of a file, or a fragment block. */
+  private record Pending(Future<Block> block, FileLayout layout, int index, int fragment, int rawLength) {}
+
+  private final SeekableByteChannel out;
+  private final int blockSize;
+  private final boolean alwaysFragments;
+  private final ExecutorService pool;
+  private final ThreadLocal<Compressor> compressors;
+  private final int window;
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private final Map<String, FileLayout> byContent = new HashMap<>();
+  private final FragmentTable fragments = new FragmentTable();
+  private final byte[] zeros;
+  private byte[] fragment;
+  private int fragmentUsed;
+  private int fragmentCount;
+  private long position;
+  private long duplicates;
+
+  DataWriter(SeekableByteChannel out, long position, SquashfsOptions options) {
+    this.out = out;
+    this.position = position;
+    this.blockSize = options.blockSize();
+    this.alwaysFragments = options.alwaysFragments();
+    this.zeros = new byte[blockSize];
+    this.fragment = new byte[blockSize];
+    int threads = options.threads();
+    this.window = threads * 4;
+    this.pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "squashfs-compress");
+      t.setDaemon(true);
+      return t;
+    });
+    this.compressors = ThreadLocal.withInitial(
+        () -> Compressor.create(options.compression(), options.level(), options.blockSize()));
+  }
+
+  long position() {
+    return position;
+  }
+
+  FragmentTable fragments() {
+    return fragments;
+  }
+
+  long duplicates() {
+    return duplicates;
+  }
+
+  /** Queues the content of {@code blob}, or returns the layout of identical content queued before. */
+  FileLayout add(Blob blob, String path) throws IOException, SquashfsException {
+    String key = blob.sha256() + ":" + blob.size();
+    FileLayout known = byContent.get(key);
+    if (known != null) {
+      duplicates++;
+      return known;
+    }
+    long size = blob.size();
+    long full = size / blockSize;
+    int tail = (int) (size % blockSize);
+    boolean tailInFragment = tail > 0 && (full == 0 || alwaysFragments);
+    long blocks = full + (tail > 0 && !tailInFragment ? 1 : 0);
+    if (blocks > Integer.MAX_VALUE / 4) {
+      throw new SquashfsException(path + ": file of " + size + " bytes is too large for one squashfs inode");
+    }
+    FileLayout layout = new FileLayout(size, (int) blocks);
+    byContent.put(key, layout);
+    if (size == 0) {
+      return layout;
+    }
+    try (FileChannel in = blob.openChannel()) {
+      for (int i = 0; i < blocks; i++) {
+        int len = (int) Math.min(blockSize, size - (long) i * blockSize);
+        byte[] buf = new byte[blockSize];
+        readFully(in, buf, len, path);
+        submit(buf, len, layout, i);
+      }
+      if (tailInFragment) {
+        if (fragmentUsed + tail > blockSize) {
+          flushFragment();
+        }
+        readFully(in, fragment, fragmentUsed, tail, path);
+        layout.fragmentIndex = fragmentCount;
+        layout.fragmentOffset = fragmentUsed;
+        fragmentUsed += tail;
+      }
+      if (in.read(ByteBuffer.allocate(1)) > 0) {
+        throw new SquashfsException(path + ": content " + blob.location() + " is longer than its recorded size "
+            + size + "; the blob store was modified");
+      }
+    }
+    return layout;
+  }
+
+  private void readFully(FileChannel in, byte[] buf, int len, String path) throws IOException, SquashfsException {
+    readFully(in, buf, 0, len, path);
+  }
+
+  private void readFully(FileChannel in, byte[] buf, int off, int len, String path)
+      throws IOException, SquashfsException {
+    ByteBuffer b = ByteBuffer.wrap(buf, off, len);
+    while (b.hasRemaining()) {
+      if (in.read(b) < 0) {
+        throw new SquashfsException(path + ": content is shorter than its recorded size; the blob store was modified");
+      }
+    }
+  }
+
+  private void submit(byte[] buf, int len, FileLayout layout, int index) throws IOException {
+    Future<Block> f = pool.submit(() -> {
+      if (Arrays.mismatch(buf, 0, len, zeros, 0, len) == -1) {
+        return new Block(null, 0, false, true);
+      }
+      return compress(buf, len);
+    });
+    enqueue(new Pending(f, layout, index, -1, len));
+  }
+
+  private Block compress(byte[] buf, int len) throws IOException {
+    byte[] c = compressors.get().compress(buf, 0, len);
+    return c == null ? new Block(buf, len, false, false) : new Block(c, c.length, true, false);
+  }
+
+  private void flushFragment() throws IOException {
+    if (fragmentUsed == 0) {
+      return;
+    }
+    byte[] buf = fragment;
+    int len = fragmentUsed;
+    Future<Block> f = pool.submit(() -> compress(buf, len));
+    enqueue(new Pending(f, null, -1, fragmentCount, len));
+    fragmentCount++;
+    fragment = new byte[blockSize];
+    fragmentUsed = 0;
+  }
+
+  private void enqueue(Pending p) throws IOException {
+    pending.add(p);
+    while (pending.size() > window) {
+      writeNext();
+    }
+  }
+
+  private void writeNext() throws IOException {
+    Pending p = pending.poll();
+    Block b;
+    try {
+      b = p.block().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while compressing squashfs blocks");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      throw c instanceof IOException io ? io : new IOException("compressing a squashfs block failed: " + c, c);
+    }
+    long at = position;
+    if (!b.sparse()) {
+      ByteBuffer bb = ByteBuffer.wrap(b.data(), 0, b.length());
+      while (bb.hasRemaining()) {
+        out.write(bb);
+      }
+      position += b.length();
+    }
+    int stored = b.sparse() ? 0 : b.length() | (b.compressed() ? 0 : UNCOMPRESSED_BIT);
+    if (p.layout() != null) {
+      if (p.index() == 0) {
+        p.layout().start = at;
+      }
+      p.layout().blockSizes[p.index()] = stored;
+      if (b.sparse()) {
+        p.layout().sparse += p.rawLength();
+      }
+    } else {
+      fragments.set(p.fragment(), new FragmentEntry(at, stored));
+    }
+  }
+
+  /** Writes the last fragment block and everything still in flight. */
+  void finish() throws IOException {
+    flushFragment();
+    while (!pending.isEmpty()) {
+      writeNext();
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}

@@ -1,0 +1,58 @@
+package io.cosbuild.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cosbuild.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs cosbuild in-process and the reference tools as processes, for the end-to-end tests. */
+final class Tools {
+
+  private Tools() {}
+
+  record Result(int code, String out, String err) {}
+
+  static {
+    System.setProperty("cosbuild.home", Path.of("..").toAbsolutePath().normalize().toString());
+  }
+
+  /** {@code cosbuild ARGS} in this JVM. */
+  static Result cosbuild(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** A reference tool; fails the test when it cannot be started (the test command installs it). */
+  static Result run(String... cmd) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IOException("timed out: " + Arrays.toString(cmd));
+    }
+    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+
+  static String ok(String... cmd) throws IOException, InterruptedException {
+    Result r = run(cmd);
+    assertEquals(0, r.code(), String.join(" ", cmd) + " failed:\n" + r.out() + r.err());
+    return r.out();
+  }
+
+  static List<String> list(String... items) {
+    return new ArrayList<>(Arrays.asList(items));
+  }
+}
