@@ -63,6 +63,26 @@ class BootIT {
   }
 
   @Test
+  void statefulEtcKeepsChangesAcrossReboot() throws Exception {
+    Path out = BootImageFixture.build(Architecture.X86_64, work.resolve("out"), work, false);
+    BootTarget t = BootCommand.target(out, null, List.of(), 512, false);
+    try (QemuRunner q = QemuRunner.start(t, Accel.AUTO, s -> { }, n -> { })) {
+      assertEquals(BootOutcome.FOUND, q.waitFor(READY, BOOT), q.console());
+      int mark = q.console().length();
+      q.send("echo kept > /etc/cosbuild-persist; echo E-$(cat /etc/hostname)-E; sync; poweroff -f");
+      assertEquals(BootOutcome.FOUND, q.waitFor("E-cosbuild-test-E", mark, Duration.ofSeconds(60)), q.console());
+      assertTrue(q.waitForExit(Duration.ofSeconds(60)), "poweroff -f ends QEMU");
+    }
+    try (QemuRunner q = QemuRunner.start(t, Accel.TCG, s -> { }, n -> { })) {
+      assertEquals(BootOutcome.FOUND, q.waitFor(READY, BOOT), q.console());
+      assertTrue(q.console().contains("upperdir=/newroot/mnt/stateful_partition/etc-overlay/upper"), q.console());
+      int mark = q.console().length();
+      q.send("echo S-$(cat /etc/cosbuild-persist)-S");
+      assertEquals(BootOutcome.FOUND, q.waitFor("S-kept-S", mark, Duration.ofSeconds(60)), q.console().substring(mark));
+    }
+  }
+
+  @Test
   void tamperedRootPanicsInDmVerityAndNeverReachesTheMarker() throws Exception {
     Path out = BootImageFixture.build(Architecture.X86_64, work.resolve("out"), work);
     long rootBytes = Long.parseLong(field(Files.readString(out.resolve("manifest.json")), "rootfsBytes"));

@@ -43,8 +43,8 @@ final class BootImageFixture {
 
   private BootImageFixture() {}
 
-  static BootPlan plan() {
-    return new BootPlan(MODULES, "squashfs", BootPlan.CorruptionMode.PANIC, true, true, List.of("/run", "/tmp"),
+  static BootPlan plan(boolean statelessEtc) {
+    return new BootPlan(MODULES, "squashfs", BootPlan.CorruptionMode.PANIC, statelessEtc, true, List.of("/run", "/tmp"),
         List.of("/mnt/stateful_partition", "/var"), List.of("/mnt/stateful_partition", "/tmp", "/var"),
         List.of("/var/lib/containerd"), List.of("/var/home"), "/sbin/init");
   }
@@ -58,6 +58,10 @@ final class BootImageFixture {
   }
 
   static Path build(Architecture arch, Path out, Path work) throws Exception {
+    return build(arch, out, work, true);
+  }
+
+  static Path build(Architecture arch, Path out, Path work, boolean statelessEtc) throws Exception {
     Path debs = fetch(arch);
     Files.createDirectories(out);
     // Boot packages -> FsTree -> initramfs (cosbuild code).
@@ -71,7 +75,7 @@ final class BootImageFixture {
     BlobStore store = BlobStore.open(work.resolve("blobs"));
     var boot = PackageExtractor.extract(pkgs, AssemblyPlan.mergedUsrFor(arch.debianArch()), Map.of(), store,
         NodeMetadata.of(0755, 0, 0, EPOCH)).tree();
-    Initramfs ir = InitramfsBuilder.build(boot, plan(), store, EPOCH);
+    Initramfs ir = InitramfsBuilder.build(boot, plan(statelessEtc), store, EPOCH);
     try (OutputStream o = Files.newOutputStream(out.resolve("initrd.img"))) {
       InitramfsBuilder.write(ir, InitramfsCompression.ZSTD, EPOCH, o);
     }
