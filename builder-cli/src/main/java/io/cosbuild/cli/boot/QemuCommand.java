@@ -1,0 +1,35 @@
+package io.cosbuild.cli.boot;
+
+import io.cosbuild.spec.model.Architecture;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The QEMU command line for a {@link BootTarget}: x86_64 on {@code q35}, arm64 on {@code virt};
+ * the disk as virtio-blk on PCI (the initramfs loads virtio_pci and virtio_blk), no network, no
+ * display, the first serial port on stdio, no reboot (a panic or reboot ends QEMU). Stateless.
+ */
+public final class QemuCommand {
+
+  private QemuCommand() {}
+
+  /** @param kvm true for {@code -accel kvm -cpu host}, false for TCG */
+  public static List<String> of(BootTarget t, boolean kvm) {
+    List<String> c = new ArrayList<>(List.of(t.arch().qemuBinary()));
+    if (t.arch() == Architecture.X86_64) {
+      c.addAll(List.of("-machine", "q35"));
+      if (kvm) {
+        c.addAll(List.of("-cpu", "host"));
+      }
+    } else {
+      c.addAll(List.of("-machine", "virt", "-cpu", kvm ? "host" : "max"));
+    }
+    c.addAll(List.of("-accel", kvm ? "kvm" : "tcg", "-m", Integer.toString(t.memoryMiB()), "-smp", "1",
+        "-nodefaults", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+        "-kernel", t.kernel().toString(), "-initrd", t.initrd().toString(), "-append", t.cmdline(),
+        "-drive", "file=" + t.disk().toString().replace(",", ",,") + ",format=raw,if=none,id=disk0"
+            + (t.snapshot() ? ",snapshot=on" : ""),
+        "-device", "virtio-blk-pci,drive=disk0"));
+    return c;
+  }
+}
