@@ -1,20 +1,77 @@
 package io.cosbuild.cli.build;
 
 import io.cosbuild.cli.BuildFailure;
+import io.cosbuild.rootfs.assembly.AssemblyPlan;
+import io.cosbuild.rootfs.assembly.PackageExtractor;
 import io.cosbuild.rootfs.dpkg.PackageContent;
+import io.cosbuild.rootfs.dpkg.PackageException;
+import io.cosbuild.rootfs.initramfs.BootPlan;
+import io.cosbuild.rootfs.initramfs.Initramfs;
+import io.cosbuild.rootfs.initramfs.InitramfsBuilder;
+import io.cosbuild.rootfs.initramfs.InitramfsCompression;
+import io.cosbuild.rootfs.initramfs.InitramfsException;
+import io.cosbuild.rootfs.initramfs.KernelCommandLine;
+import io.cosbuild.rootfs.tree.BlobStore;
+import io.cosbuild.rootfs.tree.FsTree;
+import io.cosbuild.rootfs.tree.NodeMetadata;
+import io.cosbuild.spec.model.ImageProfile;
 import io.cosbuild.verity.VerityResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Kernel, initramfs and kernel command line. */
+/**
+ * Kernel, initramfs and kernel command line: the boot packages are extracted into their own tree,
+ * the initramfs takes busybox, dmsetup with its libraries and the kernel modules the boot needs
+ * (with a generated modules.dep) plus the generated /init; the command line carries the verity
+ * parameters the init opens the root with. Stateless.
+ */
 final class BootStage {
+
+  /** Modules every boot needs; their dependencies are added by the initramfs builder. */
+  static final List<String> BOOT_MODULES = List.of("virtio_pci", "virtio_blk", "dm-verity", "overlay");
+
   private BootStage() {}
 
   /** What the boot stage made. */
   record Result(String summary, String commandLine) {}
 
   static Result build(BuildRequest request, List<PackageContent> packages, VerityResult verity, Path vmlinuz, Path initrd)
-      throws BuildFailure {
-    throw new BuildFailure("the initramfs builder is not wired yet");
+      throws BuildFailure, IOException {
+    ImageProfile p = request.profile();
+    long epoch = request.sourceDateEpoch();
+    BlobStore store = BlobStore.open(request.source().cacheDir().resolve("blobs"));
+    try {
+      FsTree boot = PackageExtractor.extract(packages, AssemblyPlan.mergedUsrFor(request.arch().debianArch()), Map.of(), store,
+          NodeMetadata.of(0755, 0, 0, epoch)).tree();
+      List<String> modules = new ArrayList<>(BOOT_MODULES);
+      if (p.rootfs().type().equals("squashfs")) {
+        modules.add("squashfs");
+      }
+      modules.addAll(p.kernel().modules());
+      BootPlan plan = BootPlan.of(ProfileMapping.mountLayout(p), modules, p.rootfs().type(),
+          BootPlan.CorruptionMode.of(p.verity().onCorruption()), p.filesystem().formatState().equals("first-boot"), p.init());
+      Initramfs ir = InitramfsBuilder.build(boot, plan, store, epoch);
+      try (OutputStream o = Files.newOutputStream(initrd)) {
+        InitramfsBuilder.write(ir, InitramfsCompression.of(p.kernel().initramfsCompression()), epoch, o);
+      }
+      try (InputStream in = ir.kernelImage().open()) {
+        Files.copy(in, vmlinuz);
+      }
+      var vp = verity.params();
+      KernelCommandLine cmdline = KernelCommandLine.of(request.arch().id(),
+          KernelCommandLine.Verity.of("ROOT-A", "VERITY-A", vp.hashAlgorithm().kernelName(), vp.dataBlockSize(), vp.hashBlockSize(),
+              vp.dataBlocks(), verity.layout().hashStartBlock(), verity.rootHash(), vp.salt()),
+          KernelCommandLine.HARDENING, p.kernel().cmdline());
+      return new Result("kernel " + ir.kernelRelease() + ", " + ir.modules().loadOrder().size() + " modules, initramfs "
+          + Files.size(initrd) / 1024 + " KiB", cmdline.toString());
+    } catch (PackageException | InitramfsException e) {
+      throw new BuildFailure("boot: " + e.getMessage(), e);
+    }
   }
 }
