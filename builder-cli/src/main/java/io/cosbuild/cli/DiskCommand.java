@@ -1,0 +1,80 @@
+package io.cosbuild.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.cosbuild.disk.inspect.DiskInspector;
+import io.cosbuild.disk.inspect.DiskReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code cosbuild disk}: disk image tools. Only subcommands do work. */
+@Command(name = "disk", description = "Inspect disk images.", mixinStandardHelpOptions = true,
+    subcommands = DiskCommand.Inspect.class)
+public final class DiskCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().getErr().println("cosbuild disk: a subcommand is required (inspect)");
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
+  }
+
+  /** {@code cosbuild disk inspect DISK [--json]}: partition table, file systems, verity facts. */
+  @Command(name = "inspect", mixinStandardHelpOptions = true,
+      description = {"Show a disk's partition table, each partition's file system and size, dm-verity superblock "
+          + "facts and the root hash its partition UUIDs spell.",
+          "Exit 0 when the GPT is healthy, 1 when it has problems (listed), 2 when the disk cannot be read."})
+  public static final class Inspect implements Callable<Integer> {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+        .build();
+
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DISK", description = "raw disk image (e.g. disk.raw)")
+    Path disk;
+
+    @Option(names = "--json", description = "print JSON instead of text")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      if (!Files.exists(disk)) {
+        err.println("cosbuild disk inspect: " + disk + ": no such file");
+        return 2;
+      }
+      DiskReport report;
+      try {
+        report = DiskInspector.inspect(disk);
+      } catch (IOException e) {
+        err.println("cosbuild disk inspect: cannot read " + disk + ": " + e.getMessage());
+        return 2;
+      }
+      if (json) {
+        try {
+          out.println(JSON.writeValueAsString(report));
+        } catch (JsonProcessingException e) {
+          throw new IllegalStateException("cannot write JSON", e);
+        }
+      } else {
+        out.print(DiskInspector.toText(report));
+      }
+      out.flush();
+      return report.gptProblems().isEmpty() ? 0 : 1;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.cosbuild.cli;
+
+import io.cosbuild.spec.ProfileException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns exceptions into the contract's exit codes and a short message: {@code cosbuild: <what>}.
+ * The stack trace is printed only with {@code --stacktrace} or {@code -v}.
+ */
+final class ErrorHandler implements IExecutionExceptionHandler {
+
+  @Override
+  public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+    if (ex instanceof ProfileException) {
+      err.println("cosbuild: the profile has errors:");
+      err.println(message.indent(2).stripTrailing());
+    } else {
+      err.println("cosbuild: " + message);
+    }
+    if (wantsStackTrace(parsed)) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    return exitCodeOf(ex);
+  }
+
+  static int exitCodeOf(Throwable ex) {
+    if (ex instanceof UsageException || ex instanceof ProfileException || ex instanceof NoSuchFileException
+        || ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException) {
+      return Main.USAGE;
+    }
+    return Main.FAILED;
+  }
+
+  static int usageError(CommandLine.ParameterException ex, String[] args) {
+    CommandLine cl = ex.getCommandLine();
+    PrintWriter err = cl.getErr();
+    err.println("cosbuild: " + ex.getMessage());
+    if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
+      err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
+    }
+    err.flush();
+    return Main.USAGE;
+  }
+
+  private static boolean wantsStackTrace(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--stacktrace") || p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,22 @@
+package io.cosbuild.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Placeholder until this command's implementation lands: answers "not implemented yet", exit 2. */
+@Command(name = "ext4", description = "Write an ext4 image.", mixinStandardHelpOptions = true)
+public final class FsExt4Command implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "0..*", hidden = true)
+  List<String> args;
+
+  @Override
+  public Integer call() {
+    return NotImplemented.answer(spec);
+  }
+}

@@ -1,0 +1,109 @@
+package io.cosbuild.cli;
+
+import io.cosbuild.cli.build.BuildRequest;
+import io.cosbuild.cli.build.ImageBuilder;
+import io.cosbuild.cli.build.ProfileMapping;
+import io.cosbuild.cli.build.Progress;
+import io.cosbuild.cli.build.SourceDateEpoch;
+import io.cosbuild.packages.PackagesException;
+import io.cosbuild.packages.cache.ContentStore;
+import io.cosbuild.cli.build.ImageLock;
+import io.cosbuild.spec.model.Architecture;
+import io.cosbuild.spec.model.ImageProfile;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cosbuild image}: the whole build, profile to bootable disk. */
+@Command(name = "image", description = "Build a bootable disk image from a profile.", mixinStandardHelpOptions = true)
+public final class ImageCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+  @Mixin ProfileOptions profiles;
+  @Mixin LoggingOptions logging;
+
+  @Option(names = "--profile", required = true, paramLabel = "NAME|FILE", description = "Profile name or file.")
+  String profile;
+
+  @Option(names = "--arch", paramLabel = "ARCH", description = "x86_64 or arm64 (default: this machine's, if the profile allows it).")
+  String arch;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "out", description = "Output directory (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--lock", paramLabel = "FILE", description = "Build exactly the packages of this lock file (no index download).")
+  Path lock;
+
+  @Option(names = "--format", split = ",", paramLabel = "FORMAT",
+      description = "Outputs: raw, qcow2, gce, rootfs-tar (default: the profile's disk.formats).")
+  List<String> formats = new ArrayList<>();
+
+  @Option(names = "--source-date-epoch", paramLabel = "N", description = "Clamp every timestamp to N (overrides SOURCE_DATE_EPOCH and the profile).")
+  Long sourceDateEpoch;
+
+  @Option(names = "--mirror", paramLabel = "URL", description = "Debian mirror (default: COSBUILD_DEBIAN_MIRROR, else the host's apt sources).")
+  String mirror;
+
+  @Option(names = "--cache-dir", paramLabel = "DIR", description = "Download and blob cache (default: COSBUILD_CACHE, else ~/.cache/cosbuild).")
+  Path cacheDir;
+
+  @Option(names = "--allow-expired", description = "Accept a Release file past its Valid-Until date (loudly).")
+  boolean allowExpired;
+
+  @Option(names = "--json", description = "Print the result as JSON on stdout.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    ImageProfile p = profiles.loader().load(profile).profile();
+    Architecture a = arch != null ? Architecture.parse(arch)
+        : p.architectures().contains(Architecture.host()) ? Architecture.host() : p.architectures().get(0);
+    long epoch = SourceDateEpoch.resolve(sourceDateEpoch, System.getenv("SOURCE_DATE_EPOCH"), p.sourceDateEpoch());
+    List<String> wanted = formats.isEmpty() ? p.disk().formats() : formats;
+    for (String f : wanted) {
+      if (!List.of("raw", "qcow2", "gce", "rootfs-tar").contains(f)) {
+        throw new UsageException("unknown --format '" + f + "' (raw, qcow2, gce, rootfs-tar)");
+      }
+    }
+    ImageLock lockFile = null;
+    if (lock != null) {
+      try {
+        lockFile = ImageLock.read(lock);
+      } catch (PackagesException e) {
+        throw new UsageException(e.getMessage(), e);
+      }
+    }
+    Path cache = cacheDir != null ? cacheDir : ContentStore.defaultDirectory();
+    BuildRequest req = new BuildRequest(p, a, out, lockFile, lock, wanted, epoch, ProfileMapping.source(p, mirror, cache, allowExpired));
+    Progress progress = Progress.forStderr(spec.commandLine().getErr(), false);
+    ImageBuilder.Outcome outcome = new ImageBuilder(req, progress).build();
+    PrintWriter w = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("profile", p.name());
+      result.put("arch", a.id());
+      result.put("sourceDateEpoch", epoch);
+      result.put("packages", outcome.lock().root().packages().size());
+      result.put("files", outcome.files().stream().map(Path::toString).toList());
+      w.println(Json.write(result));
+    } else {
+      w.println("Built " + p.name() + " for " + a.id() + " (" + outcome.lock().root().packages().size() + " packages, "
+          + outcome.rootfs().tree().size() + " filesystem entries)");
+      for (Path f : outcome.files()) {
+        w.println("  " + f);
+      }
+      w.println(outcome.rootfs().audit().toText().lines().limit(12).reduce("", (x, y) -> x + "  " + y + "\n").stripTrailing());
+    }
+    w.flush();
+    return Main.OK;
+  }
+}

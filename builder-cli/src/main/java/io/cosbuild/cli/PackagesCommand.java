@@ -1,0 +1,203 @@
+package io.cosbuild.cli;
+
+import io.cosbuild.packages.DebianPackages;
+import io.cosbuild.packages.PackagesException;
+import io.cosbuild.packages.lock.LockFile;
+import io.cosbuild.packages.lock.LockedPackage;
+import io.cosbuild.packages.resolve.Resolution;
+import io.cosbuild.packages.resolve.ResolutionReport;
+import io.cosbuild.packages.resolve.ResolveRequest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cosbuild packages resolve|fetch}: a thin layer over {@link DebianPackages}. Exit codes: 0 success,
+ * 1 resolution, repository or signature failure, 2 usage or input error.
+ */
+@Command(name = "packages", mixinStandardHelpOptions = true,
+        description = "Resolve and fetch Debian package sets.",
+        subcommands = {PackagesCommand.Resolve.class, PackagesCommand.Fetch.class})
+public class PackagesCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
+    }
+
+    /** Options shared by the subcommands: where packages come from. */
+    static class SourceOptions {
+        @Option(names = "--mirror", paramLabel = "URL",
+                description = "Debian mirror base URL (default: $COSBUILD_DEBIAN_MIRROR, else the host's apt sources)")
+        String mirror;
+
+        @Option(names = "--keyring", paramLabel = "FILE",
+                description = "OpenPGP keyring the repository must be signed with "
+                        + "(default: the sources' Signed-By, else /usr/share/keyrings/debian-archive-keyring.gpg)")
+        Path keyring;
+
+        @Option(names = "--cache-dir", paramLabel = "DIR",
+                description = "cache directory (default: $COSBUILD_CACHE, else ~/.cache/cosbuild)")
+        Path cacheDir;
+
+        @Option(names = "--allow-expired", description = "accept a Release past its Valid-Until (warns loudly)")
+        boolean allowExpired;
+
+        @Option(names = "--release", defaultValue = "bookworm", paramLabel = "CODENAME",
+                description = "Debian release (default: ${DEFAULT-VALUE})")
+        String release;
+
+        DebianPackages.Source source() {
+            return new DebianPackages.Source(release, List.of("main"), mirror, keyring, cacheDir, allowExpired, 4);
+        }
+    }
+
+    /** {@code cosbuild packages resolve}. */
+    @Command(name = "resolve", mixinStandardHelpOptions = true,
+            description = "Print the dependency closure of a package set (name, version, size; totals).")
+    public static class Resolve implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--include", split = ",", paramLabel = "PKG", description = "package to install (repeatable)")
+        List<String> includes = new ArrayList<>();
+
+        @Option(names = "--exclude", split = ",", paramLabel = "PKG",
+                description = "package never to install; dependencies only it satisfies are dropped (repeatable)")
+        List<String> excludes = new ArrayList<>();
+
+        @Option(names = "--deny", split = ",", paramLabel = "PKG",
+                description = "package that must not be in the closure (repeatable)")
+        List<String> deny = new ArrayList<>();
+
+        @Option(names = "--arch", defaultValue = "x86_64", description = "x86_64 or arm64 (default: ${DEFAULT-VALUE})")
+        String arch;
+
+        @Option(names = "--with-recommends", description = "also install Recommends")
+        boolean withRecommends;
+
+        @Option(names = "--essential", description = "also install every Essential: yes package (a bootable base)")
+        boolean essential;
+
+        @Option(names = "--origin", defaultValue = "request", hidden = true,
+                description = "name of the request in dependency chains (the profile name)")
+        String origin;
+
+        @Option(names = "--write-lock", paramLabel = "FILE", description = "write the closure as a lock file")
+        Path writeLock;
+
+        @Option(names = "--json", description = "print JSON instead of a table")
+        boolean json;
+
+        @Option(names = "--profile", paramLabel = "NAME|FILE",
+                description = "resolve a profile's root and boot package sets; --write-lock then writes the image lock "
+                        + "that 'cosbuild image --lock' builds from")
+        String profile;
+
+        @picocli.CommandLine.Mixin
+        ProfileOptions profiles = new ProfileOptions();
+
+        @picocli.CommandLine.Mixin
+        SourceOptions source = new SourceOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter err = spec.commandLine().getErr();
+            if (profile != null) {
+                return ProfileResolution.run(profiles.loader().load(profile).profile(), arch, includes, source.mirror,
+                        source.cacheDir, source.allowExpired, writeLock, json, spec.commandLine().getOut());
+            }
+            ResolveRequest req;
+            try {
+                req = new ResolveRequest(origin, includes, excludes, deny, ResolveRequest.debianArch(arch),
+                        withRecommends, essential);
+            } catch (IllegalArgumentException e) {
+                err.println("cosbuild packages resolve: " + e.getMessage());
+                return 2;
+            }
+            return run(req, source.source(), writeLock, json, spec.commandLine().getOut(), err);
+        }
+    }
+
+    /**
+     * Resolves {@code req} and prints the closure; the entry point a profile-driven caller uses.
+     *
+     * @return the exit code
+     */
+    public static int run(ResolveRequest req, DebianPackages.Source source, Path writeLock, boolean json,
+                          PrintWriter out, PrintWriter err) {
+        if (source.allowExpired()) {
+            err.println("WARNING: --allow-expired: repository metadata past its Valid-Until is accepted; the package "
+                    + "set may lack security updates or come from a replayed mirror. Do not ship this image.");
+            err.flush();
+        }
+        try {
+            Resolution r = DebianPackages.resolve(source, req);
+            out.print(json ? ResolutionReport.json(r) : ResolutionReport.text(r));
+            if (writeLock != null) {
+                LockFile.of(r).write(writeLock);
+                if (!json) {
+                    out.println("wrote " + writeLock);
+                }
+            }
+            out.flush();
+            return 0;
+        } catch (PackagesException e) {
+            err.println("cosbuild packages resolve: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("cosbuild packages resolve: cannot write " + writeLock + ": " + e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            err.println("cosbuild packages resolve: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** {@code cosbuild packages fetch --lock FILE}: download and verify exactly a lock's packages. */
+    @Command(name = "fetch", mixinStandardHelpOptions = true,
+            description = "Download and verify the packages of a lock file into the cache (no index download).")
+    public static class Fetch implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--lock", required = true, paramLabel = "FILE", description = "cosbuild.lock to fetch")
+        Path lock;
+
+        @picocli.CommandLine.Mixin
+        SourceOptions source = new SourceOptions();
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                LockFile lf = LockFile.read(lock);
+                Map<LockedPackage, Path> files = DebianPackages.fetch(source.source(), lf, (p, cached, done, total) -> {
+                    synchronized (err) {
+                        err.printf("[%d/%d] %s %s %s%n", done, total, p.name(), p.version(),
+                                cached ? "(cached)" : "(downloaded)");
+                        err.flush();
+                    }
+                });
+                out.printf("%d packages verified in %s%n", files.size(), source.source().cacheDir());
+                out.flush();
+                return 0;
+            } catch (PackagesException e) {
+                err.println("cosbuild packages fetch: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+}

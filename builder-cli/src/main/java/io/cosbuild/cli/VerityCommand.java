@@ -1,0 +1,38 @@
+package io.cosbuild.cli;
+
+import io.cosbuild.verity.VerityException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cosbuild verity format|verify}: dm-verity hash trees that {@code veritysetup} and the kernel accept.
+ * Usable on its own: {@code new CommandLine(new VerityCommand()).execute(args)}.
+ */
+@Command(name = "verity", description = "Format and verify dm-verity hash trees (veritysetup compatible).",
+    mixinStandardHelpOptions = true, subcommands = {VerityFormatCommand.class, VerityVerifyCommand.class})
+public final class VerityCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "say format or verify");
+  }
+
+  /** Exit code for an exception from the verity core, after printing its one-line message. */
+  static int fail(CommandSpec spec, Exception e) {
+    PrintWriter err = spec.commandLine().getErr();
+    String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof NoSuchFileException nsf) {
+      what = "no such file: " + nsf.getFile() + (nsf.getReason() == null ? "" : " (" + nsf.getReason() + ")");
+    }
+    err.println("cosbuild: " + spec.qualifiedName() + ": " + what);
+    err.flush();
+    boolean usage = e instanceof IllegalArgumentException || e instanceof VerityException
+        || e instanceof NoSuchFileException;
+    return usage ? 2 : 1;
+  }
+}

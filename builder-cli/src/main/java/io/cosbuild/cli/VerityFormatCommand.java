@@ -1,0 +1,105 @@
+package io.cosbuild.cli;
+
+import io.cosbuild.verity.VerityFiles;
+import io.cosbuild.verity.VerityParams;
+import io.cosbuild.verity.VerityResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cosbuild verity format DATA HASH}: writes the hash tree and prints what {@code veritysetup format}
+ * prints. Without {@code --salt} / {@code --uuid} both are derived from the data (never random).
+ */
+@Command(name = "format", mixinStandardHelpOptions = true,
+    description = {"Compute the dm-verity hash tree of DATA into HASH, as 'veritysetup format' does.",
+        "Without --salt and --uuid they are derived from the data's size and first block, so the same "
+            + "input gives the same tree."})
+public final class VerityFormatCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin VerityOptions options;
+
+  @Parameters(index = "0", paramLabel = "DATA", description = "Data file (a filesystem image).")
+  Path data;
+
+  @Parameters(index = "1", paramLabel = "HASH", description = "Hash file; may be DATA itself with --hash-offset.")
+  Path hash;
+
+  @Option(names = "--uuid", paramLabel = "UUID", description = "Superblock UUID (default: derived from the data).")
+  UUID uuid;
+
+  @Option(names = "--json", description = "Print JSON instead of veritysetup's lines.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    try {
+      VerityResult r = format(data, hash, options, uuid);
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(Json.write(toJson(r)));
+      } else {
+        out.print(VerityFiles.veritysetupReport(r, hash.toString()));
+      }
+      out.flush();
+      return 0;
+    } catch (Exception e) {
+      return VerityCommand.fail(spec, e);
+    }
+  }
+
+  private VerityResult format(Path data, Path hash, VerityOptions o, UUID givenUuid) throws Exception {
+    var alg = o.algorithm();
+    long blocks;
+    if (o.dataBlocks != null) {
+      blocks = o.dataBlocks;
+    } else {
+      blocks = VerityFiles.dataBlocks(data, o.dataBlockSize);
+    }
+    byte[] salt = o.saltBytes();
+    UUID u = givenUuid;
+    if (salt == null || (u == null && !o.noSuperblock)) {
+      byte[] seed = VerityFiles.defaultSeed(data, blocks, o.dataBlockSize, o.hashBlockSize, alg);
+      salt = salt == null ? VerityFiles.defaultSalt(seed) : salt;
+      u = u == null ? VerityFiles.defaultUuid(seed) : u;
+    }
+    VerityParams p = o.params(blocks, salt, u);
+    if (p.dataBlockSize() > 4096) {
+      spec.commandLine().getErr().println("WARNING: Kernel cannot activate device if data block size exceeds page size (4096).");
+    }
+    if (p.hashBlockSize() > 4096) {
+      spec.commandLine().getErr().println("WARNING: Kernel cannot activate device if hash block size exceeds page size (4096).");
+    }
+    return VerityFiles.format(data, hash, p, o.threads());
+  }
+
+  /** The result as JSON fields (sorted by the writer). */
+  static Map<String, Object> toJson(VerityResult r) {
+    VerityParams p = r.params();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rootHash", r.rootHashHex());
+    m.put("salt", p.saltHex());
+    m.put("hashAlgorithm", p.hashAlgorithm().kernelName());
+    m.put("hashType", p.hashType());
+    m.put("dataBlocks", p.dataBlocks());
+    m.put("dataBlockSize", p.dataBlockSize());
+    m.put("hashBlocks", r.hashBlocks());
+    m.put("hashBlockSize", p.hashBlockSize());
+    m.put("hashOffset", p.hashOffset());
+    m.put("hashStartBlock", r.hashStartBlock());
+    m.put("hashDeviceSize", r.hashDeviceSize());
+    m.put("superblock", p.superblock());
+    m.put("uuid", p.uuid() == null ? null : p.uuid().toString());
+    m.put("table", r.table("DATA_DEV", "HASH_DEV").line());
+    return m;
+  }
+}

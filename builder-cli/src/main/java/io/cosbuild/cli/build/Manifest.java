@@ -1,0 +1,48 @@
+package io.cosbuild.cli.build;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code manifest.json}: what was built, from what, and the facts a verifier or an updater needs
+ * (verity parameters and root hash, the partition table, the kernel command line). Field order is
+ * the declaration order; lists are sorted by the builder. Immutable.
+ */
+public record Manifest(
+    int manifestVersion,
+    String cosbuildVersion,
+    ProfileRef profile,
+    String arch,
+    long sourceDateEpoch,
+    List<PackageRef> packages,
+    RootfsRef rootfs,
+    VerityRef verity,
+    Disk disk,
+    String kernelCommandLine,
+    Map<String, FileRef> files) {
+
+  public static final int VERSION = 1;
+
+  /** The profile's name and the SHA-256 of its merged form. */
+  public record ProfileRef(String name, String digest) {}
+
+  /** One installed package. */
+  public record PackageRef(String name, String version, String arch, String sha256) {}
+
+  /** The root filesystem image inside ROOT-A. */
+  public record RootfsRef(String type, String compression, long size, String sha256) {}
+
+  /** dm-verity parameters; {@code signature} is the file holding the PKCS#7 signature, if signed. */
+  public record VerityRef(String algorithm, int version, int dataBlockSize, int hashBlockSize, long dataBlocks,
+      String salt, String rootHash, long hashSize, String signature) {}
+
+  /** The GPT. */
+  public record Disk(String diskGuid, long sizeBytes, int sectorSize, List<Partition> partitions) {}
+
+  /** One partition: LBAs are inclusive, as sgdisk and sfdisk print them. */
+  public record Partition(int number, String name, String typeGuid, String partitionGuid, long firstLba, long lastLba,
+      long attributes, String content) {}
+
+  /** An output file's size and digest. */
+  public record FileRef(long size, String sha256) {}
+}

@@ -1,0 +1,68 @@
+package io.cosbuild.cli.build;
+
+import io.cosbuild.cli.Json;
+import io.cosbuild.disk.layout.PartitionContent;
+import io.cosbuild.disk.layout.PartitionRole;
+import io.cosbuild.disk.layout.PlannedPartition;
+import io.cosbuild.disk.layout.WrittenDisk;
+import io.cosbuild.packages.lock.LockedPackage;
+import io.cosbuild.verity.VerityResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Builds and writes {@code manifest.json} from the results of the build stages. Stateless. */
+final class ManifestWriter {
+
+  private ManifestWriter() {}
+
+  static Manifest build(BuildRequest req, ImageLock lock, Path rootImage, VerityResult verity, WrittenDisk disk, String signatureFile,
+      String cmdline, Map<String, Path> files, String version) throws IOException {
+    List<Manifest.PackageRef> packages = new ArrayList<>();
+    for (LockedPackage p : lock.root().packages()) {
+      packages.add(new Manifest.PackageRef(p.name(), p.version(), p.arch(), p.sha256()));
+    }
+    var rootfs = req.profile().rootfs();
+    Manifest.RootfsRef root = new Manifest.RootfsRef(rootfs.type(), rootfs.type().equals("squashfs") ? rootfs.compression() : "none",
+        Files.size(rootImage), sha256(rootImage));
+    var vp = verity.params();
+    Manifest.VerityRef v = new Manifest.VerityRef(vp.hashAlgorithm().kernelName(), vp.hashType(), vp.dataBlockSize(), vp.hashBlockSize(),
+        vp.dataBlocks(), verity.saltHex(), verity.rootHashHex(), verity.layout().hashDeviceSize(), signatureFile);
+    List<Manifest.Partition> parts = new ArrayList<>();
+    for (PlannedPartition p : disk.layout().partitions()) {
+      boolean slotB = p.role() == PartitionRole.ROOT_B || p.role() == PartitionRole.VERITY_B;
+      String content = p.content() instanceof PartitionContent.Empty ? "empty" : slotB ? "copy" : "data";
+      parts.add(new Manifest.Partition(p.number(), p.name(), p.type().guid().toString(), p.partGuid().toString(), p.firstLba(),
+          p.lastLba(), p.attributes().bits(), content));
+    }
+    Manifest.Disk d = new Manifest.Disk(disk.layout().diskGuid().toString(), disk.layout().diskSizeBytes(), 512, parts);
+    Map<String, Manifest.FileRef> refs = new TreeMap<>();
+    for (Map.Entry<String, Path> e : files.entrySet()) {
+      refs.put(e.getKey(), new Manifest.FileRef(Files.size(e.getValue()), sha256(e.getValue())));
+    }
+    return new Manifest(Manifest.VERSION, version, new Manifest.ProfileRef(req.profile().name(), req.profile().digest()),
+        req.arch().id(), req.sourceDateEpoch(), packages, root, v, d, cmdline, refs);
+  }
+
+  static void write(Manifest m, Path file) throws IOException {
+    Files.writeString(file, Json.write(m) + "\n", StandardCharsets.UTF_8);
+  }
+
+  static String sha256(Path f) throws IOException {
+    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(f), MessageDigest.getInstance("SHA-256"))) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      return HexFormat.of().formatHex(in.getMessageDigest().digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.cosbuild.cli.build;
+
+import io.cosbuild.packages.DebianPackages;
+import io.cosbuild.packages.PackagesException;
+import io.cosbuild.packages.RepositoryException;
+import io.cosbuild.packages.lock.LockFile;
+import io.cosbuild.packages.lock.LockedPackage;
+import io.cosbuild.packages.resolve.ResolveRequest;
+import io.cosbuild.rootfs.dpkg.DebFile;
+import io.cosbuild.rootfs.dpkg.PackageContent;
+import io.cosbuild.rootfs.dpkg.PackageException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A locked set of packages and the verified {@code .deb} files behind it: resolve (or take the
+ * lock), fetch into the cache (each file checked against its SHA-256), open each package. Stateless.
+ */
+public final class PackageSet {
+
+  private PackageSet() {}
+
+  /** The lock for {@code request}: the given one if it still matches the request, else a fresh resolution. */
+  public static LockFile lock(DebianPackages.Source source, ResolveRequest request, LockFile given, Path givenPath)
+      throws PackagesException {
+    if (given != null) {
+      given.requireMatches(request, givenPath);
+      return given;
+    }
+    return LockFile.of(DebianPackages.resolve(source, request));
+  }
+
+  /** Downloads (or finds in the cache) every package of {@code lock} and opens it, in lock order. */
+  public static List<PackageContent> open(DebianPackages.Source source, LockFile lock, Progress.Step step)
+      throws RepositoryException, PackageException {
+    Map<LockedPackage, Path> files = DebianPackages.fetch(source, lock, (p, cached, done, total) -> step.update(done, total));
+    List<PackageContent> out = new ArrayList<>();
+    for (LockedPackage p : lock.packages()) {
+      out.add(DebFile.read(files.get(p), p.sha256()));
+    }
+    return out;
+  }
+}

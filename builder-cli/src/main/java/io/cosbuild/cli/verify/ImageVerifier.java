@@ -1,0 +1,109 @@
+package io.cosbuild.cli.verify;
+
+import io.cosbuild.cli.Json;
+import io.cosbuild.cli.build.Manifest;
+import io.cosbuild.disk.gpt.GptReader;
+import io.cosbuild.disk.gpt.RootHash;
+import io.cosbuild.disk.inspect.DiskVerifier;
+import io.cosbuild.disk.inspect.ManifestPartition;
+import io.cosbuild.disk.inspect.VerityExpectation;
+import io.cosbuild.disk.inspect.VerifyReport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Offline check of a built image: the GPT (CRCs, backup), the partition table against
+ * {@code manifest.json}, every verity tree recomputed against the manifest's root hash, and the
+ * digests of the other outputs the manifest lists. Stateless.
+ */
+public final class ImageVerifier {
+
+  private ImageVerifier() {}
+
+  /** Every difference found, each naming what is wrong; empty when the image is intact. */
+  public static List<String> verify(Path disk, Path manifestFile) throws IOException {
+    List<String> problems = new ArrayList<>();
+    Manifest manifest = null;
+    if (manifestFile != null) {
+      try {
+        manifest = Json.mapper().readValue(manifestFile.toFile(), Manifest.class);
+      } catch (IOException e) {
+        problems.add(manifestFile + ": not a readable manifest: " + e.getMessage().lines().findFirst().orElse(""));
+        return problems;
+      }
+    }
+    List<ManifestPartition> parts = new ArrayList<>();
+    List<VerityExpectation> verity = new ArrayList<>();
+    if (manifest != null) {
+      for (Manifest.Partition p : manifest.disk().partitions()) {
+        parts.add(new ManifestPartition(p.number(), p.name(), UUID.fromString(p.typeGuid()), UUID.fromString(p.partitionGuid()),
+            p.firstLba(), p.lastLba()));
+      }
+      RootHash root = new RootHash(manifest.verity().rootHash());
+      verity.add(new VerityExpectation(2, 3, root, true));
+      if (manifest.disk().partitions().stream().anyMatch(p -> p.number() == 4 && "copy".equals(p.content()))) {
+        verity.add(new VerityExpectation(4, 5, root, false));
+      }
+      checkFiles(manifestFile.getParent(), manifest.files(), problems);
+    } else {
+      // Without a manifest the root hash is still spelled by ROOT-A's and VERITY-A's partition UUIDs.
+      try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
+        var table = GptReader.read(ch);
+        var a = table.partitions().stream().filter(p -> p.number() == 2).findFirst();
+        var h = table.partitions().stream().filter(p -> p.number() == 3).findFirst();
+        if (a.isPresent() && h.isPresent()) {
+          verity.add(new VerityExpectation(2, 3,
+              RootHash.fromSha256PartitionUuids(a.get().entry().partGuid(), h.get().entry().partGuid()), true));
+        }
+      }
+    }
+    DiskVerityChecker checker = new DiskVerityChecker();
+    VerifyReport report = DiskVerifier.verify(disk, parts, verity, checker);
+    problems.addAll(report.differences());
+    if (!report.ok() && !checker.lastFailure().isEmpty()) {
+      problems.add("  (" + checker.lastFailure() + ")");
+    }
+    return problems;
+  }
+
+  private static void checkFiles(Path dir, Map<String, Manifest.FileRef> files, List<String> problems) throws IOException {
+    if (files == null) {
+      return;
+    }
+    for (Map.Entry<String, Manifest.FileRef> e : files.entrySet()) {
+      if (e.getKey().equals("disk.raw")) {
+        continue; // checked block by block above; a whole-file digest would only say "different"
+      }
+      Path f = dir.resolve(e.getKey());
+      if (!Files.exists(f)) {
+        problems.add(e.getKey() + ": missing (the manifest lists it)");
+        continue;
+      }
+      String actual = sha256(f);
+      if (!actual.equals(e.getValue().sha256())) {
+        problems.add(e.getKey() + ": sha256 " + actual + " differs from the manifest's " + e.getValue().sha256());
+      }
+    }
+  }
+
+  static String sha256(Path f) throws IOException {
+    try (InputStream in = new DigestInputStream(Files.newInputStream(f), MessageDigest.getInstance("SHA-256"))) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.cosbuild.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+  record Result(int code, String out, String err) {}
+
+  @BeforeAll
+  static void shippedProfiles() {
+    System.setProperty("cosbuild.home", Path.of("..").toAbsolutePath().normalize().toString());
+  }
+
+  static Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void helpListsEveryContractCommand() {
+    Result r = run("--help");
+    assertEquals(0, r.code());
+    for (String c : new String[] {"image", "profile", "packages", "fs", "verity", "disk", "verify", "boot"}) {
+      assertTrue(r.out().contains("  " + c + " "), c + " missing from:\n" + r.out());
+    }
+  }
+
+  @Test
+  void versionAndCompletion() {
+    Result v = run("--version");
+    assertEquals(0, v.code());
+    assertTrue(v.out().startsWith("cosbuild "), v.out());
+    Result c = run("generate-completion");
+    assertEquals(0, c.code());
+    assertTrue(c.out().contains("complete -F"), "bash completion script expected");
+  }
+
+  @Test
+  void unknownCommandIsAUsageError() {
+    Result r = run("imgae");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("Did you mean: cosbuild image"), r.err());
+  }
+
+  @Test
+  void shippedProfilesValidateAndShowAsJson() throws Exception {
+    Result v = run("profile", "validate");
+    assertEquals(0, v.code(), v.err());
+    assertTrue(v.out().contains("ok      gke"), v.out());
+    Result s = run("profile", "show", "gke", "--json");
+    assertEquals(0, s.code(), s.err());
+    JsonNode gke = Json.mapper().readTree(s.out());
+    assertEquals("gke", gke.get("name").asText());
+    assertTrue(gke.get("packages").get("include").toString().contains("containerd"));
+    assertEquals("zstd", gke.get("rootfs").get("compression").asText(), "inherited from base");
+    Result y = run("profile", "show", "minimal");
+    assertEquals(0, y.code(), y.err());
+    assertTrue(y.out().contains("name: minimal"), y.out());
+  }
+
+  @Test
+  void invalidProfileFileExitsTwoWithItsLocation(@TempDir Path dir) throws Exception {
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), "extends: base\nrootfs:\n  type: zfs\n");
+    Result r = run("profile", "validate", bad.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains(bad + ":3:9: rootfs.type: 'zfs' is not one of squashfs, ext4"), r.err());
+    Result show = run("profile", "show", bad.toString());
+    assertEquals(2, show.code());
+    assertTrue(show.err().startsWith("cosbuild: the profile has errors:"), show.err());
+  }
+}

@@ -1,0 +1,16 @@
+package io.cosbuild.disk.inspect;
+
+import java.util.UUID;
+
+/**
+ * One row of the partition table as {@code manifest.json} records it. Immutable.
+ *
+ * @param number GPT partition number
+ * @param name GPT partition name
+ * @param typeGuid type GUID
+ * @param partGuid unique partition GUID
+ * @param firstLba first sector
+ * @param lastLba last sector, inclusive
+ */
+public record ManifestPartition(int number, String name, UUID typeGuid, UUID partGuid, long firstLba, long lastLba) {
+}

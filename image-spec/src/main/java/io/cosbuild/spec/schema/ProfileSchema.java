@@ -1,0 +1,171 @@
+package io.cosbuild.spec.schema;
+
+import static io.cosbuild.spec.schema.FieldSpec.object;
+import static io.cosbuild.spec.schema.FieldSpec.objectList;
+import static io.cosbuild.spec.schema.FieldSpec.of;
+import static io.cosbuild.spec.schema.FieldType.BOOL;
+import static io.cosbuild.spec.schema.FieldType.ENUM;
+import static io.cosbuild.spec.schema.FieldType.INT;
+import static io.cosbuild.spec.schema.FieldType.INT_LIST;
+import static io.cosbuild.spec.schema.FieldType.SIZE;
+import static io.cosbuild.spec.schema.FieldType.STRING;
+import static io.cosbuild.spec.schema.FieldType.STRING_LIST;
+import static io.cosbuild.spec.schema.FieldType.STRING_MAP;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The profile format, declared once. Defaults here are neutral; the hardened choices live in the
+ * shipped {@code base} profile where a reader can see and override them.
+ */
+public final class ProfileSchema {
+
+  private static final Pattern PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:-]+)?");
+  private static final Pattern UNIT = Pattern.compile("[A-Za-z0-9@_.:\\\\-]+\\.(service|socket|timer|target|path|mount)");
+  private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+
+  static final FieldCheck PACKAGE_NAME = v -> PACKAGE.matcher(String.valueOf(v)).matches() ? null
+      : "unknown package name syntax '" + v + "' (Debian names: lower case letters, digits, + - . ; optional :arch and =version)";
+  static final FieldCheck ABSOLUTE_PATH = v -> {
+    String s = String.valueOf(v);
+    if (!s.startsWith("/")) {
+      return "'" + s + "' is not an absolute path";
+    }
+    for (String c : s.split("/")) {
+      if (c.equals("..")) {
+        return "'" + s + "' has a '..' component";
+      }
+    }
+    return null;
+  };
+  static final FieldCheck SIZE_CHECK = v -> {
+    if (v instanceof Long l) {
+      return l < 0 ? "size must not be negative" : null;
+    }
+    if (String.valueOf(v).equals("auto")) {
+      return null;
+    }
+    try {
+      ByteSize.parse(String.valueOf(v));
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  };
+  static final FieldCheck PORT = v -> v instanceof Long l && l > 0 && l < 65536 ? null : "'" + v + "' is not a port number (1-65535)";
+  static final FieldCheck UNIT_NAME = v -> UNIT.matcher(String.valueOf(v)).matches() ? null : "'" + v + "' is not a systemd unit name";
+  static final FieldCheck USER_NAME = v -> USER.matcher(String.valueOf(v)).matches() ? null : "'" + v + "' is not a valid user name";
+  static final FieldCheck OCTAL_MODE = v -> String.valueOf(v).matches("0?[0-7]{3,4}") ? null : "'" + v + "' is not an octal mode such as 0644";
+  static final FieldCheck OWNER = v -> String.valueOf(v).matches("\\d+:\\d+") ? null : "'" + v + "' is not a numeric owner uid:gid";
+  static final FieldCheck HEX_OR_AUTO = v -> String.valueOf(v).matches("auto|-|([0-9a-fA-F]{2}){1,256}") ? null
+      : "'" + v + "' is not 'auto', '-' (no salt) or an even number of hex digits";
+  static final FieldCheck POWER_OF_TWO_BLOCK = v -> v instanceof Long l && l >= 512 && l <= 65536 && Long.bitCount(l) == 1 ? null
+      : "'" + v + "' is not a power of two from 512 to 65536";
+  static final FieldCheck NON_NEGATIVE = v -> v instanceof Long l && l >= 0 ? null : "'" + v + "' must be a whole number >= 0";
+
+  public static final FieldSpec ROOT = object("", "An image profile.",
+      of("name", STRING, null, "Profile name; defaults to the file name without its extension."),
+      of("description", STRING, "", "One line saying what the image is for."),
+      of("extends", STRING_LIST, List.of(), "Parent profiles (names or paths), merged in order before this file."),
+      of("architectures", STRING_LIST, List.of("x86_64", "arm64"), "Architectures the profile can be built for.")
+          .choices("x86_64", "arm64"),
+      of("source-date-epoch", INT, null,
+          "Timestamp (seconds) every mtime is clamped to; the --source-date-epoch flag, then the SOURCE_DATE_EPOCH variable, win over it; 0 when none is set.")
+          .checked(NON_NEGATIVE),
+      objectList("repositories", "Debian repositories to resolve from (highest version wins across them); none means the host's apt sources, suites bookworm and bookworm-updates, component main.",
+          of("uri", STRING, "apt-sources",
+              "Repository base URL, or 'apt-sources' for the mirror in the host's apt sources (COSBUILD_DEBIAN_MIRROR or --mirror override it)."),
+          of("suites", STRING_LIST, List.of("bookworm", "bookworm-updates"), "Suites to read."),
+          of("components", STRING_LIST, List.of("main"), "Components to read."),
+          of("keyring", STRING, "/usr/share/keyrings/debian-archive-keyring.gpg", "OpenPGP keyring that signs the InRelease files.")),
+      object("packages", "Which Debian packages make the image.",
+          of("include", STRING_LIST, List.of(), "Packages to install with their dependencies ('name', 'name:arch', 'name=version').")
+              .checked(PACKAGE_NAME),
+          of("exclude", STRING_LIST, List.of(), "Packages never installed even when a dependency names them (the dependency must be satisfied otherwise).")
+              .checked(PACKAGE_NAME),
+          of("deny", STRING_LIST, List.of(), "Packages whose presence anywhere in the closure fails the build, naming the chain that pulled them in.")
+              .checked(PACKAGE_NAME),
+          of("recommends", BOOL, false, "Also install Recommends."),
+          of("essential", BOOL, false, "Also install every Essential: yes package (coreutils, dash, util-linux, ...), as debootstrap would."),
+          of("allow-overrides", STRING_MAP, Map.of(), "Path -> package that wins when two packages ship different files at that path.")),
+      object("kernel", "The kernel and what the initramfs needs of it.",
+          of("package", STRING, "linux-image-cloud-{debarch}", "Kernel package; {debarch} becomes amd64 or arm64."),
+          of("cmdline", STRING_LIST, List.of(), "Extra kernel command-line arguments (console and verity arguments are added by cosbuild)."),
+          of("modules", STRING_LIST, List.of(), "Extra kernel modules for the initramfs, besides those the boot needs."),
+          of("keep-modules", BOOL, false, "Install the kernel's modules into the root image too."),
+          of("initramfs-compression", ENUM, "gzip", "Initramfs compression.").choices("gzip", "zstd")),
+      of("init", STRING, "/sbin/init", "The program the initramfs hands over to (switch_root) in the verified root."),
+      object("rootfs", "The read-only root filesystem image.",
+          of("type", ENUM, "squashfs", "Filesystem of the root image.").choices("squashfs", "ext4"),
+          of("compression", ENUM, "zstd", "squashfs compressor.").choices("gzip", "zstd", "xz", "lz4"),
+          of("compression-level", INT, null, "Compressor level; the compressor's default when absent."),
+          of("block-size", SIZE, "128KiB", "squashfs block size.").checked(SIZE_CHECK),
+          of("size", SIZE, "auto", "ext4 image size; 'auto' is the content plus a documented margin.").checked(SIZE_CHECK)),
+      object("verity", "dm-verity protection of the root image.",
+          of("algorithm", ENUM, "sha256", "Hash algorithm.").choices("sha256", "sha1", "sha512"),
+          of("data-block-size", INT, 4096L, "Data block size in bytes.").checked(POWER_OF_TWO_BLOCK),
+          of("hash-block-size", INT, 4096L, "Hash block size in bytes.").checked(POWER_OF_TWO_BLOCK),
+          of("salt", STRING, "auto", "Hex salt, '-' for none, or 'auto' to derive it from the profile digest and root image.")
+              .checked(HEX_OR_AUTO),
+          of("on-corruption", ENUM, "panic", "What the kernel does on a corrupted block.").choices("panic", "restart"),
+          of("signing-key", STRING, null, "PEM private key that signs the root hash (PKCS#7); path relative to the profile."),
+          of("signing-certificate", STRING, null, "PEM certificate matching signing-key.")),
+      object("filesystem", "The runtime mount layout the initramfs sets up.",
+          of("read-only", STRING_LIST, List.of("/", "/usr"), "Paths mounted read-only from the verified root.").checked(ABSOLUTE_PATH),
+          of("etc", ENUM, "stateless", "/etc: 'stateless' (tmpfs overlay, reset every boot) or 'stateful' (overlay upper on STATE).")
+              .choices("stateless", "stateful"),
+          of("tmpfs", STRING_LIST, List.of("/tmp", "/run"), "Paths mounted as tmpfs.").checked(ABSOLUTE_PATH),
+          of("stateful", STRING_LIST, List.of("/var"), "Paths bound from the STATE partition.").checked(ABSOLUTE_PATH),
+          of("var-symlinks", STRING_LIST, List.of(), "Paths that become symlinks into /var (e.g. /home -> /var/home).").checked(ABSOLUTE_PATH),
+          of("noexec", STRING_LIST, List.of(), "Mounts with noexec.").checked(ABSOLUTE_PATH),
+          of("exec", STRING_LIST, List.of(), "Paths under noexec mounts that get their own exec bind mount (e.g. /var/lib/containerd).")
+              .checked(ABSOLUTE_PATH),
+          of("format-state", ENUM, "first-boot", "Format STATE at boot when it has no filesystem ('first-boot') or never ('never').")
+              .choices("first-boot", "never")),
+      object("security", "Hardening of the root filesystem.",
+          of("sysctl", STRING_MAP, Map.of(), "Kernel settings written to /etc/sysctl.d/50-cosbuild.conf."),
+          object("firewall", "Default-deny nftables ruleset.",
+              of("enabled", BOOL, false, "Write /etc/nftables.conf with a default-deny input policy."),
+              of("allow-tcp", INT_LIST, List.of(), "Inbound TCP ports allowed.").checked(PORT),
+              of("allow-udp", INT_LIST, List.of(), "Inbound UDP ports allowed.").checked(PORT)),
+          object("ssh", "sshd policy (used when openssh-server is installed).",
+              of("password-authentication", BOOL, false, "Allow password logins."),
+              of("permit-root-login", BOOL, false, "Allow root logins."),
+              of("port", INT, 22L, "sshd port.").checked(PORT)),
+          objectList("users", "Accounts added to /etc/passwd and /etc/group (locked passwords).",
+              of("name", STRING, null, "User name (required).").checked(USER_NAME),
+              of("uid", INT, null, "Numeric uid; allocated from the system range when absent.").checked(NON_NEGATIVE),
+              of("gid", INT, null, "Numeric primary gid; a group of the same name is made when absent.").checked(NON_NEGATIVE),
+              of("groups", STRING_LIST, List.of(), "Supplementary groups."),
+              of("home", STRING, "/nonexistent", "Home directory.").checked(ABSOLUTE_PATH),
+              of("shell", STRING, "/usr/sbin/nologin", "Login shell.").checked(ABSOLUTE_PATH)),
+          of("remove-interpreters", STRING_LIST, List.of(), "Shells and interpreters to remove (e.g. sh, bash, dash, python3, perl)."),
+          of("keep-docs", BOOL, true, "Keep /usr/share/doc, man and info pages."),
+          of("keep-locales", STRING_LIST, List.of("*"), "Locales to keep under /usr/share/locale; '*' keeps all."),
+          of("audit-errors", STRING_LIST, List.of(), "Audit findings that fail the build.")
+              .choices("setuid", "setgid", "world-writable", "secrets", "vcs-leftovers", "shell-reachable", "shell-references")),
+      object("systemd", "systemd units.",
+          of("enable", STRING_LIST, List.of(), "Units to enable (wants symlinks as systemctl enable makes them).").checked(UNIT_NAME),
+          of("default-target", STRING, "multi-user.target", "default.target.").checked(UNIT_NAME)),
+      of("alternatives", STRING_MAP, Map.of(), "update-alternatives choices: name -> target path (e.g. iptables: /usr/sbin/iptables-nft)."),
+      objectList("files", "Files added to the root image after packages.",
+          of("path", STRING, null, "Absolute path in the image (required).").checked(ABSOLUTE_PATH),
+          of("content", STRING, null, "File content (text)."),
+          of("source", STRING, null, "A file whose bytes are copied, relative to the profile."),
+          of("symlink", STRING, null, "Make a symlink with this target instead of a file."),
+          of("mode", STRING, "0644", "Octal permissions.").checked(OCTAL_MODE),
+          of("owner", STRING, "0:0", "Numeric uid:gid.").checked(OWNER)),
+      object("disk", "The GPT disk image.",
+          of("size", SIZE, "4GiB", "Whole disk size; STATE fills what the other partitions leave.").checked(SIZE_CHECK),
+          of("esp-size", SIZE, "64MiB", "EFI system partition (partition 1).").checked(SIZE_CHECK),
+          of("root-size", SIZE, "1GiB", "Each of ROOT-A and ROOT-B.").checked(SIZE_CHECK),
+          of("verity-size", SIZE, "auto", "Each of VERITY-A and VERITY-B; 'auto' fits the hash tree of root-size.").checked(SIZE_CHECK),
+          of("oem-size", SIZE, "16MiB", "OEM partition.").checked(SIZE_CHECK),
+          of("state-min-size", SIZE, "512MiB", "Smallest STATE partition accepted.").checked(SIZE_CHECK),
+          of("root-b", ENUM, "empty", "ROOT-B/VERITY-B: left empty, or a copy of slot A.").choices("empty", "copy"),
+          of("formats", STRING_LIST, List.of("raw"), "Outputs besides disk.raw.").choices("raw", "qcow2", "gce")));
+
+  private ProfileSchema() {}
+}

@@ -1,0 +1,87 @@
+package io.cosbuild.packages;
+
+import io.cosbuild.packages.cache.ContentStore;
+import io.cosbuild.packages.cache.DownloadCache;
+import io.cosbuild.packages.lock.LockFile;
+import io.cosbuild.packages.lock.LockedPackage;
+import io.cosbuild.packages.repo.AptSources;
+import io.cosbuild.packages.repo.PackageIndex;
+import io.cosbuild.packages.repo.Repository;
+import io.cosbuild.packages.repo.RepositoryClient;
+import io.cosbuild.packages.repo.Transport;
+import io.cosbuild.packages.resolve.Resolution;
+import io.cosbuild.packages.resolve.ResolveRequest;
+import io.cosbuild.packages.resolve.Resolver;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The module's entry points for the CLI and the build: where packages come from ({@link Source}), resolving a
+ * request against fresh signed indexes, and fetching the exact set of a lock file without any index download.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class DebianPackages {
+    private DebianPackages() {
+    }
+
+    /**
+     * Where packages come from.
+     *
+     * @param release      Debian release codename, e.g. {@code bookworm}
+     * @param components   components, e.g. {@code [main]}
+     * @param mirror       mirror base URL (flag or profile), or null for {@code $COSBUILD_DEBIAN_MIRROR} / the host's
+     *                     apt sources
+     * @param keyring      keyring override, or null for the sources' {@code Signed-By} (default Debian's keyring)
+     * @param cacheDir     cache directory, or null for {@code $COSBUILD_CACHE} / {@code ~/.cache/cosbuild}
+     * @param allowExpired accept an expired {@code Valid-Until}, loudly
+     * @param parallelism  concurrent downloads
+     */
+    public record Source(String release, List<String> components, String mirror, Path keyring, Path cacheDir,
+                         boolean allowExpired, int parallelism) {
+        public Source {
+            Objects.requireNonNull(release, "release");
+            components = List.copyOf(components);
+            if (cacheDir == null) {
+                cacheDir = ContentStore.defaultDirectory();
+            }
+            if (parallelism < 1) {
+                throw new IllegalArgumentException("parallelism must be at least 1");
+            }
+        }
+
+        /** bookworm main from the host's sources, default keyring and cache. */
+        public static Source bookworm() {
+            return new Source("bookworm", List.of("main"), null, null, null, false, 4);
+        }
+    }
+
+    /** The repositories of a source. */
+    public static List<Repository> repositories(Source source) throws RepositoryException {
+        return AptSources.forRelease(source.release(), source.components(), source.mirror(), source.keyring());
+    }
+
+    /** Fetches and verifies the merged index of {@code arch} (Debian name). */
+    public static PackageIndex index(Source source, String arch) throws RepositoryException {
+        return new RepositoryClient(new Transport(), source.cacheDir(), Clock.systemUTC(), source.allowExpired())
+                .fetchIndex(repositories(source), arch);
+    }
+
+    /** Resolves a request against freshly verified indexes. */
+    public static Resolution resolve(Source source, ResolveRequest request) throws PackagesException {
+        return new Resolver(index(source, request.arch())).resolve(request);
+    }
+
+    /**
+     * Fetches exactly the packages of a lock into the cache, verified against the lock's SHA-256s, without
+     * downloading any index.
+     */
+    public static Map<LockedPackage, Path> fetch(Source source, LockFile lock, DownloadCache.Listener listener)
+            throws RepositoryException {
+        return new DownloadCache(source.cacheDir(), new Transport(), source.parallelism())
+                .fetch(lock.packages(), repositories(source), listener);
+    }
+}

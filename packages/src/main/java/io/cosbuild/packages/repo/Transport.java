@@ -1,0 +1,177 @@
+package io.cosbuild.packages.repo;
+
+import io.cosbuild.packages.RepositoryException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Fetches {@code http(s)://} and {@code file://} URIs. Counts the body bytes it transfers so callers and tests
+ * can tell whether a run touched the network.
+ *
+ * <p>Thread-safe. Streams it returns are owned by the caller.
+ */
+public final class Transport {
+    private final HttpClient http;
+    private final Duration timeout;
+    private final AtomicLong bytesTransferred = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
+
+    public Transport() {
+        this(Duration.ofSeconds(60));
+    }
+
+    public Transport(Duration timeout) {
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(timeout)
+                .build();
+    }
+
+    /** Body bytes transferred so far (not counting 304 answers and cache hits). */
+    public long bytesTransferred() {
+        return bytesTransferred.get();
+    }
+
+    /** Requests made so far. */
+    public long requests() {
+        return requests.get();
+    }
+
+    /** A small whole-body answer of a conditional GET. */
+    public record Small(byte[] body, String lastModified, String etag) {
+    }
+
+    /**
+     * GETs a small file (InRelease). When {@code lastModified} or {@code etag} is given and the server answers
+     * 304, returns empty.
+     *
+     * @throws RepositoryException naming the URI when it cannot be fetched (404 included)
+     */
+    public Optional<Small> getSmall(URI uri, String lastModified, String etag) throws RepositoryException {
+        requests.incrementAndGet();
+        if ("file".equals(uri.getScheme())) {
+            try {
+                byte[] body = Files.readAllBytes(Path.of(uri));
+                bytesTransferred.addAndGet(body.length);
+                return Optional.of(new Small(body, null, null));
+            } catch (NoSuchFileException e) {
+                throw new RepositoryException(uri + ": not found");
+            } catch (IOException e) {
+                throw new RepositoryException(uri + ": " + e.getMessage(), e);
+            }
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        if (lastModified != null) {
+            b.header("If-Modified-Since", lastModified);
+        }
+        if (etag != null) {
+            b.header("If-None-Match", etag);
+        }
+        try {
+            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() == 304) {
+                return Optional.empty();
+            }
+            if (r.statusCode() != 200) {
+                throw new RepositoryException(uri + ": HTTP " + r.statusCode() + "; check the mirror URL and suite name");
+            }
+            bytesTransferred.addAndGet(r.body().length);
+            return Optional.of(new Small(r.body(), r.headers().firstValue("Last-Modified").orElse(null),
+                    r.headers().firstValue("ETag").orElse(null)));
+        } catch (IOException e) {
+            throw new RepositoryException(uri + ": " + e.getMessage() + "; check the network and the mirror URL", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RepositoryException(uri + ": interrupted", e);
+        }
+    }
+
+    /** Receives progress of one download: bytes so far and total (-1 when unknown). */
+    public interface Progress {
+        void update(long done, long total);
+
+        Progress NONE = (d, t) -> {
+        };
+    }
+
+    /**
+     * Downloads {@code uri} into {@code part}, appending to what {@code part} already holds (resume with a
+     * {@code Range} request; a server that ignores the range makes us start over).
+     *
+     * @return the number of bytes transferred by this call
+     * @throws RepositoryException naming the URI on HTTP errors (404: "not found")
+     */
+    public long download(URI uri, Path part, Progress progress) throws RepositoryException {
+        requests.incrementAndGet();
+        try {
+            long have = Files.exists(part) ? Files.size(part) : 0;
+            if ("file".equals(uri.getScheme())) {
+                try (InputStream in = Files.newInputStream(Path.of(uri));
+                     OutputStream out = Files.newOutputStream(part)) {
+                    return copy(in, out, 0, Files.size(Path.of(uri)), progress);
+                } catch (NoSuchFileException e) {
+                    throw new RepositoryException(uri + ": not found");
+                }
+            }
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout.multipliedBy(10)).GET();
+            if (have > 0) {
+                b.header("Range", "bytes=" + have + "-");
+            }
+            HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = r.body()) {
+                int code = r.statusCode();
+                boolean append;
+                if (code == 206) {
+                    append = true;
+                } else if (code == 200) {
+                    append = false;
+                    have = 0;
+                } else if (code == 416) {
+                    return 0; // we already hold the whole file (or more): the checksum decides
+                } else if (code == 404) {
+                    throw new RepositoryException(uri + ": not found (HTTP 404)");
+                } else {
+                    throw new RepositoryException(uri + ": HTTP " + code);
+                }
+                long len = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+                long total = len < 0 ? -1 : len + have;
+                try (OutputStream out = append
+                        ? Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.APPEND)
+                        : Files.newOutputStream(part)) {
+                    return copy(in, out, have, total, progress);
+                }
+            }
+        } catch (IOException e) {
+            throw new RepositoryException(uri + ": " + e.getMessage() + "; run again to resume", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RepositoryException(uri + ": interrupted; run again to resume", e);
+        }
+    }
+
+    private long copy(InputStream in, OutputStream out, long start, long total, Progress progress) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long n = 0;
+        int r;
+        while ((r = in.read(buf)) > 0) {
+            out.write(buf, 0, r);
+            n += r;
+            bytesTransferred.addAndGet(r);
+            progress.update(start + n, total);
+        }
+        return n;
+    }
+}

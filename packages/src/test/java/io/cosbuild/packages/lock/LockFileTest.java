@@ -1,0 +1,73 @@
+package io.cosbuild.packages.lock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cosbuild.packages.PackagesException;
+import io.cosbuild.packages.deb822.Deb822Parser;
+import io.cosbuild.packages.repo.IndexDigest;
+import io.cosbuild.packages.repo.PackageIndex;
+import io.cosbuild.packages.repo.PackageRecord;
+import io.cosbuild.packages.resolve.ResolveRequest;
+import io.cosbuild.packages.resolve.Resolver;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LockFileTest {
+    private static PackageIndex index() throws Exception {
+        List<PackageRecord> r = new ArrayList<>();
+        for (String s : List.of("Package: b\nVersion: 1:2.0-1\nDepends: a", "Package: a\nVersion: 1.0")) {
+            r.add(PackageRecord.of(Deb822Parser.parse(s + "\nArchitecture: amd64\nFilename: pool/main/" + s.charAt(9)
+                    + ".deb\nSize: 42\nSHA256: " + "ab".repeat(32) + "\n").get(0), URI.create("http://mirror.invalid/debian/"),
+                    "bookworm"));
+        }
+        return new PackageIndex("amd64", r, List.of(new IndexDigest("bookworm", "InRelease", "cd".repeat(32))),
+                List.of("FPR2", "FPR1"), "ef".repeat(32));
+    }
+
+    @Test
+    void roundTripsSortedWithoutHostNames(@TempDir Path tmp) throws Exception {
+        ResolveRequest req = ResolveRequest.of("gke", List.of("b"), "amd64");
+        LockFile lock = LockFile.of(new Resolver(index()).resolve(req));
+        Path f = tmp.resolve("cosbuild.lock");
+        lock.write(f);
+        String json = Files.readString(f);
+        assertFalse(json.contains("mirror.invalid"), "no host name in the lock");
+        assertTrue(json.indexOf("\"name\" : \"a\"") < json.indexOf("\"name\" : \"b\""), "packages sorted by name");
+        assertTrue(json.indexOf("\"lockVersion\"") < json.indexOf("\"packages\""), "stable key order");
+        assertTrue(json.contains("\"version\" : \"1:2.0-1\""));
+        assertEquals(List.of("FPR1", "FPR2"), lock.keyring().signers());
+        LockFile back = LockFile.read(f);
+        assertEquals(lock, back);
+        assertEquals(json, back.toJson());
+        assertTrue(back.matches(req));
+        assertTrue(Files.list(tmp).allMatch(p -> p.equals(f)), "no temporary file left");
+    }
+
+    @Test
+    void staleLockIsNoticed() throws Exception {
+        LockFile lock = LockFile.of(new Resolver(index()).resolve(ResolveRequest.of("gke", List.of("b"), "amd64")));
+        ResolveRequest other = ResolveRequest.of("gke", List.of("a", "b"), "amd64");
+        PackagesException e = assertThrows(PackagesException.class, () -> lock.requireMatches(other, Path.of("x.lock")));
+        assertTrue(e.getMessage().contains("x.lock is stale"), e.getMessage());
+        // Order of the include list does not matter.
+        assertTrue(lock.matches(ResolveRequest.of("gke", List.of("b", "b"), "amd64")));
+    }
+
+    @Test
+    void refusesMalformedLocks() {
+        assertThrows(PackagesException.class, () -> LockFile.parse("{\"lockVersion\": 2}", "l"));
+        assertThrows(PackagesException.class, () -> LockFile.parse("not json", "l"));
+        assertThrows(IllegalArgumentException.class,
+                () -> new LockedPackage("a", "1", "amd64", "bookworm", "../etc/passwd", 1, "ab".repeat(32)));
+        assertThrows(IllegalArgumentException.class,
+                () -> new LockedPackage("a", "1", "amd64", "bookworm", "pool/a.deb", 1, "xyz"));
+    }
+}

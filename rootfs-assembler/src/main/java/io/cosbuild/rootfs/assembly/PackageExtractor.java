@@ -1,0 +1,266 @@
+package io.cosbuild.rootfs.assembly;
+
+import io.cosbuild.rootfs.dpkg.PackageContent;
+import io.cosbuild.rootfs.dpkg.InstalledPackage;
+import io.cosbuild.rootfs.dpkg.PackageException;
+import io.cosbuild.rootfs.tree.BlobStore;
+import io.cosbuild.rootfs.tree.FsNode;
+import io.cosbuild.rootfs.tree.FsPath;
+import io.cosbuild.rootfs.tree.FsTree;
+import io.cosbuild.rootfs.tree.FsTreeBuilder;
+import io.cosbuild.rootfs.tree.NodeMetadata;
+import io.cosbuild.rootfs.tree.PathConflictException;
+import io.cosbuild.rootfs.tree.TreeException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Unpacks packages' data archives into one tree, in install order, the way dpkg would on a Debian
+ * bookworm system with merged {@code /usr}: first {@code /bin}, {@code /sbin}, {@code /lib*} become
+ * symlinks into {@code /usr}, so every entry below them lands on its canonical {@code /usr} path,
+ * and a package's directory entry for such a symlink keeps the symlink (as dpkg does).
+ *
+ * <p>Refused, with an error naming the package: absolute entry names and hard-link targets,
+ * {@code ..} components, entries that reach through a symlink out of the root, hard links to
+ * missing files, files whose md5 differs from the package's {@code md5sums}, unreadable or
+ * truncated archives, and two packages writing different things to one path unless
+ * {@code overrides} names the package that wins for that (canonical) path, or the later package
+ * declares {@code Replaces} on the earlier one (dpkg's rule; the version constraint is not
+ * checked). Nothing is written anywhere but the blob store. Stateless; the returned tree is
+ * immutable.
+ */
+public final class PackageExtractor {
+
+  private static final String MERGED_USR = "merged-/usr layout";
+
+  private PackageExtractor() {}
+
+  /** The tree and what each package installed. */
+  public record Extraction(FsTree tree, List<InstalledPackage> packages) {
+    public Extraction {
+      packages = List.copyOf(packages);
+    }
+  }
+
+  /**
+   * Extracts {@code packages} in order.
+   *
+   * @param mergedUsr top-level names made symlinks into {@code /usr} first (e.g. bin, sbin, lib, lib64)
+   * @param overrides canonical path -> name of the package whose entry wins a conflict there
+   * @param rootMetadata metadata of the root and of directories no package declared
+   */
+  public static Extraction extract(List<PackageContent> packages, List<String> mergedUsr, Map<FsPath, String> overrides,
+      BlobStore store, NodeMetadata rootMetadata) throws PackageException {
+    FsTreeBuilder b = new FsTreeBuilder(rootMetadata);
+    try {
+      for (String dir : mergedUsr) {
+        FsPath.checkName(dir, "merged-/usr directories");
+        b.add(FsPath.ROOT.resolve("usr").resolve(dir), new FsNode.Directory(rootMetadata), MERGED_USR);
+        b.add(FsPath.ROOT.resolve(dir), new FsNode.Symlink(rootMetadata.withPermissions(0777), "usr/" + dir), MERGED_USR);
+      }
+    } catch (TreeException e) {
+      throw new IllegalStateException(e);
+    }
+    Set<String> seen = new HashSet<>();
+    List<InstalledPackage> installed = new ArrayList<>();
+    for (PackageContent p : packages) {
+      if (!seen.add(p.name() + ":" + p.architecture())) {
+        throw new PackageException(p.id() + ": appears twice in the install list");
+      }
+      installed.add(extractOne(b, p, overrides, store));
+    }
+    return new Extraction(b.build(), installed);
+  }
+
+  private static InstalledPackage extractOne(FsTreeBuilder b, PackageContent p, Map<FsPath, String> overrides,
+      BlobStore store) throws PackageException {
+    String origin = p.name() + " " + p.version();
+    List<String> shipped = new ArrayList<>();
+    List<FsPath> files = new ArrayList<>();
+    Map<String, String> conffileMd5 = new LinkedHashMap<>();
+    Set<String> conffiles = new HashSet<>(p.conffiles());
+    shipped.add("/.");
+    String current = null;
+    try (InputStream raw = p.data().openTar();
+        TarArchiveInputStream tar = new TarArchiveInputStream(raw, StandardCharsets.UTF_8.name())) {
+      TarArchiveEntry e;
+      while ((e = tar.getNextEntry()) != null) {
+        current = e.getName();
+        FsPath path = entryPath(p, e.getName(), "entry");
+        if (path.isRoot()) {
+          continue;
+        }
+        shipped.add(path.value());
+        NodeMetadata meta = new NodeMetadata(e.getMode() & 07777, checkedId(p, e, e.getLongUserId()),
+            checkedId(p, e, e.getLongGroupId()), Math.max(0, e.getLastModifiedTime().toMillis() / 1000), List.of());
+        if (e.isDirectory()) {
+          addDirectory(b, path, meta, origin);
+        } else if (e.isSymbolicLink()) {
+          add(b, path, new FsNode.Symlink(meta, e.getLinkName()), origin, p, overrides);
+        } else if (e.isLink()) {
+          FsPath target = entryPath(p, e.getLinkName(), "hard link target of " + e.getName());
+          addHardlink(b, path, target, origin, p, overrides);
+        } else if (e.isCharacterDevice() || e.isBlockDevice()) {
+          add(b, path, new FsNode.Device(meta, e.isBlockDevice(), e.getDevMajor(), e.getDevMinor()), origin, p, overrides);
+        } else if (e.isFIFO()) {
+          add(b, path, new FsNode.Fifo(meta), origin, p, overrides);
+        } else if (e.isFile()) {
+          MessageDigest md5 = md5();
+          var blob = store.put(new DigestInputStream(tar, md5));
+          if (blob.size() != e.getSize()) {
+            throw new PackageException(p.id() + ": data archive is truncated at " + e.getName());
+          }
+          String sum = HexFormat.of().formatHex(md5.digest());
+          String expected = p.md5sums().get(path.relative());
+          if (expected != null && !expected.equals(sum)) {
+            throw new PackageException(p.id() + ": " + path + " has md5 " + sum + " but the package's md5sums says "
+                + expected + "; the package is corrupt, download it again");
+          }
+          if (conffiles.contains(path.value())) {
+            conffileMd5.put(path.value(), sum);
+          }
+          Optional<FsPath> at = add(b, path, new FsNode.RegularFile(meta, blob), origin, p, overrides);
+          at.ifPresent(files::add);
+        } else {
+          throw new PackageException(p.id() + ": unsupported tar entry type '" + (char) e.getLinkFlag() + "' at " + e.getName());
+        }
+      }
+    } catch (IOException e) {
+      throw new PackageException(p.id() + ": cannot read the data archive" + (current == null ? "" : " after " + current)
+          + ": " + e.getMessage() + "; the package is truncated or corrupt, download it again", e);
+    } catch (TreeException e) {
+      throw new PackageException(p.id() + ": refusing " + current + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new PackageException(p.id() + ": refusing " + current + ": " + e.getMessage(), e);
+    }
+    for (String c : p.conffiles()) {
+      if (!conffileMd5.containsKey(c)) {
+        throw new PackageException(p.id() + ": conffile " + c + " is not a regular file in the data archive");
+      }
+    }
+    return new InstalledPackage(p, shipped, files, conffileMd5);
+  }
+
+  private static FsPath entryPath(PackageContent p, String raw, String what) throws PackageException {
+    if (raw.startsWith("/")) {
+      throw new PackageException(p.id() + ": refusing " + what + " '" + raw + "': absolute paths are not allowed in a data archive");
+    }
+    try {
+      return FsPath.parse(raw);
+    } catch (IllegalArgumentException ex) {
+      throw new PackageException(p.id() + ": refusing " + what + " '" + raw + "': " + ex.getMessage());
+    }
+  }
+
+  private static int checkedId(PackageContent p, TarArchiveEntry e, long id) throws PackageException {
+    if (id < 0 || id > Integer.MAX_VALUE) {
+      throw new PackageException(p.id() + ": " + e.getName() + " has owner id " + id + " out of range");
+    }
+    return (int) id;
+  }
+
+  /** A directory entry: where a symlink to a directory already stands, dpkg keeps the symlink. */
+  private static void addDirectory(FsTreeBuilder b, FsPath path, NodeMetadata meta, String origin) throws TreeException {
+    Optional<FsNode> existing = b.get(path);
+    if (existing.isPresent() && existing.get() instanceof FsNode.Symlink) {
+      Optional<FsPath> resolved = b.resolve(path);
+      if (resolved.isPresent() && b.get(resolved.get()).orElse(null) instanceof FsNode.Directory) {
+        return;
+      }
+    }
+    b.add(path, new FsNode.Directory(meta), origin);
+  }
+
+  private static Optional<FsPath> add(FsTreeBuilder b, FsPath path, FsNode node, String origin, PackageContent p,
+      Map<FsPath, String> overrides) throws TreeException, PackageException {
+    try {
+      return Optional.of(b.add(path, node, origin));
+    } catch (PathConflictException c) {
+      String winner = winner(c, p, overrides);
+      if (winner.equals(p.name())) {
+        return Optional.of(b.replace(path, node, origin));
+      }
+      if (c.existingOrigin().startsWith(winner + " ")) {
+        return Optional.empty();
+      }
+      throw new PackageException(p.id() + ": the override for " + c.path() + " names " + winner
+          + ", which is neither package in the conflict: " + c.getMessage());
+    }
+  }
+
+  private static void addHardlink(FsTreeBuilder b, FsPath path, FsPath target, String origin, PackageContent p,
+      Map<FsPath, String> overrides) throws TreeException, PackageException {
+    try {
+      b.addHardlink(path, target, origin);
+    } catch (PathConflictException c) {
+      String winner = winner(c, p, overrides);
+      if (winner.equals(p.name())) {
+        b.remove(path);
+        b.addHardlink(path, target, origin);
+      } else if (!c.existingOrigin().startsWith(winner + " ")) {
+        throw new PackageException(p.id() + ": the override for " + c.path() + " names " + winner
+            + ", which is neither package in the conflict: " + c.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Who wins a conflict: the plan's override for the path, else the new package when its
+   * {@code Replaces} names the package that installed the path (as dpkg allows), else nobody.
+   */
+  private static String winner(PathConflictException c, PackageContent p, Map<FsPath, String> overrides)
+      throws PackageException {
+    String winner = overrides.get(c.path());
+    if (winner != null) {
+      return winner;
+    }
+    String existing = c.existingOrigin().split(" ")[0];
+    if (replaces(p).contains(existing)) {
+      return p.name();
+    }
+    throw conflict(p, c);
+  }
+
+  /** Package names in the {@code Replaces} field; version constraints are not checked. */
+  static Set<String> replaces(PackageContent p) {
+    Set<String> out = new HashSet<>();
+    String field = p.field("Replaces");
+    if (field != null) {
+      for (String rel : field.split(",")) {
+        String name = rel.strip().split("[\\s(:]")[0];
+        if (!name.isEmpty()) {
+          out.add(name);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static PackageException conflict(PackageContent p, PathConflictException c) {
+    return new PackageException("file conflict at " + c.path() + ": package " + c.newOrigin() + " and package "
+        + c.existingOrigin() + " both install it with different content (" + c.getMessage()
+        + "); drop one of the packages or add an override naming the package that wins", c);
+  }
+
+  private static MessageDigest md5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no MD5", e);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.cosbuild.rootfs.assembly;
+
+import io.cosbuild.rootfs.tree.BlobStore;
+import io.cosbuild.rootfs.tree.FsPath;
+import io.cosbuild.rootfs.tree.FsTree;
+import io.cosbuild.rootfs.tree.FsTreeBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Writes {@code /etc/passwd}, {@code /etc/group}, {@code /etc/shadow} and {@code /etc/gshadow}
+ * declaratively, instead of running base-passwd's and the daemons' maintainer scripts: the
+ * accounts come from base-passwd's master files ({@code /usr/share/base-passwd/*.master}, or root
+ * and nogroup/nobody when base-passwd is not installed) followed by the plan's users. Every account
+ * gets a locked password ({@code *}); with {@code lockAccounts} every shell becomes
+ * {@code /usr/sbin/nologin}. The shadow "last change" day is derived from the source date epoch,
+ * not the clock. Immutable and thread-safe.
+ */
+public final class UsersStep {
+
+  static final String NOLOGIN = "/usr/sbin/nologin";
+  private static final String ORIGIN = "users";
+
+  private final List<UserSpec> users;
+  private final boolean lockAccounts;
+  private final BlobStore store;
+  private final long epoch;
+
+  public UsersStep(List<UserSpec> users, boolean lockAccounts, BlobStore store, long epoch) {
+    this.users = List.copyOf(users);
+    this.lockAccounts = lockAccounts;
+    this.store = store;
+    this.epoch = epoch;
+  }
+
+  private record Account(String name, int uid, int gid, String gecos, String home, String shell) {}
+
+  private static final class Group {
+    final String name;
+    final int gid;
+    final List<String> members = new ArrayList<>();
+
+    Group(String name, int gid) {
+      this.name = name;
+      this.gid = gid;
+    }
+  }
+
+  public FsTree apply(FsTree tree) throws AssemblyException {
+    Map<String, Account> accounts = new LinkedHashMap<>();
+    Map<String, Group> groups = new LinkedHashMap<>();
+    Optional<String> passwdMaster = TreeEdits.readText(tree, FsPath.parse("/usr/share/base-passwd/passwd.master"));
+    Optional<String> groupMaster = TreeEdits.readText(tree, FsPath.parse("/usr/share/base-passwd/group.master"));
+    String passwd = passwdMaster.orElse("root:*:0:0:root:/root:/bin/sh\nnobody:*:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+    String group = groupMaster.orElse("root:*:0:\nnogroup:*:65534:\n");
+    for (String line : lines(passwd)) {
+      String[] f = line.split(":", -1);
+      if (f.length != 7) {
+        throw new AssemblyException("users: malformed base-passwd passwd.master line: " + line);
+      }
+      accounts.put(f[0], new Account(f[0], parseId(f[2], line), parseId(f[3], line), f[4], f[5], f[6]));
+    }
+    for (String line : lines(group)) {
+      String[] f = line.split(":", -1);
+      if (f.length != 4) {
+        throw new AssemblyException("users: malformed base-passwd group.master line: " + line);
+      }
+      Group g = new Group(f[0], parseId(f[2], line));
+      if (!f[3].isEmpty()) {
+        g.members.addAll(List.of(f[3].split(",")));
+      }
+      groups.put(f[0], g);
+    }
+    for (UserSpec u : users) {
+      if (accounts.containsKey(u.name())) {
+        throw new AssemblyException("users: " + u.name() + " already exists (from base-passwd); choose another name");
+      }
+      TreeSet<Integer> usedUids = new TreeSet<>();
+      accounts.values().forEach(a -> usedUids.add(a.uid()));
+      TreeSet<Integer> usedGids = new TreeSet<>();
+      groups.values().forEach(g -> usedGids.add(g.gid));
+      int uid;
+      if (u.uid() != null) {
+        if (usedUids.contains(u.uid())) {
+          throw new AssemblyException("users: uid " + u.uid() + " of " + u.name() + " is already taken");
+        }
+        uid = u.uid();
+      } else {
+        uid = lowestFree(usedUids, u.name());
+      }
+      Group primary = groups.get(u.group());
+      if (primary == null) {
+        int gid = usedGids.contains(uid) ? lowestFree(usedGids, u.group()) : uid;
+        primary = new Group(u.group(), gid);
+        groups.put(u.group(), primary);
+      }
+      for (String sup : u.groups()) {
+        Group g = groups.get(sup);
+        if (g == null) {
+          throw new AssemblyException("users: " + u.name() + " should join group " + sup + ", which does not exist");
+        }
+        g.members.add(u.name());
+      }
+      accounts.put(u.name(), new Account(u.name(), uid, primary.gid, u.name(), u.home(), u.shell()));
+    }
+    long days = epoch / 86400;
+    StringBuilder pw = new StringBuilder();
+    StringBuilder sh = new StringBuilder();
+    for (Account a : accounts.values()) {
+      String shell = lockAccounts ? NOLOGIN : a.shell();
+      pw.append(a.name()).append(":x:").append(a.uid()).append(':').append(a.gid()).append(':').append(a.gecos())
+          .append(':').append(a.home()).append(':').append(shell).append('\n');
+      sh.append(a.name()).append(":*:").append(days).append(":0:99999:7:::\n");
+    }
+    StringBuilder gr = new StringBuilder();
+    StringBuilder gsh = new StringBuilder();
+    for (Group g : groups.values()) {
+      String members = String.join(",", g.members);
+      gr.append(g.name).append(":x:").append(g.gid).append(':').append(members).append('\n');
+      gsh.append(g.name).append(":*::").append(members).append('\n');
+    }
+    int shadowGid = groups.containsKey("shadow") ? groups.get("shadow").gid : 0;
+    FsTreeBuilder b = tree.toBuilder();
+    TreeEdits.writeText(b, store, "/etc/passwd", pw.toString(), 0644, epoch, ORIGIN);
+    TreeEdits.writeText(b, store, "/etc/group", gr.toString(), 0644, epoch, ORIGIN);
+    TreeEdits.writeBytes(b, store, FsPath.parse("/etc/shadow"), sh.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        0640, 0, shadowGid, epoch, ORIGIN);
+    TreeEdits.writeBytes(b, store, FsPath.parse("/etc/gshadow"), gsh.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        0640, 0, shadowGid, epoch, ORIGIN);
+    return b.build();
+  }
+
+  private static int lowestFree(TreeSet<Integer> used, String name) throws AssemblyException {
+    for (int id = 100; id <= 999; id++) {
+      if (!used.contains(id)) {
+        return id;
+      }
+    }
+    throw new AssemblyException("users: no free system id in 100..999 for " + name);
+  }
+
+  private static int parseId(String s, String line) throws AssemblyException {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw new AssemblyException("users: bad numeric id in base-passwd line: " + line);
+    }
+  }
+
+  private static List<String> lines(String text) {
+    return text.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+  }
+}

@@ -1,0 +1,134 @@
+package io.cosbuild.verity;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.UUID;
+
+/**
+ * {@link VerityTree} on files given by path: opening, same-file handling, atomic replacement, and the
+ * deterministic default salt and UUID. Stateless and thread-safe.
+ */
+public final class VerityFiles {
+
+  private VerityFiles() {}
+
+  /** Whole data blocks in {@code data} (a trailing partial block is not covered, as with veritysetup). */
+  public static long dataBlocks(Path data, int dataBlockSize) throws IOException, VerityException {
+    long size = Files.size(data);
+    if (size < dataBlockSize) {
+      throw new VerityException(data + " is " + size + " bytes, less than one " + dataBlockSize + "-byte data block");
+    }
+    return size / dataBlockSize;
+  }
+
+  /**
+   * The seed for the default salt and UUID when the caller gives none: SHA-256 over the data's size in
+   * blocks, the block sizes, the algorithm name and the first data block. Same data and options, same
+   * seed; any change to the first block (a filesystem superblock) changes it. Builds should pass a
+   * seed from the profile digest instead ({@link VerityParams#deriveSalt}, {@link VerityParams#deriveUuid}).
+   */
+  public static byte[] defaultSeed(Path data, long dataBlocks, int dataBlockSize, int hashBlockSize,
+      VerityHashAlgorithm algorithm) throws IOException {
+    MessageDigest md = VerityHashAlgorithm.SHA256.newDigest();
+    md.update(ByteBuffer.allocate(16).putLong(dataBlocks).putInt(dataBlockSize).putInt(hashBlockSize).flip());
+    md.update(algorithm.kernelName().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    try (FileChannel ch = FileChannel.open(data, StandardOpenOption.READ)) {
+      ByteBuffer first = ByteBuffer.allocate(dataBlockSize);
+      LevelHasher.readUpTo(ch, first, 0);
+      md.update(first.flip());
+    }
+    return md.digest();
+  }
+
+  /** The default salt: 32 bytes ({@code veritysetup}'s default length) derived from {@code seed}. */
+  public static byte[] defaultSalt(byte[] seed) {
+    return VerityParams.deriveSalt(seed, 32);
+  }
+
+  /** The default superblock UUID, derived from {@code seed}. */
+  public static UUID defaultUuid(byte[] seed) {
+    return VerityParams.deriveUuid(seed);
+  }
+
+  /**
+   * Formats {@code data} into {@code hash}. When the hash file is a separate file and the hash offset is
+   * 0, the tree is written to a temporary file beside it and renamed over it when complete. Otherwise
+   * (the same file as the data, or a hash area at an offset inside an existing file) it is written in
+   * place and bytes before the hash offset are kept.
+   */
+  public static VerityResult format(Path data, Path hash, VerityParams params, int threads)
+      throws IOException, VerityException {
+    if (!Files.isRegularFile(data)) {
+      throw new NoSuchFileException(data.toString(), null, "the data file does not exist or is not a regular file");
+    }
+    boolean same = Files.exists(hash) && Files.isSameFile(data, hash);
+    if (same) {
+      try (FileChannel ch = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        return VerityTree.format(ch, ch, params, threads);
+      }
+    }
+    if (params.hashOffset() != 0 && Files.exists(hash)) {
+      try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ);
+          FileChannel h = FileChannel.open(hash, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        return VerityTree.format(d, h, params, threads);
+      }
+    }
+    Path dir = hash.toAbsolutePath().getParent();
+    Path tmp = Files.createTempFile(dir, "." + hash.getFileName() + ".", ".tmp");
+    try {
+      VerityResult r;
+      try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ);
+          FileChannel h = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
+        r = VerityTree.format(d, h, params, threads);
+      }
+      Files.move(tmp, hash, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return r;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Verifies {@code data} against the tree in {@code hash}. With {@code params} null the parameters are
+   * read from the superblock at {@code hashOffset}; otherwise they are used as given.
+   */
+  public static VerityVerification verify(Path data, Path hash, VerityParams params, long hashOffset,
+      byte[] rootHash, int threads) throws IOException, VerityException {
+    try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ);
+        FileChannel h = Files.isSameFile(data, hash) ? d : FileChannel.open(hash, StandardOpenOption.READ)) {
+      VerityParams p = params != null ? params : VerityTree.readSuperblock(h, hashOffset).toParams(hashOffset);
+      return VerityTree.verify(d, h, p, rootHash, threads);
+    }
+  }
+
+  /**
+   * The lines {@code veritysetup format} prints, in its exact format, so either tool's output can be
+   * compared with the other's.
+   */
+  public static String veritysetupReport(VerityResult r, String hashName) {
+    VerityParams p = r.params();
+    StringBuilder s = new StringBuilder();
+    s.append("VERITY header information for ").append(hashName).append('\n');
+    s.append("UUID:            \t").append(p.superblock() ? p.uuid().toString() : "").append('\n');
+    s.append("Hash type:       \t").append(p.hashType()).append('\n');
+    s.append("Data blocks:     \t").append(p.dataBlocks()).append('\n');
+    s.append("Data block size: \t").append(p.dataBlockSize()).append('\n');
+    s.append("Hash blocks:     \t").append(r.hashBlocks()).append('\n');
+    s.append("Hash block size: \t").append(p.hashBlockSize()).append('\n');
+    s.append("Hash algorithm:  \t").append(p.hashAlgorithm().kernelName()).append('\n');
+    s.append("Salt:            \t").append(p.saltHex()).append('\n');
+    s.append("Root hash:      \t").append(r.rootHashHex()).append('\n');
+    if (p.hashOffset() == 0) {
+      s.append("Hash device size: \t").append(r.hashDeviceSize()).append(" [bytes]\n");
+    }
+    return s.toString();
+  }
+}
