@@ -114,7 +114,11 @@ class Ext4WriterIT {
       } else if (n instanceof FsNode.Symlink l) {
         assertEquals(String.valueOf(l.target().length()), s[4], "size of " + e.getKey());
       } else if (n instanceof FsNode.Device d) {
-        assertEquals(d.major() + "," + d.minor(), s[4].replace(" ", ""), "device of " + e.getKey());
+        Out st = run("debugfs", "-R", "stat \"" + e.getKey() + "\"", img.toString());
+        Matcher dm = Pattern.compile("Device major/minor number: (\\d+):(\\d+)").matcher(st.text());
+        assertTrue(dm.find(), st.text());
+        assertEquals(d.major() + ":" + d.minor(), Integer.parseInt(dm.group(1)) + ":" + Integer.parseInt(dm.group(2)),
+            "device of " + e.getKey());
       }
     }
     Out fast = run("debugfs", "-R", "stat /lib", img.toString());
@@ -202,6 +206,63 @@ class Ext4WriterIT {
       }
     }
     return out;
+  }
+
+  @Test
+  void tarSourceKeepsOwnersModesLinksAndXattrs() throws Exception {
+    Path tar = tmp.resolve("src.tar");
+    try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(tar))) {
+      out.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+      out.setBigNumberMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.BIGNUMBER_POSIX);
+      var d = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("etc/");
+      d.setMode(040750);
+      d.setUserId(0);
+      d.setGroupId(42);
+      out.putArchiveEntry(d);
+      out.closeArchiveEntry();
+      byte[] body = TestTrees.bytes(9000, 11);
+      var f = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("etc/ping");
+      f.setMode(0104711);
+      f.setUserId(70000);
+      f.setGroupId(80000);
+      f.setSize(body.length);
+      f.addPaxHeader("SCHILY.xattr.user.origin", "tar");
+      out.putArchiveEntry(f);
+      out.write(body);
+      out.closeArchiveEntry();
+      var h = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("etc/ping2",
+          org.apache.commons.compress.archivers.tar.TarConstants.LF_LINK);
+      h.setLinkName("etc/ping");
+      out.putArchiveEntry(h);
+      out.closeArchiveEntry();
+      var l = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("etc/link",
+          org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+      l.setLinkName("ping");
+      out.putArchiveEntry(l);
+      out.closeArchiveEntry();
+      var c = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("etc/tty",
+          org.apache.commons.compress.archivers.tar.TarConstants.LF_CHR);
+      c.setMode(020620);
+      c.setDevMajor(4);
+      c.setDevMinor(1);
+      out.putArchiveEntry(c);
+      out.closeArchiveEntry();
+    }
+    BlobStore store = BlobStore.open(tmp.resolve("store"));
+    FsTree tree = io.cosbuild.rootfs.source.TarSource.read(tar, store);
+    Path img = write(tree, "tar.img", Ext4Options.readOnlyRoot());
+    assertClean(img);
+    Path mnt = Files.createDirectory(tmp.resolve("mnt"));
+    Out m = run("mount", "-o", "loop,ro", "-t", "ext4", img.toString(), mnt.toString());
+    assertEquals(0, m.code(), m.text());
+    try {
+      compareMounted(tree, mnt);
+      Map<String, Object> a = Files.readAttributes(mnt.resolve("etc/ping"), "unix:*", LinkOption.NOFOLLOW_LINKS);
+      assertEquals(70000, a.get("uid")); // straight from the tar header, not the host
+      assertEquals(0104711, a.get("mode"));
+    } finally {
+      run("umount", mnt.toString());
+    }
   }
 
   @Test
