@@ -150,7 +150,8 @@ public final class FsExt4Command implements Callable<Integer> {
     Path blobs = Files.createTempDirectory(dir, ".cosbuild-ext4-blobs");
     Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
     try {
-      BlobStore store = BlobStore.open(blobs);
+      // A directory source is read in place (hashed, not copied); a tar has to be unpacked into the store.
+      BlobStore store = Files.isDirectory(src) ? BlobStore.openReferencing(blobs) : BlobStore.open(blobs);
       FsTree tree = Files.isDirectory(src) ? DirectorySource.read(src, store) : TarSource.read(src, store);
       Ext4Result r;
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
