@@ -53,7 +53,10 @@ class Ext4StructuresTest {
     }
     long[] next = {50};
     ExtentTree.Built b = ExtentTree.build(ext, () -> next[0]++, new Ext4Checksum(UUID), 12);
-    assertEquals(6 + 1, b.blocks().size() + 1); // ceil(2000 / 340) = 6 leaves, one inode-level index
+    // ceil(2000 / 340) = 6 leaf blocks do not fit the inode's 4 slots: one index block above them.
+    assertEquals(7, b.blocks().size());
+    assertEquals(2, b.iBlock()[6]); // eh_depth of the in-inode root
+    assertEquals(1, b.iBlock()[2]); // one entry: the index block
   }
 
   @Test
