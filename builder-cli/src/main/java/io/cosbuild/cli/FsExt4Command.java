@@ -1,22 +1,170 @@
 package io.cosbuild.cli;
 
-import java.util.List;
+import io.cosbuild.rootfs.ext4.Ext4Exception;
+import io.cosbuild.rootfs.ext4.Ext4Options;
+import io.cosbuild.rootfs.ext4.Ext4Result;
+import io.cosbuild.rootfs.ext4.Ext4Writer;
+import io.cosbuild.rootfs.source.DirectorySource;
+import io.cosbuild.rootfs.source.TarSource;
+import io.cosbuild.rootfs.tree.BlobStore;
+import io.cosbuild.rootfs.tree.FsTree;
+import io.cosbuild.rootfs.tree.TreeException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Placeholder until this command's implementation lands: answers "not implemented yet", exit 2. */
-@Command(name = "ext4", description = "Write an ext4 image.", mixinStandardHelpOptions = true)
+/**
+ * {@code cosbuild fs ext4 SRC OUT}: an ext4 image of a directory or a tar archive, without root.
+ * Writes OUT under a temporary name in the same directory and renames it when complete.
+ */
+@Command(name = "ext4", mixinStandardHelpOptions = true,
+    description = {"Write an ext4 image of SRC (a directory or a tar archive) to OUT.",
+        "From a tar, owners and modes come from the tar. Without --size the size is computed "
+            + "(data + metadata + 10% + 1 MiB)."})
 public final class FsExt4Command implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "0..*", hidden = true)
-  List<String> args;
+  @Parameters(index = "0", paramLabel = "SRC", description = "Source directory or tar archive.")
+  Path src;
+
+  @Parameters(index = "1", paramLabel = "OUT", description = "Image file to write.")
+  Path out;
+
+  @Option(names = "--size", paramLabel = "BYTES", description = "Filesystem size in bytes (default: computed).")
+  Long size;
+
+  @Option(names = "--no-journal", description = "No journal (read-only roots).")
+  boolean noJournal;
+
+  @Option(names = "--label", paramLabel = "L", description = "Volume label (at most 16 bytes).")
+  String label = "";
+
+  @Option(names = "--uuid", paramLabel = "U", description = "Filesystem UUID (default: derived from the content).")
+  String uuid;
+
+  @Option(names = "--source-date-epoch", paramLabel = "N",
+      description = "Time for inodes and superblock; mtimes are clamped to it (default: $SOURCE_DATE_EPOCH, else 0).")
+  Long sourceDateEpoch;
+
+  @Option(names = "--json", description = "Print the result as JSON.")
+  boolean json;
+
+  /** Runs the command outside the full CLI (benchmarks): exit code as the process status. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new FsExt4Command()).execute(args));
+  }
 
   @Override
   public Integer call() {
-    return NotImplemented.answer(spec);
+    PrintWriter err = spec.commandLine().getErr();
+    Ext4Options options;
+    try {
+      options = options();
+      if (!Files.exists(src)) {
+        throw new IllegalArgumentException("source " + src + " does not exist");
+      }
+      Path parent = out.toAbsolutePath().getParent();
+      if (parent == null || !Files.isDirectory(parent)) {
+        throw new IllegalArgumentException("output directory of " + out + " does not exist");
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("cosbuild fs ext4: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    try {
+      Ext4Result r = build(src, out, options);
+      PrintWriter o = spec.commandLine().getOut();
+      if (json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("image", out.toString());
+        m.put("sizeBytes", r.sizeBytes());
+        m.put("blocks", r.blocks());
+        m.put("freeBlocks", r.freeBlocks());
+        m.put("inodes", r.inodes());
+        m.put("freeInodes", r.freeInodes());
+        m.put("uuid", r.uuid().toString());
+        m.put("journalBlocks", r.journalBlocks());
+        o.println(Json.write(m));
+      } else {
+        o.printf("ext4 %s: %d bytes, %d of %d blocks used, %d of %d inodes used, %s, uuid %s%n", out, r.sizeBytes(),
+            r.blocks() - r.freeBlocks(), r.blocks(), r.inodes() - r.freeInodes(), r.inodes(),
+            r.journalBlocks() > 0 ? "journal " + r.journalBlocks() + " blocks" : "no journal", r.uuid());
+      }
+      o.flush();
+      return 0;
+    } catch (Ext4Exception | TreeException | IOException e) {
+      err.println("cosbuild fs ext4: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+  }
+
+  private Ext4Options options() {
+    if (size != null && size <= 0) {
+      throw new IllegalArgumentException("--size must be positive: " + size);
+    }
+    long epoch;
+    if (sourceDateEpoch != null) {
+      epoch = sourceDateEpoch;
+    } else {
+      String env = System.getenv("SOURCE_DATE_EPOCH");
+      try {
+        epoch = env == null || env.isBlank() ? 0 : Long.parseLong(env.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("SOURCE_DATE_EPOCH is not a number: " + env);
+      }
+    }
+    Ext4Options o = noJournal ? Ext4Options.readOnlyRoot() : Ext4Options.writable(0);
+    o = o.withSize(size == null ? 0 : size).withLabel(label).withSourceDateEpoch(epoch);
+    if (uuid != null) {
+      try {
+        o = o.withUuid(UUID.fromString(uuid));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--uuid is not a UUID: " + uuid);
+      }
+    }
+    return o;
+  }
+
+  /** Reads SRC into a temporary blob store next to OUT and writes the image via a temporary file. */
+  public static Ext4Result build(Path src, Path out, Ext4Options options) throws IOException, TreeException,
+      Ext4Exception {
+    Path dir = out.toAbsolutePath().getParent();
+    Path blobs = Files.createTempDirectory(dir, ".cosbuild-ext4-blobs");
+    Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
+    try {
+      // A directory source is read in place (hashed, not copied); a tar has to be unpacked into the store.
+      BlobStore store = Files.isDirectory(src) ? BlobStore.openReferencing(blobs) : BlobStore.open(blobs);
+      FsTree tree = Files.isDirectory(src) ? DirectorySource.read(src, store) : TarSource.read(src, store);
+      Ext4Result r;
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+        r = Ext4Writer.write(tree, ch, options);
+        ch.force(false);
+      }
+      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return r;
+    } finally {
+      Files.deleteIfExists(tmp);
+      try (Stream<Path> s = Files.walk(blobs)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 }

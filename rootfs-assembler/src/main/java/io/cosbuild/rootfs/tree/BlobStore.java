@@ -22,16 +22,29 @@ import java.util.HexFormat;
 public final class BlobStore {
 
   private final Path root;
+  private final boolean referencing;
 
-  private BlobStore(Path root) {
+  private BlobStore(Path root, boolean referencing) {
     this.root = root;
+    this.referencing = referencing;
+  }
+
+  /**
+   * A store whose {@link #putFile} hashes the file and returns a blob pointing at the file itself
+   * instead of copying it (other puts still copy into {@code dir}). For one-shot commands that read
+   * a host directory and write an image at once: the source files must not change until then.
+   */
+  public static BlobStore openReferencing(Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("sha256"));
+    Files.createDirectories(dir.resolve("tmp"));
+    return new BlobStore(dir.toAbsolutePath(), true);
   }
 
   /** Opens (creating if needed) a store in {@code dir}. */
   public static BlobStore open(Path dir) throws IOException {
     Files.createDirectories(dir.resolve("sha256"));
     Files.createDirectories(dir.resolve("tmp"));
-    return new BlobStore(dir.toAbsolutePath());
+    return new BlobStore(dir.toAbsolutePath(), false);
   }
 
   public Path root() {
@@ -78,6 +91,19 @@ public final class BlobStore {
   }
 
   public Blob putFile(Path file) throws IOException {
+    if (referencing) {
+      MessageDigest md = sha256();
+      long size = 0;
+      byte[] buf = new byte[1 << 16];
+      try (InputStream in = Files.newInputStream(file)) {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          md.update(buf, 0, n);
+          size += n;
+        }
+      }
+      return new Blob(size, HexFormat.of().formatHex(md.digest()), file.toAbsolutePath());
+    }
     try (InputStream in = Files.newInputStream(file)) {
       return put(in);
     }
