@@ -99,9 +99,8 @@ final class BootImageFixture {
     Files.createSymbolicLink(root.resolve("home"), Path.of("var/home"));
     Files.writeString(root.resolve("etc/hostname"), "cosbuild-test\n");
     Files.writeString(root.resolve("var/lib/template-file"), "from the image\n");
-    try (InputStream in = BootPlan.class.getResourceAsStream("minimal-init.sh")) {
-      Files.write(root.resolve("sbin/init"), in.readAllBytes());
-    }
+    // The minimal profile's init, as the profile ships it.
+    Files.copy(Path.of("..", "profiles", "files", "minimal-init.sh"), root.resolve("sbin/init"));
     run(List.of("chmod", "-R", "u=rwX,go=rX", root.toString()), null);
     run(List.of("chmod", "0755", root.resolve("sbin/init").toString(), root.resolve("bin/busybox").toString()), null);
     Path sqfs = work.resolve("root.sqfs");
