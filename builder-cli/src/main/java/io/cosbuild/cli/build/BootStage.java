@@ -67,7 +67,8 @@ final class BootStage {
       KernelCommandLine cmdline = KernelCommandLine.of(request.arch().id(),
           KernelCommandLine.Verity.of("ROOT-A", "VERITY-A", vp.hashAlgorithm().kernelName(), vp.dataBlockSize(), vp.hashBlockSize(),
               vp.dataBlocks(), verity.layout().hashStartBlock(), verity.rootHash(), vp.salt()),
-          KernelCommandLine.HARDENING, p.kernel().cmdline());
+          KernelCommandLine.HARDENING,
+          p.kernel().cmdline().stream().filter(w -> !KernelCommandLine.HARDENING.contains(w)).toList());
       return new Result("kernel " + ir.kernelRelease() + ", " + ir.modules().loadOrder().size() + " modules, initramfs "
           + Files.size(initrd) / 1024 + " KiB", cmdline.toString());
     } catch (PackageException | InitramfsException e) {

@@ -38,6 +38,9 @@ public final class MountLayoutStep {
   private final BlobStore store;
   private final long epoch;
 
+  /** Where the init mounts the STATE partition. */
+  public static final FsPath STATE_MOUNT = FsPath.parse("/mnt/stateful_partition");
+
   public MountLayoutStep(MountLayout layout, BlobStore store, long epoch) {
     this.layout = layout;
     this.store = store;
@@ -50,7 +53,9 @@ public final class MountLayoutStep {
       for (Map.Entry<FsPath, FsPath> e : layout.varSymlinks().entrySet()) {
         moveToSymlink(tree, b, e.getKey(), e.getValue());
       }
-      for (List<FsPath> l : List.of(layout.tmpfs(), layout.stateful(), layout.execAllowed())) {
+      // STATE itself is mounted at /mnt/stateful_partition: the read-only root must hold the mount point.
+      List<FsPath> stateMount = layout.stateful().isEmpty() ? List.of() : List.of(STATE_MOUNT);
+      for (List<FsPath> l : List.of(layout.tmpfs(), layout.stateful(), layout.execAllowed(), stateMount)) {
         for (FsPath p : l) {
           if (b.resolve(p).isEmpty()) {
             TreeEdits.ensureDirectories(b, p, epoch, ORIGIN);
