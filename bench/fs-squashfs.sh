@@ -18,6 +18,7 @@ compressors=${COMPRESSORS:-"zstd:15 gzip:9 xz:6"}
 trees=${TREES:-"minbase minbase4x empty20k"}
 procs=${PROCESSORS:-2}
 command -v mksquashfs >/dev/null || { echo "mksquashfs is needed (apt-get install squashfs-tools)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "/usr/bin/time is needed (apt-get install time)" >&2; exit 2; }
 mkdir -p "$work"
 
 make_trees() {
@@ -34,10 +35,18 @@ make_trees() {
   fi
 }
 
-now() { date +%s.%N; }
+# Runs a command; prints "wall cpu" seconds (cpu = user + system, a fairer figure on a busy machine).
+measure() {
+  local f
+  f=$(mktemp)
+  /usr/bin/time -f '%e %U %S' -o "$f" "$@" >/dev/null
+  awk '{ printf "%s %.2f", $1, $2 + $3 }' "$f"
+  rm -f "$f"
+}
 
 make_trees
-printf '%-10s %-8s %10s %10s %7s %14s %14s %8s\n' tree comp mksq_s cosb_s t_ratio mksq_bytes cosb_bytes s_ratio
+printf '%-10s %-5s %8s %8s %7s %8s %8s %7s %12s %12s %7s\n' \
+  tree comp mksq_s cosb_s t_ratio mksq_cpu cosb_cpu c_ratio mksq_bytes cosb_bytes s_ratio
 for tree in $trees; do
   src=$(realpath "$work/$tree")
   tar -C "$src" -cf - . >/dev/null   # warm the page cache for both tools alike
@@ -51,15 +60,14 @@ for tree in $trees; do
       xz) mopts=(-comp xz) ;;
       *) mopts=(-comp "$comp" -Xcompression-level "$level") ;;
     esac
-    t0=$(now)
-    mksquashfs "$src" "$m" "${mopts[@]}" -b 131072 -noappend -processors "$procs" -quiet -no-progress >/dev/null
-    t1=$(now)
-    $cosbuild "$src" "$c" --comp "$comp" --level "$level" --block-size 131072 >/dev/null
-    t2=$(now)
+    read -r mw mc < <(measure mksquashfs "$src" "$m" "${mopts[@]}" -b 131072 -noappend -processors "$procs" -quiet -no-progress)
+    # shellcheck disable=SC2086
+    read -r cw cc < <(measure $cosbuild "$src" "$c" --comp "$comp" --level "$level" --block-size 131072)
     ms=$(stat -c %s "$m")
     cs=$(stat -c %s "$c")
-    awk -v tree="$tree" -v comp="$comp" -v a="$t0" -v b="$t1" -v c="$t2" -v ms="$ms" -v cs="$cs" 'BEGIN {
-      printf "%-10s %-8s %10.2f %10.2f %7.3f %14d %14d %8.4f\n", tree, comp, b-a, c-b, (c-b)/(b-a), ms, cs, cs/ms }'
+    awk -v tree="$tree" -v comp="$comp" -v mw="$mw" -v cw="$cw" -v mc="$mc" -v cc="$cc" -v ms="$ms" -v cs="$cs" 'BEGIN {
+      printf "%-10s %-5s %8.2f %8.2f %7.3f %8.2f %8.2f %7.3f %12d %12d %7.4f\n",
+        tree, comp, mw, cw, cw/mw, mc, cc, cc/mc, ms, cs, cs/ms }'
     rm -f "$m" "$c"
   done
 done

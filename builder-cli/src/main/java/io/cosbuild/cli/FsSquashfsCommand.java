@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  * {@code cosbuild fs squashfs SRC OUT}: writes a squashfs image from a directory or a tar archive.
  * Exit 0 on success, 1 when the image cannot be written, 2 for bad arguments or input.
  */
-@Command(name = "squashfs", description = "Write a squashfs image from a directory or a tar archive.")
+@Command(name = "squashfs", mixinStandardHelpOptions = true,
+    description = "Write a squashfs image from a directory or a tar archive.")
 public final class FsSquashfsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

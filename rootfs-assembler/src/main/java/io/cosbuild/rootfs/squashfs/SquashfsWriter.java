@@ -222,7 +222,11 @@ public final class SquashfsWriter {
         type = InodeHeader.BASIC_DIRECTORY;
       } else {
         type = basicType(n);
-        ref = writeLeaf(p, n);
+        try {
+          ref = writeLeaf(p, n);
+        } catch (IllegalArgumentException e) {
+          throw new SquashfsException(p + ": cannot be stored in squashfs: " + e.getMessage(), e);
+        }
       }
       entries.add(new DirectoryEntry(name.getBytes(StandardCharsets.UTF_8), ref, numbers.get(p), type));
     }

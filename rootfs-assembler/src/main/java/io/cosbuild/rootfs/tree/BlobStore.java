@@ -117,7 +117,8 @@ public final class BlobStore {
     MessageDigest md = sha256();
     long size = 0;
     try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
+      // Sized to the file: trees are mostly small files, and zeroing 64 KiB each adds up.
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(1 << 16, ch.size() + 1));
       int n;
       while ((n = ch.read(buf)) >= 0) {
         buf.flip();

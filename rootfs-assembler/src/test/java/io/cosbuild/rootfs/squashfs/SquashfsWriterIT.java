@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.cosbuild.rootfs.tree.Blob;
 import io.cosbuild.rootfs.tree.BlobStore;
 import io.cosbuild.rootfs.tree.FsNode;
 import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
+import io.cosbuild.rootfs.tree.FsTreeBuilder;
+import io.cosbuild.rootfs.tree.NodeMetadata;
 import io.cosbuild.rootfs.tree.Xattr;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -185,6 +188,25 @@ class SquashfsWriterIT {
     assertTrue(stat.contains("2020"), "mkfs time is the epoch: " + stat);
     String listing = run("unsquashfs", "-lln", "-d", "", a.toString());
     assertTrue(listing.contains("2020-09-13"), "mtimes clamped to the epoch");
+  }
+
+  @Test
+  void treesWithoutFragmentsOrFilesAreReadable() throws Exception {
+    FsTreeBuilder b = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 0));
+    FsTree onlyRoot = b.build();
+    Path img = dir.resolve("root-only.sqfs");
+    SquashfsResult r = SquashfsWriter.writeFile(onlyRoot, img, SquashfsOptions.of(Compression.LZ4));
+    assertEquals(1, r.inodes());
+    assertTrue(run("unsquashfs", "-s", img.toString()).contains("Number of fragments 0"));
+    Blob empty = store.put(new byte[0]);
+    for (int i = 0; i < 1000; i++) {
+      b.add(new FsPath("/d/e" + i), new FsNode.RegularFile(NodeMetadata.of(0644, 0, 0, 0), empty), "t");
+    }
+    Path img2 = dir.resolve("empties.sqfs");
+    SquashfsWriter.writeFile(b.build(), img2, SquashfsOptions.of(Compression.ZSTD));
+    Map<String, String[]> l = parseListing(run("unsquashfs", "-lln", "-d", "", img2.toString()));
+    assertEquals(1002, l.size());
+    assertEquals("0", l.get("/d/e999")[2]);
   }
 
   // ---- helpers ----

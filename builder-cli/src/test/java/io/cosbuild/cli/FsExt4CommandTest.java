@@ -1,0 +1,57 @@
+package io.cosbuild.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes and output of {@code cosbuild fs ext4}; the image itself is judged in rootfs-assembler's ITs. */
+class FsExt4CommandTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void writesAnImageAndReportsItAsJson() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src/etc"));
+    Files.writeString(src.resolve("hostname"), "cos\n");
+    Path out = tmp.resolve("root.img");
+    MainTest.Result r = MainTest.run("fs", "ext4", tmp.resolve("src").toString(), out.toString(), "--no-journal",
+        "--source-date-epoch", "1700000000", "--uuid", "0d2a6c7e-4b1f-4e3a-9c55-2f7d18e0a9b1", "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = Json.mapper().readTree(r.out());
+    assertEquals(Files.size(out), j.get("sizeBytes").asLong());
+    assertEquals("0d2a6c7e-4b1f-4e3a-9c55-2f7d18e0a9b1", j.get("uuid").asText());
+    assertEquals(0, j.get("journalBlocks").asInt());
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".")), "temporary files left behind");
+    }
+  }
+
+  @Test
+  void badInputIsAUsageError() {
+    MainTest.Result r = MainTest.run("fs", "ext4", tmp.resolve("missing").toString(), tmp.resolve("x.img").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("does not exist"), r.err());
+    r = MainTest.run("fs", "ext4", tmp.toString(), tmp.resolve("x.img").toString(), "--uuid", "nope");
+    assertEquals(2, r.code());
+  }
+
+  @Test
+  void tooSmallASizeIsABuildFailure() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.write(src.resolve("big"), new byte[4 << 20]);
+    Files.write(src.resolve("rand"), new java.util.Random(1).ints(6 << 20).mapToObj(i -> (byte) i)
+        .collect(java.io.ByteArrayOutputStream::new, java.io.ByteArrayOutputStream::write, (a, b) -> { }).toByteArray());
+    MainTest.Result r = MainTest.run("fs", "ext4", src.toString(), tmp.resolve("x.img").toString(),
+        "--size", String.valueOf(8 << 20));
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("full"), r.err());
+    assertFalse(Files.exists(tmp.resolve("x.img")));
+  }
+}
