@@ -169,6 +169,10 @@ class MinimalImageIT {
   }
 
   static JsonNode partition(int number) {
+    return partitionOf(manifest, number);
+  }
+
+  static JsonNode partitionOf(JsonNode manifest, int number) {
     for (JsonNode p : manifest.get("disk").get("partitions")) {
       if (p.get("number").asInt() == number) {
         return p;

@@ -1,0 +1,63 @@
+package io.cosbuild.e2e;
+
+import static io.cosbuild.e2e.Tools.cosbuild;
+import static io.cosbuild.e2e.Tools.ok;
+import static io.cosbuild.e2e.Tools.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cosbuild.cli.BootCommand;
+import io.cosbuild.cli.boot.Accel;
+import io.cosbuild.cli.boot.BootOutcome;
+import io.cosbuild.cli.boot.BootTarget;
+import io.cosbuild.cli.boot.QemuRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gke profile: systemd, containerd and runc on a verified root, booted to multi-user. */
+class GkeImageIT {
+
+  @TempDir Path work;
+
+  @Test
+  void gkeImageBootsToMultiUserWithContainerd() throws Exception {
+    Path out = work.resolve("out");
+    Tools.Result r = cosbuild("image", "--profile", "gke", "--arch", "x86_64", "--out", out.toString(),
+        "--source-date-epoch", MinimalImageIT.EPOCH, "--format", "raw");
+    assertEquals(0, r.code(), r.out() + r.err());
+    JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+    List<String> names = manifest.get("packages").findValuesAsText("name");
+    assertTrue(names.containsAll(List.of("containerd", "runc", "systemd", "nftables")), names.toString());
+    assertFalse(names.contains("python3") || names.contains("perl"), "denied packages stay out: " + names);
+
+    // The root is readable by the kernel and its binaries are the packages' own.
+    JsonNode root = MinimalImageIT.partitionOf(manifest, 2);
+    String dev = ok("losetup", "--find", "--show", "--read-only", "--offset", MinimalImageIT.offset(root), "--sizelimit",
+        MinimalImageIT.size(root), out.resolve("disk.raw").toString()).trim();
+    Path mnt = Files.createDirectories(work.resolve("mnt"));
+    try {
+      ok("mount", "-t", "squashfs", "-o", "ro", dev, mnt.toString());
+      assertTrue(ok("chroot", mnt.toString(), "/usr/bin/containerd", "--version").contains("containerd"));
+      assertTrue(ok("chroot", mnt.toString(), "/usr/sbin/runc", "--version").contains("runc version"));
+      assertTrue(Files.isSymbolicLink(mnt.resolve("etc/systemd/system/multi-user.target.wants/containerd.service")));
+    } finally {
+      run("umount", mnt.toString());
+      run("losetup", "-d", dev);
+    }
+
+    BootTarget t = BootCommand.target(out, null, List.of(), 1024, true);
+    try (QemuRunner q = QemuRunner.start(t, Accel.AUTO, s -> { }, n -> { })) {
+      assertEquals(BootOutcome.FOUND, q.waitFor("Multi-User System", Duration.ofSeconds(600)), q.console());
+      String c = q.console();
+      assertTrue(c.contains("Started containerd.service"), "containerd starts:\n" + c);
+      assertFalse(c.contains("Failed to start containerd"), c);
+    }
+  }
+}
