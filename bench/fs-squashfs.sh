@@ -27,7 +27,7 @@ make_trees() {
   fi
   if [ ! -d "$work/minbase4x" ]; then
     mkdir -p "$work/minbase4x"
-    for i in 1 2 3 4; do cp -a "$work/minbase" "$work/minbase4x/copy$i"; done
+    for i in 1 2 3 4; do cp -a "$(realpath "$work/minbase")" "$work/minbase4x/copy$i"; done
   fi
   if [ ! -d "$work/empty20k" ]; then
     mkdir -p "$work/empty20k/dir"
