@@ -121,8 +121,11 @@ public final class DirectorySource {
   }
 
   private static List<Xattr> userXattrs(Path p, int mode) throws IOException {
-    if ((mode & 0170000) == FsNode.S_IFLNK) {
-      return List.of(); // user.* xattrs are not allowed on symlinks
+    int type = mode & 0170000;
+    if (type != FsNode.S_IFREG && type != FsNode.S_IFDIR) {
+      // Linux allows user.* xattrs only on files and directories; listing them opens the path,
+      // which blocks forever on a fifo and may have side effects on a device node.
+      return List.of();
     }
     UserDefinedFileAttributeView view = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     List<Xattr> out = new ArrayList<>();
