@@ -1,5 +1,9 @@
 package io.cosbuild.cli;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,18 +19,29 @@ import picocli.CommandLine.Spec;
     synopsisSubcommandLabel = "COMMAND",
     footer = {"", "Exit codes: 0 success, 1 build or check failure, 2 usage or input error.",
         "Run 'cosbuild COMMAND --help' for a command's options."},
-    subcommands = {
-        ImageCommand.class,
-        ProfileCommand.class,
-        PackagesCommand.class,
-        FsCommand.class,
-        VerityCommand.class,
-        DiskCommand.class,
-        VerifyCommand.class,
-        BootCommand.class,
-        AutoComplete.GenerateCompletion.class
-    })
+    // Subcommands are registered by Main from SUBCOMMANDS, so a run builds only the one it needs.
+    subcommands = {})
 public final class CosbuildCommand implements Runnable {
+
+  /**
+   * Every subcommand, in help order. Building picocli's model of all of them costs about half a
+   * second of start-up, so {@link Main} registers only the invoked one when it can tell which.
+   */
+  static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Supplier<Object>> subcommands() {
+    Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+    m.put("image", ImageCommand::new);
+    m.put("profile", ProfileCommand::new);
+    m.put("packages", PackagesCommand::new);
+    m.put("fs", FsCommand::new);
+    m.put("verity", VerityCommand::new);
+    m.put("disk", DiskCommand::new);
+    m.put("verify", VerifyCommand::new);
+    m.put("boot", BootCommand::new);
+    m.put("generate-completion", AutoComplete.GenerateCompletion::new);
+    return Collections.unmodifiableMap(m);
+  }
 
   @Spec CommandSpec spec;
 

@@ -20,15 +20,30 @@ public final class Main {
   }
 
   public static int run(PrintStream out, PrintStream err, String... args) {
-    CommandLine cl = commandLine();
+    CommandLine cl = commandLine(args);
     cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
     cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
     return cl.execute(args);
   }
 
-  /** The configured command tree, with the exit-code and error-message rules applied. */
+  /** The full command tree, with the exit-code and error-message rules applied. */
   public static CommandLine commandLine() {
+    return commandLine(new String[0]);
+  }
+
+  /**
+   * The command tree for {@code args}: when the first argument names a command (and completion is
+   * not asked for), only that command is registered; otherwise all are, for help and suggestions.
+   */
+  static CommandLine commandLine(String[] args) {
     CommandLine cl = new CommandLine(new CosbuildCommand());
+    String first = args.length > 0 ? args[0] : "";
+    boolean one = CosbuildCommand.SUBCOMMANDS.containsKey(first) && !first.equals("generate-completion");
+    CosbuildCommand.SUBCOMMANDS.forEach((name, make) -> {
+      if (!one || name.equals(first)) {
+        cl.addSubcommand(name, make.get());
+      }
+    });
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setExitCodeExceptionMapper(ErrorHandler::exitCodeOf);
     cl.setParameterExceptionHandler(ErrorHandler::usageError);
