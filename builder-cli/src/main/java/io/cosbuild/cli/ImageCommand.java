@@ -87,21 +87,41 @@ public final class ImageCommand implements Callable<Integer> {
     Progress progress = Progress.forStderr(spec.commandLine().getErr(), false);
     ImageBuilder.Outcome outcome = new ImageBuilder(req, progress).build();
     PrintWriter w = spec.commandLine().getOut();
+    var m = outcome.manifest();
     if (json) {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("profile", p.name());
+      result.put("profileDigest", p.digest());
       result.put("arch", a.id());
       result.put("sourceDateEpoch", epoch);
       result.put("packages", outcome.lock().root().packages().size());
       result.put("files", outcome.files().stream().map(Path::toString).toList());
+      if (m != null) {
+        result.put("rootHash", m.verity().rootHash());
+        result.put("rootfs", m.rootfs());
+        result.put("kernelCommandLine", m.kernelCommandLine());
+      }
+      result.put("auditFindings", outcome.rootfs().audit().findings().entrySet().stream()
+          .filter(e -> !e.getValue().isEmpty()).collect(java.util.stream.Collectors.toMap(e -> e.getKey().name().toLowerCase(
+              java.util.Locale.ROOT), e -> e.getValue().size(), (x, y) -> x, java.util.TreeMap::new)));
       w.println(Json.write(result));
     } else {
-      w.println("Built " + p.name() + " for " + a.id() + " (" + outcome.lock().root().packages().size() + " packages, "
-          + outcome.rootfs().tree().size() + " filesystem entries)");
-      for (Path f : outcome.files()) {
-        w.println("  " + f);
+      w.println("Built " + p.name() + " for " + a.id() + " in " + out);
+      w.println("  packages     " + outcome.lock().root().packages().size() + " (root), " + outcome.lock().boot().packages().size()
+          + " (kernel and initramfs)");
+      w.println("  filesystem   " + outcome.rootfs().tree().size() + " entries, " + outcome.rootfs().tree().contentBytes() / (1 << 20)
+          + " MiB of file content");
+      if (m != null) {
+        w.println("  root image   " + m.rootfs().type() + " (" + m.rootfs().compression() + "), " + m.rootfs().size() / (1 << 20) + " MiB");
+        w.println("  verity       " + m.verity().algorithm() + ", root hash " + m.verity().rootHash());
+        w.println("  disk         " + m.disk().sizeBytes() / (1 << 20) + " MiB, " + m.disk().partitions().size() + " partitions");
       }
-      w.println(outcome.rootfs().audit().toText().lines().limit(12).reduce("", (x, y) -> x + "  " + y + "\n").stripTrailing());
+      w.println("  outputs      " + String.join(", ", outcome.files().stream().map(f -> f.getFileName().toString()).toList()));
+      long warnings = outcome.rootfs().audit().findings().values().stream().filter(l -> !l.isEmpty()).count();
+      w.println("  audit        " + (warnings == 0 ? "no findings" : warnings + " kinds of findings, see audit.txt"));
+      if (m != null) {
+        w.println("Boot it with: cosbuild boot " + out);
+      }
     }
     w.flush();
     return Main.OK;
