@@ -1,9 +1,5 @@
 package io.cosbuild.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cosbuild.disk.inspect.DiskInspector;
 import io.cosbuild.disk.inspect.DiskReport;
 import java.io.IOException;
@@ -36,11 +32,6 @@ public final class DiskCommand implements Callable<Integer> {
           + "facts and the root hash its partition UUIDs spell.",
           "Exit 0 when the GPT is healthy, 1 when it has problems (listed), 2 when the disk cannot be read."})
   public static final class Inspect implements Callable<Integer> {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-        .enable(SerializationFeature.INDENT_OUTPUT)
-        .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-        .build();
-
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "DISK", description = "raw disk image (e.g. disk.raw)")
@@ -65,11 +56,7 @@ public final class DiskCommand implements Callable<Integer> {
         return 2;
       }
       if (json) {
-        try {
-          out.println(JSON.writeValueAsString(report));
-        } catch (JsonProcessingException e) {
-          throw new IllegalStateException("cannot write JSON", e);
-        }
+        out.println(Json.write(report));
       } else {
         out.print(DiskInspector.toText(report));
       }

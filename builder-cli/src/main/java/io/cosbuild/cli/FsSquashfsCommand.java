@@ -1,6 +1,5 @@
 package io.cosbuild.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cosbuild.rootfs.squashfs.Compression;
 import io.cosbuild.rootfs.squashfs.SquashfsBuild;
 import io.cosbuild.rootfs.squashfs.SquashfsException;
@@ -118,7 +117,7 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       m.put("duplicateFiles", r.duplicateFiles());
       m.put("ids", r.ids());
       m.put("xattrSets", r.xattrSets());
-      w.println(new ObjectMapper().writeValueAsString(m));
+      w.println(Json.write(m));
     } else {
       w.printf(Locale.ROOT, "%s: squashfs %s level %d, %d inodes, %d bytes (%.1f MiB), content %d bytes, ratio %.2f%n",
           out, o.compression().cliName(), o.level(), r.inodes(), r.imageSize(), r.imageSize() / 1048576.0,
