@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import io.cosbuild.disk.DiskFormat;
 import io.cosbuild.disk.DiskImageException;
 import io.cosbuild.disk.layout.WrittenDisk;
+import io.cosbuild.verity.RootHashSigner;
 import io.cosbuild.verity.VerityException;
 import io.cosbuild.verity.VerityResult;
 import org.slf4j.Logger;
@@ -38,6 +39,11 @@ import org.slf4j.LoggerFactory;
 public final class ImageBuilder {
 
   private static final Logger LOG = LoggerFactory.getLogger(ImageBuilder.class);
+
+  /** Detached PKCS#7 signature over the hex root hash, as the kernel's root_hash_sig_key_desc takes it. */
+  public static final String SIGNATURE = "root.hash.p7s";
+  /** The certificate that checks {@link #SIGNATURE}. */
+  public static final String SIGNING_CERTIFICATE = "verity-signing.crt";
 
   private final BuildRequest request;
   private final Progress progress;
@@ -97,6 +103,22 @@ public final class ImageBuilder {
     } catch (VerityException e) {
       throw new BuildFailure("verity: " + e.getMessage(), e);
     }
+    String signature = null;
+    var spec = request.profile().verity();
+    if (spec.signingKey().isPresent()) {
+      try (Progress.Step step = progress.start("Signing the root hash")) {
+        byte[] sig = RootHashSigner.sign(verity.rootHashHex(), RootHashSigner.readPrivateKey(spec.signingKey().get()),
+            RootHashSigner.readCertificate(spec.signingCertificate().orElseThrow()));
+        Files.write(staging.file(SIGNATURE), sig);
+        Files.copy(spec.signingCertificate().get(), staging.file(SIGNING_CERTIFICATE));
+        produced.add(SIGNATURE);
+        produced.add(SIGNING_CERTIFICATE);
+        signature = SIGNATURE;
+        step.done("PKCS#7, " + sig.length + " bytes");
+      } catch (VerityException e) {
+        throw new BuildFailure("signing the root hash: " + e.getMessage(), e);
+      }
+    }
     BootStage.Result boot;
     try (Progress.Step step = progress.start("Building the kernel and initramfs")) {
       List<PackageContent> bootPackages = PackageSet.open(request.source(), lock.boot(), step);
@@ -128,7 +150,11 @@ public final class ImageBuilder {
     for (String f : List.of("vmlinuz", "initrd.img", "sbom.spdx.json", "cosbuild.lock")) {
       files.put(f, staging.file(f));
     }
-    Manifest m = ManifestWriter.build(request, lock, rootImage, verity, disk, null, boot.commandLine(), files,
+    if (signature != null) {
+      files.put(SIGNATURE, staging.file(SIGNATURE));
+      files.put(SIGNING_CERTIFICATE, staging.file(SIGNING_CERTIFICATE));
+    }
+    Manifest m = ManifestWriter.build(request, lock, rootImage, verity, disk, signature, boot.commandLine(), files,
         new io.cosbuild.cli.VersionProvider().version());
     ManifestWriter.write(m, staging.file("manifest.json"));
     produced.add("manifest.json");

@@ -1,7 +1,10 @@
 package io.cosbuild.cli.verify;
 
 import io.cosbuild.cli.Json;
+import io.cosbuild.cli.build.ImageBuilder;
 import io.cosbuild.cli.build.Manifest;
+import io.cosbuild.verity.RootHashSigner;
+import io.cosbuild.verity.VerityException;
 import io.cosbuild.disk.gpt.GptReader;
 import io.cosbuild.disk.gpt.RootHash;
 import io.cosbuild.disk.inspect.DiskVerifier;
@@ -57,6 +60,7 @@ public final class ImageVerifier {
         verity.add(new VerityExpectation(4, 5, root, false));
       }
       checkFiles(manifestFile.getParent(), manifest.files(), problems);
+      checkSignature(manifestFile.getParent(), manifest.verity(), problems);
     } else {
       // Without a manifest the root hash is still spelled by ROOT-A's and VERITY-A's partition UUIDs.
       try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
@@ -95,6 +99,26 @@ public final class ImageVerifier {
       if (!actual.equals(e.getValue().sha256())) {
         problems.add(e.getKey() + ": sha256 " + actual + " differs from the manifest's " + e.getValue().sha256());
       }
+    }
+  }
+
+  private static void checkSignature(Path dir, Manifest.VerityRef verity, List<String> problems) throws IOException {
+    if (verity.signature() == null) {
+      return;
+    }
+    Path sig = dir.resolve(verity.signature());
+    Path cert = dir.resolve(ImageBuilder.SIGNING_CERTIFICATE);
+    if (!Files.exists(sig) || !Files.exists(cert)) {
+      problems.add(verity.signature() + ": the manifest says the root hash is signed, but the signature or "
+          + ImageBuilder.SIGNING_CERTIFICATE + " is missing");
+      return;
+    }
+    try {
+      if (!RootHashSigner.verify(verity.rootHash(), Files.readAllBytes(sig), RootHashSigner.readCertificate(cert))) {
+        problems.add(verity.signature() + ": does not verify the manifest's root hash with " + ImageBuilder.SIGNING_CERTIFICATE);
+      }
+    } catch (VerityException e) {
+      problems.add(ImageBuilder.SIGNING_CERTIFICATE + ": " + e.getMessage());
     }
   }
 
