@@ -166,6 +166,15 @@ class ProfileLoaderTest {
   }
 
   @Test
+  void settingsTheBuildCannotHonourAreRefused() throws Exception {
+    write("unsupported.yaml", "kernel:\n  keep-modules: true\nsecurity:\n  firewall:\n    allow-udp: [53]\n");
+    List<String> errs = errors("unsupported");
+    String f = dir.resolve("unsupported.yaml").toString();
+    assertTrue(errs.stream().anyMatch(e -> e.startsWith(f + ":2:17: kernel.keep-modules: installing kernel modules")), errs.toString());
+    assertTrue(errs.stream().anyMatch(e -> e.startsWith(f + ":5:17: security.firewall.allow-udp: inbound UDP")), errs.toString());
+  }
+
+  @Test
   void shippedProfilesAreValid() throws Exception {
     ProfileLoader shipped = new ProfileLoader(List.of(Path.of("..", "profiles")));
     assertTrue(shipped.names().containsAll(List.of("base", "minimal", "gke")), shipped.names().toString());
