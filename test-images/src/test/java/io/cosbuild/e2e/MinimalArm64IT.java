@@ -26,6 +26,8 @@ class MinimalArm64IT {
     Tools.Result r = cosbuild("image", "--profile", "minimal", "--arch", "arm64", "--out", out.toString(),
         "--source-date-epoch", MinimalImageIT.EPOCH);
     assertEquals(0, r.code(), r.out() + r.err());
+    MinimalImageIT.assertGptMatchesManifest(out.resolve("disk.raw"),
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("manifest.json").toFile()));
     Tools.Result v = cosbuild("verify", out.toString());
     assertEquals(0, v.code(), v.out() + v.err());
     BootTarget t = BootCommand.target(out, null, List.of("cosbuild.selftest=1"), 512, true);

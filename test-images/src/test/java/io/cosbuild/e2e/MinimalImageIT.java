@@ -51,7 +51,11 @@ class MinimalImageIT {
 
   @Test
   void gptAgreesWithTheManifestAndSgdisk() throws Exception {
-    Path disk = out.resolve("disk.raw");
+    assertGptMatchesManifest(out.resolve("disk.raw"), manifest);
+  }
+
+  /** sgdisk -v finds no problem and sfdisk --json lists exactly the manifest's partitions. */
+  static void assertGptMatchesManifest(Path disk, JsonNode manifest) throws Exception {
     String v = ok("sgdisk", "-v", disk.toString());
     assertTrue(v.contains("No problems found"), v);
     JsonNode table = JSON.readTree(ok("sfdisk", "--json", disk.toString())).get("partitiontable");
@@ -61,6 +65,7 @@ class MinimalImageIT {
       String node = p.get("node").asText();
       byNumber.put(Integer.parseInt(node.substring(node.lastIndexOf('w') + 1)), p);
     }
+    assertEquals(manifest.get("disk").get("partitions").size(), byNumber.size());
     for (JsonNode m : manifest.get("disk").get("partitions")) {
       JsonNode p = byNumber.get(m.get("number").asInt());
       assertEquals(m.get("name").asText(), p.get("name").asText());
