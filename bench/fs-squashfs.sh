@@ -49,7 +49,7 @@ printf '%-10s %-5s %8s %8s %7s %8s %8s %7s %12s %12s %7s\n' \
   tree comp mksq_s cosb_s t_ratio mksq_cpu cosb_cpu c_ratio mksq_bytes cosb_bytes s_ratio
 for tree in $trees; do
   src=$(realpath "$work/$tree")
-  tar -C "$src" -cf - . >/dev/null   # warm the page cache for both tools alike
+  tar -C "$src" -cf - . >/dev/null 2>&1 || true   # warm the page cache for both tools alike
   for cl in $compressors; do
     comp=${cl%%:*}
     level=${cl##*:}
