@@ -40,7 +40,7 @@ measure() {
   local f
   f=$(mktemp)
   /usr/bin/time -f '%e %U %S' -o "$f" "$@" >/dev/null
-  awk '{ printf "%s %.2f", $1, $2 + $3 }' "$f"
+  awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$f"
   rm -f "$f"
 }
 
