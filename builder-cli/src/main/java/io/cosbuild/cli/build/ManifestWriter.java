@@ -11,11 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,7 +29,7 @@ final class ManifestWriter {
     }
     var rootfs = req.profile().rootfs();
     Manifest.RootfsRef root = new Manifest.RootfsRef(rootfs.type(), rootfs.type().equals("squashfs") ? rootfs.compression() : "none",
-        Files.size(rootImage), sha256(rootImage));
+        Files.size(rootImage), FileDigests.sha256(rootImage));
     var vp = verity.params();
     Manifest.VerityRef v = new Manifest.VerityRef(vp.hashAlgorithm().kernelName(), vp.hashType(), vp.dataBlockSize(), vp.hashBlockSize(),
         vp.dataBlocks(), verity.saltHex(), verity.rootHashHex(), verity.layout().hashDeviceSize(), signatureFile);
@@ -47,7 +43,7 @@ final class ManifestWriter {
     Manifest.Disk d = new Manifest.Disk(disk.layout().diskGuid().toString(), disk.layout().diskSizeBytes(), 512, parts);
     Map<String, Manifest.FileRef> refs = new TreeMap<>();
     for (Map.Entry<String, Path> e : files.entrySet()) {
-      refs.put(e.getKey(), new Manifest.FileRef(Files.size(e.getValue()), sha256(e.getValue())));
+      refs.put(e.getKey(), new Manifest.FileRef(Files.size(e.getValue()), FileDigests.sha256(e.getValue())));
     }
     return new Manifest(Manifest.VERSION, version, new Manifest.ProfileRef(req.profile().name(), req.profile().digest()),
         req.arch().id(), req.sourceDateEpoch(), packages, root, v, d, cmdline, refs);
@@ -57,12 +53,4 @@ final class ManifestWriter {
     Files.writeString(file, Json.write(m) + "\n", StandardCharsets.UTF_8);
   }
 
-  static String sha256(Path f) throws IOException {
-    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(f), MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-      return HexFormat.of().formatHex(in.getMessageDigest().digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -1,6 +1,7 @@
 package io.cosbuild.cli.verify;
 
 import io.cosbuild.cli.Json;
+import io.cosbuild.cli.build.FileDigests;
 import io.cosbuild.cli.build.ImageBuilder;
 import io.cosbuild.cli.build.Manifest;
 import io.cosbuild.verity.RootHashSigner;
@@ -12,16 +13,11 @@ import io.cosbuild.disk.inspect.ManifestPartition;
 import io.cosbuild.disk.inspect.VerityExpectation;
 import io.cosbuild.disk.inspect.VerifyReport;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -95,7 +91,7 @@ public final class ImageVerifier {
         problems.add(e.getKey() + ": missing (the manifest lists it)");
         continue;
       }
-      String actual = sha256(f);
+      String actual = FileDigests.sha256(f);
       if (!actual.equals(e.getValue().sha256())) {
         problems.add(e.getKey() + ": sha256 " + actual + " differs from the manifest's " + e.getValue().sha256());
       }
@@ -122,12 +118,4 @@ public final class ImageVerifier {
     }
   }
 
-  static String sha256(Path f) throws IOException {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(f), MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }
