@@ -151,8 +151,7 @@ public final class FsExt4Command implements Callable<Integer> {
     Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
     try {
       // A directory source is read in place (hashed, not copied); a tar has to be unpacked into the store.
-      BlobStore store = Files.isDirectory(src) ? BlobStore.openReferencing(blobs) : BlobStore.open(blobs);
-      FsTree tree = Files.isDirectory(src) ? DirectorySource.read(src, store) : TarSource.read(src, store);
+      FsTree tree = Files.isDirectory(src) ? DirectorySource.readInPlace(src) : TarSource.read(src, BlobStore.open(blobs));
       Ext4Result r;
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
         r = Ext4Writer.write(tree, ch, options);

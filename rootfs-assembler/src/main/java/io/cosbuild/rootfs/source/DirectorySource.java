@@ -1,5 +1,6 @@
 package io.cosbuild.rootfs.source;
 
+import io.cosbuild.rootfs.tree.Blob;
 import io.cosbuild.rootfs.tree.BlobStore;
 import io.cosbuild.rootfs.tree.FsNode;
 import io.cosbuild.rootfs.tree.FsPath;
@@ -9,19 +10,23 @@ import io.cosbuild.rootfs.tree.NodeMetadata;
 import io.cosbuild.rootfs.tree.TreeException;
 import io.cosbuild.rootfs.tree.Xattr;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
 
 /**
  * Reads a host directory into an {@link FsTree}: owners, modes, mtimes, symlinks, hard links (by
@@ -35,7 +40,7 @@ public final class DirectorySource {
    * Numeric attributes only: "unix:*" would also resolve owner and group names through NSS for
    * every file, which costs more than the rest of the walk.
    */
-  private static final String ATTRIBUTES = "unix:mode,uid,gid,nlink,dev,ino,rdev,lastModifiedTime";
+  private static final String ATTRIBUTES = "unix:mode,uid,gid,nlink,dev,ino,rdev,size,lastModifiedTime";
 
   private DirectorySource() {}
 
@@ -58,60 +63,134 @@ public final class DirectorySource {
     }
     Map<String, Object> rootAttrs = Files.readAttributes(dir, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
     FsTreeBuilder b = new FsTreeBuilder(metadata(dir, rootAttrs));
+    // Every entry's system calls (stat, xattrs, readlink) and content hashing run on all cores; the
+    // entries join the tree afterwards in path order, so the result (which name of a hard-linked
+    // inode comes first, too) does not depend on thread timing or on the host's readdir order.
+    Queue<Entry> scanned = new ConcurrentLinkedQueue<>();
+    ForkJoinPool pool = new ForkJoinPool(SCAN_THREADS);
+    try {
+      pool.invoke(new ScanDirectory(dir, FsPath.ROOT, store, inPlace, scanned));
+    } catch (UncheckedIOException e) {
+      // ForkJoin may rethrow a copy whose cause is the worker's exception: find the IOException.
+      Throwable t = e;
+      while (t != null && !(t instanceof IOException)) {
+        t = t.getCause();
+      }
+      throw t != null ? (IOException) t : new IOException(e);
+    } finally {
+      pool.shutdownNow();
+    }
+    List<Entry> entries = new ArrayList<>(scanned);
+    entries.sort(Comparator.comparing(Entry::path));
     Map<String, FsPath> firstNameOfInode = new HashMap<>();
     List<TreeException> failures = new ArrayList<>();
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-        visit(d);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-        visit(f);
-        return FileVisitResult.CONTINUE;
-      }
-
-      private void visit(Path p) throws IOException {
-        Path rel = dir.relativize(p);
-        FsPath path = rel.toString().isEmpty() ? FsPath.ROOT : FsPath.parse(rel.toString());
-        Map<String, Object> a = Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-        NodeMetadata meta = metadata(p, a);
-        int mode = (Integer) a.get("mode");
-        try {
-          switch (mode & 0170000) {
-            case FsNode.S_IFDIR -> b.replace(path, new FsNode.Directory(meta), "directory");
-            case FsNode.S_IFREG -> {
-              int nlink = (Integer) a.get("nlink");
-              String key = a.get("dev") + ":" + a.get("ino");
-              FsPath first = nlink > 1 ? firstNameOfInode.putIfAbsent(key, path) : null;
-              if (first != null) {
-                b.addHardlink(path, first, "directory");
-              } else {
-                b.add(path, new FsNode.RegularFile(meta, inPlace ? BlobStore.hashInPlace(p) : store.putFile(p)), "directory");
-              }
-            }
-            case FsNode.S_IFLNK -> b.add(path, new FsNode.Symlink(meta, Files.readSymbolicLink(p).toString()), "directory");
-            case FsNode.S_IFCHR, FsNode.S_IFBLK -> {
-              long rdev = (Long) a.get("rdev");
-              int major = (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
-              int minor = (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
-              b.add(path, new FsNode.Device(meta, (mode & 0170000) == FsNode.S_IFBLK, major, minor), "directory");
-            }
-            case FsNode.S_IFIFO -> b.add(path, new FsNode.Fifo(meta), "directory");
-            case FsNode.S_IFSOCK -> b.add(path, new FsNode.Socket(meta), "directory");
-            default -> throw new IOException(p + ": unknown file type " + Integer.toOctalString(mode));
-          }
-        } catch (TreeException e) {
-          failures.add(e);
+    for (Entry e : entries) {
+      try {
+        FsPath first = e.inodeKey() != null ? firstNameOfInode.putIfAbsent(e.inodeKey(), e.path()) : null;
+        if (first != null) {
+          b.addHardlink(e.path(), first, "directory");
+        } else if (e.node() instanceof FsNode.Directory) {
+          b.replace(e.path(), e.node(), "directory");
+        } else {
+          b.add(e.path(), e.node(), "directory");
         }
+      } catch (TreeException te) {
+        failures.add(te);
       }
-    });
+    }
     if (!failures.isEmpty()) {
       throw failures.get(0);
     }
     return b.build();
+  }
+
+  private static final int SCAN_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+  /** Entries of one directory handled by one task: large directories are spread over all threads. */
+  private static final int ENTRIES_PER_TASK = 64;
+
+  /**
+   * One scanned path. {@code inodeKey} is set for regular files with more than one link, whose
+   * names become hard links to the first of them in path order.
+   */
+  private record Entry(FsPath path, FsNode node, String inodeKey) {}
+
+  /** Lists one directory and scans its entries, in batches that run in parallel. */
+  private static final class ScanDirectory extends RecursiveAction {
+    private final Path dir;
+    private final FsPath at;
+    private final BlobStore store;
+    private final boolean inPlace;
+    private final Queue<Entry> out;
+
+    ScanDirectory(Path dir, FsPath at, BlobStore store, boolean inPlace, Queue<Entry> out) {
+      this.dir = dir;
+      this.at = at;
+      this.store = store;
+      this.inPlace = inPlace;
+      this.out = out;
+    }
+
+    @Override
+    protected void compute() {
+      List<Path> children = new ArrayList<>();
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        ds.forEach(children::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      List<RecursiveAction> tasks = new ArrayList<>();
+      for (int i = 0; i < children.size(); i += ENTRIES_PER_TASK) {
+        List<Path> batch = children.subList(i, Math.min(children.size(), i + ENTRIES_PER_TASK));
+        tasks.add(new RecursiveAction() {
+          @Override
+          protected void compute() {
+            List<ScanDirectory> subdirs = new ArrayList<>();
+            for (Path p : batch) {
+              try {
+                scan(p, subdirs);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            }
+            invokeAll(subdirs);
+          }
+        });
+      }
+      invokeAll(tasks);
+    }
+
+    private void scan(Path p, List<ScanDirectory> subdirs) throws IOException {
+      FsPath path = at.resolve(p.getFileName().toString());
+      Map<String, Object> a = Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+      NodeMetadata meta = metadata(p, a);
+      int mode = (Integer) a.get("mode");
+      String inodeKey = null;
+      FsNode node = switch (mode & 0170000) {
+        case FsNode.S_IFDIR -> {
+          subdirs.add(new ScanDirectory(p, path, store, inPlace, out));
+          yield new FsNode.Directory(meta);
+        }
+        case FsNode.S_IFREG -> {
+          if ((Integer) a.get("nlink") > 1) {
+            inodeKey = a.get("dev") + ":" + a.get("ino");
+          }
+          Blob content = !inPlace ? store.putFile(p)
+              : (Long) a.get("size") == 0 ? BlobStore.emptyInPlace(p) : BlobStore.hashInPlace(p);
+          yield new FsNode.RegularFile(meta, content);
+        }
+        case FsNode.S_IFLNK -> new FsNode.Symlink(meta, Files.readSymbolicLink(p).toString());
+        case FsNode.S_IFCHR, FsNode.S_IFBLK -> {
+          long rdev = (Long) a.get("rdev");
+          int major = (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
+          int minor = (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
+          yield new FsNode.Device(meta, (mode & 0170000) == FsNode.S_IFBLK, major, minor);
+        }
+        case FsNode.S_IFIFO -> new FsNode.Fifo(meta);
+        case FsNode.S_IFSOCK -> new FsNode.Socket(meta);
+        default -> throw new IOException(p + ": unknown file type " + Integer.toOctalString(mode));
+      };
+      out.add(new Entry(path, node, inodeKey));
+    }
   }
 
   private static NodeMetadata metadata(Path p, Map<String, Object> a) throws IOException {

@@ -1,0 +1,120 @@
+package io.cosbuild.rootfs.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cosbuild.rootfs.tree.BlobStore;
+import io.cosbuild.rootfs.tree.FsNode;
+import io.cosbuild.rootfs.tree.FsPath;
+import io.cosbuild.rootfs.tree.FsTree;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DirectorySourceTest {
+
+  @TempDir Path tmp;
+
+  /** Enough entries that one directory is scanned by several parallel tasks, and nested levels. */
+  private Path sampleTree() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Path wide = Files.createDirectories(src.resolve("usr/share/wide"));
+    for (int i = 0; i < 300; i++) {
+      Files.writeString(wide.resolve(String.format("f%03d", i)), i % 3 == 0 ? "" : "content " + i);
+    }
+    Path bin = Files.createDirectories(src.resolve("usr/bin"));
+    Files.writeString(bin.resolve("tool"), "#!/bin/true\n");
+    Files.setPosixFilePermissions(bin.resolve("tool"), PosixFilePermissions.fromString("rwxr-x---"));
+    // Hard links whose names sort differently from their creation order.
+    Files.writeString(bin.resolve("zz-original"), "shared bytes");
+    Files.createLink(bin.resolve("aa-link"), bin.resolve("zz-original"));
+    Files.createLink(src.resolve("usr/share/mm-link"), bin.resolve("zz-original"));
+    Files.createSymbolicLink(src.resolve("usr/sbin"), Path.of("bin"));
+    Files.createSymbolicLink(src.resolve("dangling"), Path.of("/nowhere/at/all"));
+    Files.createDirectories(src.resolve("empty/dir/deep"));
+    return src;
+  }
+
+  @Test
+  void readsEveryEntryWithTypeModeAndContent() throws Exception {
+    Path src = sampleTree();
+    FsTree tree = DirectorySource.read(src, BlobStore.open(tmp.resolve("blobs")));
+
+    List<String> expected = new ArrayList<>();
+    try (var walk = Files.walk(src)) {
+      walk.filter(p -> !p.equals(src)).forEach(p -> expected.add(src.relativize(p).toString()));
+    }
+    List<String> actual = new ArrayList<>();
+    tree.entries().keySet().stream().filter(p -> !p.equals(FsPath.ROOT)).forEach(p -> actual.add(p.toString().substring(1)));
+    expected.sort(null);
+    actual.sort(null);
+    assertEquals(expected, actual);
+
+    FsNode.RegularFile tool = assertInstanceOf(FsNode.RegularFile.class, tree.get(FsPath.parse("usr/bin/tool")).orElseThrow());
+    assertEquals(0750, tool.metadata().permissions());
+    assertEquals("#!/bin/true\n", new String(tool.blob().readAllBytes(), StandardCharsets.UTF_8));
+    FsNode.RegularFile f7 = (FsNode.RegularFile) tree.get(FsPath.parse("usr/share/wide/f007")).orElseThrow();
+    assertEquals("content 7", new String(f7.blob().readAllBytes(), StandardCharsets.UTF_8));
+    FsNode.RegularFile f9 = (FsNode.RegularFile) tree.get(FsPath.parse("usr/share/wide/f009")).orElseThrow();
+    assertEquals(0, f9.blob().size());
+    assertEquals("bin", ((FsNode.Symlink) tree.get(FsPath.parse("usr/sbin")).orElseThrow()).target());
+    assertEquals("/nowhere/at/all", ((FsNode.Symlink) tree.get(FsPath.parse("dangling")).orElseThrow()).target());
+    assertInstanceOf(FsNode.Directory.class, tree.get(FsPath.parse("empty/dir/deep")).orElseThrow());
+  }
+
+  @Test
+  void hardLinksShareOneInodeWhateverTheCreationOrder() throws Exception {
+    FsTree tree = DirectorySource.readInPlace(sampleTree());
+    FsNode.RegularFile a = (FsNode.RegularFile) tree.get(FsPath.parse("usr/bin/aa-link")).orElseThrow();
+    FsNode.RegularFile m = (FsNode.RegularFile) tree.get(FsPath.parse("usr/share/mm-link")).orElseThrow();
+    FsNode.RegularFile z = (FsNode.RegularFile) tree.get(FsPath.parse("usr/bin/zz-original")).orElseThrow();
+    assertNotEquals(0, a.linkGroup());
+    assertEquals(a.linkGroup(), m.linkGroup());
+    assertEquals(a.linkGroup(), z.linkGroup());
+    assertEquals(3, tree.linkCount(a));
+    assertEquals("shared bytes", new String(z.blob().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void sameDirectoryGivesTheSameTreeEveryTimeAndInPlaceMatchesCopied() throws Exception {
+    Path src = sampleTree();
+    FsTree first = DirectorySource.readInPlace(src);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(describe(first), describe(DirectorySource.readInPlace(src)));
+    }
+    assertEquals(describe(first), describe(DirectorySource.read(src, BlobStore.open(tmp.resolve("blobs")))));
+  }
+
+  @Test
+  void unreadableSourceIsAnIoErrorNamingThePath() throws Exception {
+    Path missing = tmp.resolve("no-such-dir");
+    var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> DirectorySource.readInPlace(missing));
+    assertTrue(e.getMessage().contains("no-such-dir"), e.getMessage());
+  }
+
+  /** Everything but where a blob lives: path, type, mode, owner, content digest, link group. */
+  private static String describe(FsTree tree) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<FsPath, FsNode> e : tree.entries().entrySet()) {
+      FsNode n = e.getValue();
+      sb.append(e.getKey()).append(' ').append(n.getClass().getSimpleName()).append(' ')
+          .append(Integer.toOctalString(n.metadata().permissions())).append(' ')
+          .append(n.metadata().uid()).append(':').append(n.metadata().gid());
+      if (n instanceof FsNode.RegularFile f) {
+        sb.append(' ').append(f.blob().sha256()).append(' ').append(f.blob().size()).append(" g").append(f.linkGroup());
+      } else if (n instanceof FsNode.Symlink s) {
+        sb.append(" -> ").append(s.target());
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+}
