@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
 public final class BootCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
+  @Mixin LoggingOptions logging;
 
   @Parameters(paramLabel = "DIR", description = "An output directory of cosbuild image (disk.raw, vmlinuz, initrd.img, manifest.json).")
   Path dir;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -33,6 +34,7 @@ public final class DiskCommand implements Callable<Integer> {
           "Exit 0 when the GPT is healthy, 1 when it has problems (listed), 2 when the disk cannot be read."})
   public static final class Inspect implements Callable<Integer> {
     @Spec CommandSpec spec;
+    @Mixin LoggingOptions logging;
 
     @Parameters(index = "0", paramLabel = "DISK", description = "raw disk image (e.g. disk.raw)")
     Path disk;

@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -36,9 +37,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "ext4", mixinStandardHelpOptions = true,
     description = {"Write an ext4 image of SRC (a directory or a tar archive) to OUT.",
         "From a tar, owners and modes come from the tar. Without --size the size is computed "
-            + "(data + metadata + 10% + 1 MiB)."})
+            + "(data + metadata + 10%% + 1 MiB)."})
 public final class FsExt4Command implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin LoggingOptions logging;
 
   @Parameters(index = "0", paramLabel = "SRC", description = "Source directory or tar archive.")
   Path src;

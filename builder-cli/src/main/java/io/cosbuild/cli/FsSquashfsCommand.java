@@ -17,6 +17,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
 public final class FsSquashfsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
+  @Mixin LoggingOptions logging;
 
   @Parameters(index = "0", paramLabel = "SRC", description = "a directory or a tar archive (owners and modes from the tar)")
   Path src;

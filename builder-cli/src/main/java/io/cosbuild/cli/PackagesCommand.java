@@ -70,6 +70,9 @@ public class PackagesCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
+        @picocli.CommandLine.Mixin
+        LoggingOptions logging;
+
         @Option(names = "--include", split = ",", paramLabel = "PKG", description = "package to install (repeatable)")
         List<String> includes = new ArrayList<>();
 
@@ -171,6 +174,9 @@ public class PackagesCommand implements Callable<Integer> {
     public static class Fetch implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        LoggingOptions logging;
 
         @Option(names = "--lock", required = true, paramLabel = "FILE", description = "cosbuild.lock to fetch")
         Path lock;

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             + "input gives the same tree."})
 public final class VerityFormatCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin LoggingOptions logging;
   @Mixin VerityOptions options;
 
   @Parameters(index = "0", paramLabel = "DATA", description = "Data file (a filesystem image).")

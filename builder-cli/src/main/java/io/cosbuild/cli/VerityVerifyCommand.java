@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
         "Parameters come from the superblock, or from the options with --no-superblock (then --salt is required)."})
 public final class VerityVerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin LoggingOptions logging;
   @Mixin VerityOptions options;
 
   @Parameters(index = "0", paramLabel = "DATA", description = "Data file.")
