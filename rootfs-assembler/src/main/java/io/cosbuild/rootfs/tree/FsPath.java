@@ -25,8 +25,13 @@ public record FsPath(String value) implements Comparable<FsPath> {
       if (value.endsWith("/")) {
         throw new IllegalArgumentException("path must not end with '/': " + value);
       }
-      for (String c : value.substring(1).split("/", -1)) {
-        checkName(c, value);
+      // One pass without splitting: every tree operation constructs paths, so this is hot.
+      int start = 1;
+      for (int i = 1; i <= value.length(); i++) {
+        if (i == value.length() || value.charAt(i) == '/') {
+          checkName(value, start, i, value);
+          start = i + 1;
+        }
       }
     }
   }
@@ -54,11 +59,28 @@ public record FsPath(String value) implements Comparable<FsPath> {
 
   /** Checks that {@code name} is a single valid path component. */
   public static void checkName(String name, String context) {
-    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
-        || name.indexOf('\0') >= 0) {
+    if (name.indexOf('/') >= 0) {
       throw new IllegalArgumentException("invalid path component '" + name + "' in " + context);
     }
-    if (name.getBytes(StandardCharsets.UTF_8).length > 255) {
+    checkName(name, 0, name.length(), context);
+  }
+
+  /** Checks {@code s[from, to)}, known to hold no '/', as a path component. */
+  private static void checkName(String s, int from, int to, String context) {
+    int n = to - from;
+    if (n == 0 || (s.charAt(from) == '.' && (n == 1 || (n == 2 && s.charAt(from + 1) == '.')))) {
+      throw new IllegalArgumentException("invalid path component '" + s.substring(from, to) + "' in " + context);
+    }
+    int utf8 = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c == '\0') {
+        throw new IllegalArgumentException("invalid path component '" + s.substring(from, to) + "' in " + context);
+      }
+      // A surrogate pair is 4 bytes in UTF-8: 2 per half.
+      utf8 += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+    }
+    if (utf8 > 255) {
       throw new IllegalArgumentException("name longer than 255 bytes in " + context);
     }
   }
