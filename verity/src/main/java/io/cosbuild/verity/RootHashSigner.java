@@ -1,12 +1,17 @@
 package io.cosbuild.verity;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.Signature;
+import java.security.SignatureException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -16,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -26,10 +33,14 @@ import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.jcajce.io.OutputStreamFactory;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.RuntimeOperatorException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
@@ -39,10 +50,15 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  * SignedData over the root hash as lower-case hex ASCII, no newline, SHA-256, without signed
  * attributes and by default without certificates, like {@code openssl smime -sign -nocerts -noattr
  * -binary -outform der}. The signer is named by issuer and serial number, which is how the kernel
- * finds the key in its keyring. RSA and EC keys. Stateless and thread-safe; uses the JDK's
- * providers, registers none.
+ * finds the key in its keyring. RSA and EC keys; the same key and
+ * root hash always give the same bytes. Stateless and thread-safe; registers no provider.
  */
 public final class RootHashSigner {
+
+  /** Made on first use only: building the provider's algorithm table takes a noticeable moment. */
+  private static final class BouncyCastle {
+    static final Provider PROVIDER = new BouncyCastleProvider();
+  }
 
   private RootHashSigner() {}
 
@@ -93,7 +109,7 @@ public final class RootHashSigner {
       CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
       gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
           .setDirectSignature(true)
-          .build(new JcaContentSignerBuilder(signatureAlgorithm(key)).build(key), cert));
+          .build(contentSigner(key), cert));
       if (includeCertificate) {
         gen.addCertificates(new JcaCertStore(List.of(cert)));
       }
@@ -149,12 +165,48 @@ public final class RootHashSigner {
     return hex.getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static String signatureAlgorithm(PrivateKey key) throws VerityException {
+  /**
+   * PKCS#1 v1.5 for RSA, which is deterministic. For EC keys, deterministic ECDSA (RFC 6979, from a
+   * Bouncy Castle provider instance, not registered): the same key and root hash give the same
+   * signature bytes, so signed builds stay reproducible; verifiers see ordinary ECDSA.
+   */
+  private static ContentSigner contentSigner(PrivateKey key) throws VerityException, OperatorCreationException {
     return switch (key.getAlgorithm()) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC", "ECDSA" -> "SHA256withECDSA";
+      case "RSA" -> new JcaContentSignerBuilder("SHA256withRSA").build(key);
+      case "EC", "ECDSA" -> deterministicEcdsa(key);
       default -> throw new VerityException("cannot sign with a " + key.getAlgorithm()
           + " key: the kernel checks RSA and ECDSA signatures; use an RSA or EC key");
+    };
+  }
+
+  /** ecdsa-with-SHA256 as CMS names it, signed with RFC 6979 nonces. */
+  private static ContentSigner deterministicEcdsa(PrivateKey key) throws OperatorCreationException {
+    Signature signature;
+    try {
+      signature = Signature.getInstance("SHA256withECDDSA", BouncyCastle.PROVIDER);
+      signature.initSign(key);
+    } catch (GeneralSecurityException e) {
+      throw new OperatorCreationException("cannot sign with the EC key: " + e.getMessage(), e);
+    }
+    return new ContentSigner() {
+      @Override
+      public AlgorithmIdentifier getAlgorithmIdentifier() {
+        return new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
+      }
+
+      @Override
+      public OutputStream getOutputStream() {
+        return OutputStreamFactory.createStream(signature);
+      }
+
+      @Override
+      public byte[] getSignature() {
+        try {
+          return signature.sign();
+        } catch (SignatureException e) {
+          throw new RuntimeOperatorException("EC signing failed: " + e.getMessage(), e);
+        }
+      }
     };
   }
 

@@ -1,5 +1,6 @@
 package io.cosbuild.verity;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -54,6 +55,17 @@ class RootHashSignerIT {
       assertTrue(RootHashSigner.verify(ROOT, Files.readAllBytes(sig), cert));
       assertFalse(RootHashSigner.verify(ROOT.replace('f', 'e'), Files.readAllBytes(sig), cert));
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"rsa", "ec"})
+  void sameKeyAndRootHashGiveTheSameSignatureBytes(String keyType, @TempDir Path dir) throws Exception {
+    Path[] kc = keyAndCert(dir, keyType);
+    PrivateKey key = RootHashSigner.readPrivateKey(kc[0]);
+    X509Certificate cert = RootHashSigner.readCertificate(kc[1]);
+    byte[] first = RootHashSigner.sign(ROOT, key, cert);
+    assertArrayEquals(first, RootHashSigner.sign(ROOT, RootHashSigner.readPrivateKey(kc[0]), cert));
+    assertFalse(java.util.Arrays.equals(first, RootHashSigner.sign(ROOT.replace('f', 'e'), key, cert)));
   }
 
   @ParameterizedTest
