@@ -51,6 +51,11 @@ public record VeritySuperblock(
     salt = salt.clone();
   }
 
+  /** Whether {@code block} starts with the superblock's signature, {@code "verity\0\0"}. */
+  public static boolean hasSignature(byte[] block) {
+    return block.length >= SIGNATURE.length && Arrays.equals(block, 0, SIGNATURE.length, SIGNATURE, 0, SIGNATURE.length);
+  }
+
   /** The superblock describing {@code p} (which must have a UUID). */
   public static VeritySuperblock of(VerityParams p) {
     return new VeritySuperblock(p.hashType(), Objects.requireNonNull(p.uuid(), "uuid"), p.hashAlgorithm(),
@@ -86,7 +91,7 @@ public record VeritySuperblock(
       throw new VerityException("no verity superblock at " + where + ": only " + bytes.length + " bytes");
     }
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    if (!Arrays.equals(bytes, 0, 8, SIGNATURE, 0, 8)) {
+    if (!hasSignature(bytes)) {
       throw new VerityException("no verity superblock at " + where + " (signature is not 'verity'); "
           + "give the right --hash-offset, or --no-superblock with the tree's parameters");
     }
