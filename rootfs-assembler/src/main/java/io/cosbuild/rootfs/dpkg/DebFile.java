@@ -28,8 +28,7 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStre
  * {@code debian-binary} ("2.0"), {@code control.tar[.gz|.xz|.zst]} and
  * {@code data.tar[.gz|.xz|.zst|.bz2]} (deb(5)). The control members are read into memory (they are
  * small, and capped); the data archive is re-opened from the file on each request, so nothing of
- * it is held in the heap. The packages module's reader replaces this one in the build pipeline.
- * Stateless and thread-safe.
+ * it is held in the heap. This is the reader the build pipeline uses. Stateless and thread-safe.
  */
 public final class DebFile {
 
