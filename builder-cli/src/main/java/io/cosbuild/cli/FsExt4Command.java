@@ -153,7 +153,9 @@ public final class FsExt4Command implements Callable<Integer> {
     Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
     try {
       // A directory source is read in place (hashed, not copied); a tar has to be unpacked into the store.
-      FsTree tree = Files.isDirectory(src) ? DirectorySource.readInPlace(src) : TarSource.read(src, BlobStore.open(blobs));
+      // A symlink given as SRC is followed once, as fs squashfs does; links inside the tree stay links.
+      FsTree tree = Files.isDirectory(src) ? DirectorySource.readInPlace(src.toRealPath())
+          : TarSource.read(src, BlobStore.open(blobs));
       Ext4Result r;
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
         r = Ext4Writer.write(tree, ch, options);

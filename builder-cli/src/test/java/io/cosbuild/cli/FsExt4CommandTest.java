@@ -34,6 +34,18 @@ class FsExt4CommandTest {
   }
 
   @Test
+  void aSymlinkGivenAsTheSourceIsFollowed() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("real/etc"));
+    Files.writeString(src.resolve("hostname"), "cos\n");
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("real"));
+    MainTest.Result r = MainTest.run("fs", "ext4", link.toString(), tmp.resolve("x.img").toString(), "--json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = Json.mapper().readTree(r.out());
+    // The 11 reserved inodes (root and lost+found among them), /etc and /etc/hostname.
+    assertEquals(13, j.get("inodes").asInt() - j.get("freeInodes").asInt(), r.out());
+  }
+
+  @Test
   void badInputIsAUsageError() {
     MainTest.Result r = MainTest.run("fs", "ext4", tmp.resolve("missing").toString(), tmp.resolve("x.img").toString());
     assertEquals(2, r.code());
