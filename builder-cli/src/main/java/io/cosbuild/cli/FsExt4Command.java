@@ -111,7 +111,12 @@ public final class FsExt4Command implements Callable<Integer> {
       }
       o.flush();
       return 0;
-    } catch (Ext4Exception | TreeException | IOException e) {
+    } catch (TreeException e) {
+      // The source itself is bad (a corrupt tar, a path escaping the root): an input error.
+      err.println("cosbuild fs ext4: " + e.getMessage());
+      err.flush();
+      return 2;
+    } catch (Ext4Exception | IOException e) {
       err.println("cosbuild fs ext4: " + e.getMessage());
       err.flush();
       return 1;

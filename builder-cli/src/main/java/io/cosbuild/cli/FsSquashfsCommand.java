@@ -77,7 +77,7 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       print(r, options);
       return 0;
     } catch (TreeException e) {
-      err.println("cosbuild fs squashfs: " + src + ": " + e.getMessage());
+      err.println("cosbuild fs squashfs: " + e.getMessage());
       return 2;
     } catch (SquashfsException | IOException e) {
       err.println("cosbuild fs squashfs: " + e.getMessage());

@@ -55,6 +55,17 @@ class FsExt4CommandTest {
   }
 
   @Test
+  void aSourceFileThatIsNoTarIsAnInputErrorAndLeavesNoImage() throws Exception {
+    Path text = Files.writeString(tmp.resolve("hostname"), "cos\n");
+    MainTest.Result r = MainTest.run("fs", "ext4", text.toString(), tmp.resolve("x.img").toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("not a tar archive"), r.err());
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertEquals(java.util.List.of(text), s.toList(), "no image and no temporary files");
+    }
+  }
+
+  @Test
   void tooSmallASizeIsABuildFailure() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Files.write(src.resolve("big"), new byte[4 << 20]);

@@ -34,8 +34,32 @@ public final class TarSource {
 
   public static FsTree read(Path tar, BlobStore store) throws IOException, TreeException {
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(tar))) {
-      return read(decompress(raw), tar.toString(), store);
+      InputStream in = decompress(raw);
+      // Commons Compress reads a file too short or too strange for a header as an empty archive;
+      // that must not become a plausible empty image. An empty archive starts with a zero block.
+      in.mark(TAR_BLOCK);
+      byte[] head = in.readNBytes(TAR_BLOCK);
+      in.reset();
+      if (!isZeroBlock(head) && !TarArchiveInputStream.matches(head, head.length)) {
+        throw new TreeException(tar + ": not a tar archive (no tar header at its start"
+            + (head.length < TAR_BLOCK ? ", only " + head.length + " bytes" : "") + ")");
+      }
+      return read(in, tar.toString(), store);
     }
+  }
+
+  private static final int TAR_BLOCK = 512;
+
+  private static boolean isZeroBlock(byte[] b) {
+    if (b.length < TAR_BLOCK) {
+      return false;
+    }
+    for (byte x : b) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Reads an uncompressed tar stream; does not close {@code in}. */
@@ -43,7 +67,7 @@ public final class TarSource {
     FsTreeBuilder b = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 0));
     TarArchiveInputStream tin = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
     TarArchiveEntry e;
-    while ((e = tin.getNextEntry()) != null) {
+    while ((e = nextEntry(tin, name)) != null) {
       FsPath path;
       try {
         path = FsPath.parse(e.getName());
@@ -76,6 +100,15 @@ public final class TarSource {
       }
     }
     return b.build();
+  }
+
+  /** The next header; a malformed one is bad input (a TreeException naming the archive), not an I/O failure. */
+  private static TarArchiveEntry nextEntry(TarArchiveInputStream tin, String name) throws TreeException {
+    try {
+      return tin.getNextEntry();
+    } catch (IOException e) {
+      throw new TreeException(name + ": corrupt tar archive: " + e.getMessage(), e);
+    }
   }
 
   private static List<Xattr> xattrs(TarArchiveEntry e) {
