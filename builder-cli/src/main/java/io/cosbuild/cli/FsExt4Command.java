@@ -1,5 +1,7 @@
 package io.cosbuild.cli;
 
+import io.cosbuild.cli.build.StagingDirectory;
+
 import io.cosbuild.rootfs.ext4.Ext4Exception;
 import io.cosbuild.rootfs.ext4.Ext4Options;
 import io.cosbuild.rootfs.ext4.Ext4Result;
@@ -14,14 +16,12 @@ import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -150,29 +150,26 @@ public final class FsExt4Command implements Callable<Integer> {
     return o;
   }
 
-  /** Reads SRC into a temporary blob store next to OUT and writes the image via a temporary file. */
+  /**
+   * Writes the image of SRC to OUT through a staging directory beside OUT (with the blob store a tar
+   * is unpacked into), so OUT appears only complete and nothing is left behind on failure.
+   */
   public static Ext4Result build(Path src, Path out, Ext4Options options) throws IOException, TreeException,
       Ext4Exception {
-    Path dir = out.toAbsolutePath().getParent();
-    Path blobs = Files.createTempDirectory(dir, ".cosbuild-ext4-blobs");
-    Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
-    try {
+    String name = out.getFileName().toString();
+    try (StagingDirectory staging = StagingDirectory.create(out.toAbsolutePath().getParent())) {
       // A directory source is read in place (hashed, not copied); a tar has to be unpacked into the store.
       // A symlink given as SRC is followed once, as fs squashfs does; links inside the tree stay links.
       FsTree tree = Files.isDirectory(src) ? DirectorySource.readInPlace(src.toRealPath())
-          : TarSource.read(src, BlobStore.open(blobs));
+          : TarSource.read(src, BlobStore.open(staging.directory().resolve(".tar-blobs")));
       Ext4Result r;
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+      try (FileChannel ch = FileChannel.open(staging.file(name), StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE, StandardOpenOption.READ)) {
         r = Ext4Writer.write(tree, ch, options);
         ch.force(false);
       }
-      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      staging.commit(List.of(name));
       return r;
-    } finally {
-      Files.deleteIfExists(tmp);
-      try (Stream<Path> s = Files.walk(blobs)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
     }
   }
 }

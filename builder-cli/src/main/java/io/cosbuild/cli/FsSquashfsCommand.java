@@ -1,5 +1,7 @@
 package io.cosbuild.cli;
 
+import io.cosbuild.cli.build.StagingDirectory;
+
 import io.cosbuild.rootfs.squashfs.Compression;
 import io.cosbuild.rootfs.squashfs.SquashfsBuild;
 import io.cosbuild.rootfs.squashfs.SquashfsException;
@@ -11,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -72,8 +75,16 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       err.println("cosbuild fs squashfs: " + src + " does not exist");
       return 2;
     }
-    try {
-      SquashfsResult r = SquashfsBuild.fromSource(src, out, options);
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      err.println("cosbuild fs squashfs: output directory of " + out + " does not exist");
+      return 2;
+    }
+    // Staged beside OUT: a killed run leaves neither a partial image nor the tar's unpacked blobs.
+    try (StagingDirectory staging = StagingDirectory.create(parent)) {
+      String name = out.getFileName().toString();
+      SquashfsResult r = SquashfsBuild.fromSource(src, staging.file(name), options);
+      staging.commit(List.of(name));
       print(r, options);
       return 0;
     } catch (TreeException e) {

@@ -82,6 +82,7 @@ public final class VerityFiles {
     }
     Path dir = hash.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, "." + hash.getFileName() + ".", ".tmp");
+    tmp.toFile().deleteOnExit(); // also when the JVM is stopped by a signal mid-way
     try {
       VerityResult r;
       try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ);
@@ -125,6 +126,7 @@ public final class VerityFiles {
         }
       }
       Path tmp = Files.createTempFile(fec.toAbsolutePath().getParent(), "." + fec.getFileName() + ".", ".tmp");
+      tmp.toFile().deleteOnExit(); // also when the JVM is stopped by a signal mid-way
       try {
         VerityFec.Result r;
         try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.WRITE)) {

@@ -1,20 +1,36 @@
 package io.cosbuild.cli.build;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
  * Outputs are written into a hidden staging directory inside the output directory and moved to
  * their final names only once the whole build succeeded, so an interrupted or failed build never
- * leaves a plausible but broken image in place. Not thread-safe.
+ * leaves a plausible but broken image in place. A staging directory still open when the JVM shuts
+ * down (Ctrl-C, SIGTERM from a CI timeout) is deleted by a shutdown hook, so gigabytes of
+ * half-written disk do not pile up next to the outputs. Not thread-safe.
  */
 public final class StagingDirectory implements AutoCloseable {
+
+  /** Staging directories not yet closed, for the shutdown hook. */
+  private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (Path p : OPEN) {
+        removeWhileInUse(p);
+      }
+    }, "cosbuild-staging-cleanup"));
+  }
 
   private final Path out;
   private final Path staging;
@@ -25,9 +41,12 @@ public final class StagingDirectory implements AutoCloseable {
     this.staging = staging;
   }
 
+  /** A staging directory inside {@code out}, which is created if missing. */
   public static StagingDirectory create(Path out) throws IOException {
     Files.createDirectories(out);
-    return new StagingDirectory(out, Files.createTempDirectory(out, ".cosbuild-staging-"));
+    StagingDirectory s = new StagingDirectory(out, Files.createTempDirectory(out, ".cosbuild-staging-"));
+    OPEN.add(s.staging);
+    return s;
   }
 
   /** Where a file that will become {@code out/name} is written meanwhile. */
@@ -59,10 +78,40 @@ public final class StagingDirectory implements AutoCloseable {
   /** Deletes the staging directory and whatever is left in it. */
   @Override
   public void close() throws IOException {
-    if (!Files.exists(staging)) {
+    deleteTree(staging);
+    OPEN.remove(staging);
+  }
+
+  /**
+   * The build's threads keep running while shutdown hooks do, and may still be creating files in
+   * {@code dir}: try again until a pass finds it gone (their writes fail once it is), for at most
+   * about two seconds.
+   */
+  private static void removeWhileInUse(Path dir) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        deleteTree(dir);
+        return;
+      } catch (IOException | UncheckedIOException e) {
+        if (attempt == 40) {
+          System.err.println("cosbuild: could not remove " + dir + ": " + e.getMessage());
+          return;
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
       return;
     }
-    try (Stream<Path> s = Files.walk(staging)) {
+    try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }

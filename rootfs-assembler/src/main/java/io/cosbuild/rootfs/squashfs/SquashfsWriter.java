@@ -79,6 +79,7 @@ public final class SquashfsWriter {
       throws IOException, SquashfsException {
     Path abs = target.toAbsolutePath();
     Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".part");
+    tmp.toFile().deleteOnExit(); // also when the JVM is stopped by a signal mid-way
     boolean done = false;
     try {
       SquashfsResult r;
