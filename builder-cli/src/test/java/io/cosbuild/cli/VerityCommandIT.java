@@ -149,6 +149,12 @@ class VerityCommandIT {
     assertEquals(2, cosbuild("verify", data.toString(), h.toString(), "not-hex").exit());
     assertEquals(2, cosbuild("verify", data.toString(), data.toString(), "00").exit(), "no superblock there");
     assertEquals(2, cosbuild("verify", data.toString(), h.toString(), "00", "--no-superblock").exit(), "no salt");
+    Result r = cosbuild("verify", data.toString(), dir.toString(), "00");
+    assertEquals(2, r.exit(), "a directory as the hash file");
+    assertTrue(r.err().contains(dir.toString()) && r.err().contains("not a regular file"), r.err());
+    r = cosbuild("verify", dir.resolve("gone").toString(), h.toString(), "00");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("gone"), r.err());
     assertEquals(2, cosbuild("bogus").exit());
   }
 }

@@ -146,6 +146,12 @@ public final class VerityFiles {
    */
   public static VerityVerification verify(Path data, Path hash, VerityParams params, long hashOffset,
       byte[] rootHash, int threads) throws IOException, VerityException {
+    if (!Files.isRegularFile(data)) {
+      throw new NoSuchFileException(data.toString(), null, "the data file does not exist or is not a regular file");
+    }
+    if (!Files.isRegularFile(hash)) {
+      throw new NoSuchFileException(hash.toString(), null, "the hash file does not exist or is not a regular file");
+    }
     try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ);
         FileChannel h = Files.isSameFile(data, hash) ? d : FileChannel.open(hash, StandardOpenOption.READ)) {
       VerityParams p = params != null ? params : VerityTree.readSuperblock(h, hashOffset).toParams(hashOffset);
