@@ -10,7 +10,6 @@ import io.cosbuild.rootfs.tree.NodeMetadata;
 import io.cosbuild.rootfs.tree.TreeException;
 import io.cosbuild.rootfs.tree.Xattr;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -25,8 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads a host directory into an {@link FsTree}: owners, modes, mtimes, symlinks, hard links (by
@@ -66,20 +68,7 @@ public final class DirectorySource {
     // Every entry's system calls (stat, xattrs, readlink) and content hashing run on all cores; the
     // entries join the tree afterwards in path order, so the result (which name of a hard-linked
     // inode comes first, too) does not depend on thread timing or on the host's readdir order.
-    Queue<Entry> scanned = new ConcurrentLinkedQueue<>();
-    ForkJoinPool pool = new ForkJoinPool(SCAN_THREADS);
-    try {
-      pool.invoke(new ScanDirectory(dir, FsPath.ROOT, store, inPlace, scanned));
-    } catch (UncheckedIOException e) {
-      // ForkJoin may rethrow a copy whose cause is the worker's exception: find the IOException.
-      Throwable t = e;
-      while (t != null && !(t instanceof IOException)) {
-        t = t.getCause();
-      }
-      throw t != null ? (IOException) t : new IOException(e);
-    } finally {
-      pool.shutdownNow();
-    }
+    Queue<Entry> scanned = new Scan(store, inPlace).run(dir);
     List<Entry> entries = new ArrayList<>(scanned);
     entries.sort(Comparator.comparing(Entry::path));
     Map<String, FsPath> firstNameOfInode = new HashMap<>();
@@ -114,52 +103,94 @@ public final class DirectorySource {
    */
   private record Entry(FsPath path, FsNode node, String inodeKey) {}
 
-  /** Lists one directory and scans its entries, in batches that run in parallel. */
-  private static final class ScanDirectory extends RecursiveAction {
-    private final Path dir;
-    private final FsPath at;
+  /**
+   * One parallel walk. Every directory listing and every batch of entries is a task of its own on a
+   * fixed pool; no task waits for another (a counter of pending tasks says when all are done), so a
+   * deep tree does not deepen any thread's stack. The first failure stops the walk.
+   */
+  private static final class Scan {
     private final BlobStore store;
     private final boolean inPlace;
-    private final Queue<Entry> out;
+    private final Queue<Entry> out = new ConcurrentLinkedQueue<>();
+    private final ExecutorService pool = Executors.newFixedThreadPool(SCAN_THREADS, r -> {
+      Thread t = new Thread(r, "cosbuild-scan");
+      t.setDaemon(true);
+      return t;
+    });
+    private final AtomicInteger pending = new AtomicInteger();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    ScanDirectory(Path dir, FsPath at, BlobStore store, boolean inPlace, Queue<Entry> out) {
-      this.dir = dir;
-      this.at = at;
+    Scan(BlobStore store, boolean inPlace) {
       this.store = store;
       this.inPlace = inPlace;
-      this.out = out;
     }
 
-    @Override
-    protected void compute() {
+    Queue<Entry> run(Path root) throws IOException {
+      try {
+        submit(() -> list(root, FsPath.ROOT));
+        done.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while reading " + root);
+      } finally {
+        pool.shutdownNow();
+      }
+      Throwable t = failure.get();
+      if (t instanceof java.nio.file.DirectoryIteratorException d) {
+        t = d.getCause();
+      }
+      if (t instanceof IOException io) {
+        throw io;
+      } else if (t instanceof RuntimeException re) {
+        throw re;
+      } else if (t instanceof Error err) {
+        throw err;
+      }
+      return out;
+    }
+
+    private interface Work {
+      void run() throws IOException;
+    }
+
+    private void submit(Work w) {
+      if (failure.get() != null) {
+        return;
+      }
+      pending.incrementAndGet();
+      pool.execute(() -> {
+        try {
+          if (failure.get() == null) {
+            w.run();
+          }
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+        } finally {
+          if (pending.decrementAndGet() == 0 || failure.get() != null) {
+            done.countDown();
+          }
+        }
+      });
+    }
+
+    /** Lists a directory and hands its entries out in batches: large directories use all threads. */
+    private void list(Path dir, FsPath at) throws IOException {
       List<Path> children = new ArrayList<>();
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
         ds.forEach(children::add);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       }
-      List<RecursiveAction> tasks = new ArrayList<>();
       for (int i = 0; i < children.size(); i += ENTRIES_PER_TASK) {
         List<Path> batch = children.subList(i, Math.min(children.size(), i + ENTRIES_PER_TASK));
-        tasks.add(new RecursiveAction() {
-          @Override
-          protected void compute() {
-            List<ScanDirectory> subdirs = new ArrayList<>();
-            for (Path p : batch) {
-              try {
-                scan(p, subdirs);
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            }
-            invokeAll(subdirs);
+        submit(() -> {
+          for (Path p : batch) {
+            scan(p, at);
           }
         });
       }
-      invokeAll(tasks);
     }
 
-    private void scan(Path p, List<ScanDirectory> subdirs) throws IOException {
+    private void scan(Path p, FsPath at) throws IOException {
       FsPath path = at.resolve(p.getFileName().toString());
       Map<String, Object> a = Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
       NodeMetadata meta = metadata(p, a);
@@ -167,7 +198,7 @@ public final class DirectorySource {
       String inodeKey = null;
       FsNode node = switch (mode & 0170000) {
         case FsNode.S_IFDIR -> {
-          subdirs.add(new ScanDirectory(p, path, store, inPlace, out));
+          submit(() -> list(p, path));
           yield new FsNode.Directory(meta);
         }
         case FsNode.S_IFREG -> {

@@ -237,6 +237,14 @@ public final class FsTreeBuilder {
 
   /** Follows every component of {@code dir} through symlinks; the result is a directory path. */
   private FsPath resolveDirectory(FsPath dir, boolean create, String origin) throws TreeException {
+    // Every key is a canonical path whose ancestors are directories (replace refuses to turn a
+    // non-empty directory into anything else, remove takes descendants along), so a directory
+    // found under its own name needs no walk: the common case, and linear instead of quadratic
+    // in the depth.
+    Entry self = entries.get(dir);
+    if (self != null && self.node instanceof FsNode.Directory) {
+      return dir;
+    }
     Deque<String> todo = new ArrayDeque<>(dir.components());
     FsPath current = FsPath.ROOT;
     int hops = 0;
