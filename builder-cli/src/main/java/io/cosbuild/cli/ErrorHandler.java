@@ -13,10 +13,37 @@ import picocli.CommandLine.ParseResult;
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
 
+  /**
+   * The one-line account of {@code ex}: its message, except where the JDK's is only a path
+   * ({@code NoSuchFileException}, {@code AccessDeniedException}) and needs the reason said.
+   */
+  static String describe(Exception ex) {
+    if (ex instanceof java.nio.file.FileSystemException fs && fs.getReason() == null && fs.getFile() != null) {
+      String why = ex instanceof NoSuchFileException ? "no such file or directory"
+          : ex instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : ex.getClass().getSimpleName();
+      return fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile()) + ": " + why;
+    }
+    return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+  }
+
+  /**
+   * For commands that handle their own failures: prints {@code <command>: <what>} (and the stack
+   * trace when asked for) and returns {@code exitCode}.
+   */
+  static int report(PrintWriter err, String command, Exception ex, int exitCode, LoggingOptions logging) {
+    err.println(command + ": " + describe(ex));
+    if (logging != null && logging.stackTraces()) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    return exitCode;
+  }
+
   @Override
   public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
     PrintWriter err = cl.getErr();
-    String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+    String message = describe(ex);
     if (ex instanceof ProfileException) {
       err.println("cosbuild: the profile has errors:");
       err.println(message.indent(2).stripTrailing());

@@ -113,13 +113,9 @@ public final class FsExt4Command implements Callable<Integer> {
       return 0;
     } catch (TreeException e) {
       // The source itself is bad (a corrupt tar, a path escaping the root): an input error.
-      err.println("cosbuild fs ext4: " + e.getMessage());
-      err.flush();
-      return 2;
+      return ErrorHandler.report(err, "cosbuild fs ext4", e, 2, logging);
     } catch (Ext4Exception | IOException e) {
-      err.println("cosbuild fs ext4: " + e.getMessage());
-      err.flush();
-      return 1;
+      return ErrorHandler.report(err, "cosbuild fs ext4", e, 1, logging);
     }
   }
 

@@ -88,11 +88,9 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       print(r, options);
       return 0;
     } catch (TreeException e) {
-      err.println("cosbuild fs squashfs: " + e.getMessage());
-      return 2;
+      return ErrorHandler.report(err, "cosbuild fs squashfs", e, 2, logging);
     } catch (SquashfsException | IOException e) {
-      err.println("cosbuild fs squashfs: " + e.getMessage());
-      return 1;
+      return ErrorHandler.report(err, "cosbuild fs squashfs", e, 1, logging);
     }
   }
 
