@@ -41,12 +41,15 @@ make_trees() {
 measure() {
   local f
   f=$(mktemp)
-  /usr/bin/time -f '%e %U %S' -o "$f" "$@" >/dev/null
+  # Progress lines and messages go to a log, so the table stays readable; a failure stops the run.
+  /usr/bin/time -f '%e %U %S' -o "$f" "$@" >/dev/null 2>>"$work/bench.log" \
+    || { echo "FAILED: $* (see $work/bench.log)" >&2; exit 1; }
   awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$f"
   rm -f "$f"
 }
 
 make_trees
+"$repo/cosbuild" --version >/dev/null 2>&1 || true   # (re)build the CLI before anything is timed
 printf '%-10s %-5s %8s %8s %7s %8s %8s %7s %12s %12s %7s\n' \
   tree comp mksq_s cosb_s t_ratio mksq_cpu cosb_cpu c_ratio mksq_bytes cosb_bytes s_ratio
 for tree in $trees; do

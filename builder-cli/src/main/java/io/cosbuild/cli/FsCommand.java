@@ -1,5 +1,13 @@
 package io.cosbuild.cli;
 
+import io.cosbuild.cli.build.Progress;
+import io.cosbuild.cli.build.StagingDirectory;
+import io.cosbuild.rootfs.source.FsSource;
+import io.cosbuild.rootfs.tree.FsTree;
+import io.cosbuild.rootfs.tree.TreeException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -13,5 +21,19 @@ public final class FsCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say squashfs or ext4");
+  }
+
+  /** Reads SRC as a progress step; a tar's contents are unpacked inside {@code staging}. */
+  static FsTree readSource(Path src, StagingDirectory staging, Progress progress) throws IOException, TreeException {
+    try (Progress.Step step = progress.start("Reading " + src)) {
+      FsTree tree = FsSource.read(src, staging.directory().resolve(".tar-blobs"));
+      step.done(String.format(Locale.ROOT, "%,d entries, %s of file content", tree.size() - 1,
+          mib(tree.contentBytes())));
+      return tree;
+    }
+  }
+
+  static String mib(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
   }
 }

@@ -1,14 +1,12 @@
 package io.cosbuild.cli;
 
+import io.cosbuild.cli.build.Progress;
 import io.cosbuild.cli.build.StagingDirectory;
 
 import io.cosbuild.rootfs.ext4.Ext4Exception;
 import io.cosbuild.rootfs.ext4.Ext4Options;
 import io.cosbuild.rootfs.ext4.Ext4Result;
 import io.cosbuild.rootfs.ext4.Ext4Writer;
-import io.cosbuild.rootfs.source.DirectorySource;
-import io.cosbuild.rootfs.source.TarSource;
-import io.cosbuild.rootfs.tree.BlobStore;
 import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.TreeException;
 import java.io.IOException;
@@ -91,7 +89,7 @@ public final class FsExt4Command implements Callable<Integer> {
       return 2;
     }
     try {
-      Ext4Result r = build(src, out, options);
+      Ext4Result r = build(src, out, options, Progress.forStderr(err, false));
       PrintWriter o = spec.commandLine().getOut();
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -150,19 +148,18 @@ public final class FsExt4Command implements Callable<Integer> {
    * Writes the image of SRC to OUT through a staging directory beside OUT (with the blob store a tar
    * is unpacked into), so OUT appears only complete and nothing is left behind on failure.
    */
-  public static Ext4Result build(Path src, Path out, Ext4Options options) throws IOException, TreeException,
-      Ext4Exception {
+  static Ext4Result build(Path src, Path out, Ext4Options options, Progress progress) throws IOException,
+      TreeException, Ext4Exception {
     String name = out.getFileName().toString();
     try (StagingDirectory staging = StagingDirectory.create(out.toAbsolutePath().getParent())) {
-      // A directory source is read in place (hashed, not copied); a tar has to be unpacked into the store.
-      // A symlink given as SRC is followed once, as fs squashfs does; links inside the tree stay links.
-      FsTree tree = Files.isDirectory(src) ? DirectorySource.readInPlace(src.toRealPath())
-          : TarSource.read(src, BlobStore.open(staging.directory().resolve(".tar-blobs")));
+      FsTree tree = FsCommand.readSource(src, staging, progress);
       Ext4Result r;
-      try (FileChannel ch = FileChannel.open(staging.file(name), StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+      try (Progress.Step step = progress.start("Writing " + out);
+          FileChannel ch = FileChannel.open(staging.file(name), StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE, StandardOpenOption.READ)) {
         r = Ext4Writer.write(tree, ch, options);
         ch.force(false);
+        step.done(FsCommand.mib(r.sizeBytes()) + " ext4");
       }
       staging.commit(List.of(name));
       return r;

@@ -1,12 +1,14 @@
 package io.cosbuild.cli;
 
+import io.cosbuild.cli.build.Progress;
 import io.cosbuild.cli.build.StagingDirectory;
 
 import io.cosbuild.rootfs.squashfs.Compression;
-import io.cosbuild.rootfs.squashfs.SquashfsBuild;
 import io.cosbuild.rootfs.squashfs.SquashfsException;
 import io.cosbuild.rootfs.squashfs.SquashfsOptions;
 import io.cosbuild.rootfs.squashfs.SquashfsResult;
+import io.cosbuild.rootfs.squashfs.SquashfsWriter;
+import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.TreeException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -81,9 +83,15 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       return 2;
     }
     // Staged beside OUT: a killed run leaves neither a partial image nor the tar's unpacked blobs.
+    Progress progress = Progress.forStderr(err, false);
     try (StagingDirectory staging = StagingDirectory.create(parent)) {
       String name = out.getFileName().toString();
-      SquashfsResult r = SquashfsBuild.fromSource(src, staging.file(name), options);
+      FsTree tree = FsCommand.readSource(src, staging, progress);
+      SquashfsResult r;
+      try (Progress.Step step = progress.start("Writing " + out)) {
+        r = SquashfsWriter.writeFile(tree, staging.file(name), options);
+        step.done(FsCommand.mib(r.imageSize()) + " squashfs");
+      }
       staging.commit(List.of(name));
       print(r, options);
       return 0;

@@ -24,6 +24,9 @@ class FsExt4CommandTest {
     MainTest.Result r = MainTest.run("fs", "ext4", tmp.resolve("src").toString(), out.toString(), "--no-journal",
         "--source-date-epoch", "1700000000", "--uuid", "0d2a6c7e-4b1f-4e3a-9c55-2f7d18e0a9b1", "--json");
     assertEquals(0, r.code(), r.err());
+    // Progress goes to stderr (a line per step and its result without a terminal), JSON alone to stdout.
+    assertTrue(r.err().contains("Reading " + tmp.resolve("src") + ": 2 entries"), r.err());
+    assertTrue(r.err().contains("Writing " + out + ": "), r.err());
     JsonNode j = Json.mapper().readTree(r.out());
     assertEquals(Files.size(out), j.get("sizeBytes").asLong());
     assertEquals("0d2a6c7e-4b1f-4e3a-9c55-2f7d18e0a9b1", j.get("uuid").asText());

@@ -1,9 +1,6 @@
 package io.cosbuild.rootfs.squashfs;
 
-import io.cosbuild.rootfs.source.DirectorySource;
-import io.cosbuild.rootfs.source.TarSource;
-import io.cosbuild.rootfs.tree.BlobStore;
-import io.cosbuild.rootfs.tree.FsTree;
+import io.cosbuild.rootfs.source.FsSource;
 import io.cosbuild.rootfs.tree.TreeException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,19 +20,10 @@ public final class SquashfsBuild {
 
   public static SquashfsResult fromSource(Path src, Path out, SquashfsOptions options)
       throws IOException, SquashfsException, TreeException {
-    if (Files.isDirectory(src)) {
-      // A symlink given as SRC is followed once; links inside the tree are kept as links.
-      FsTree tree = DirectorySource.readInPlace(src.toRealPath());
-      return SquashfsWriter.writeFile(tree, out, options);
-    }
-    if (!Files.isRegularFile(src)) {
-      throw new IOException(src + " is neither a directory nor a tar archive");
-    }
     Path parent = out.toAbsolutePath().getParent();
     Path staging = Files.createTempDirectory(parent, "." + out.getFileName() + ".blobs.");
     try {
-      FsTree tree = TarSource.read(src, BlobStore.open(staging));
-      return SquashfsWriter.writeFile(tree, out, options);
+      return SquashfsWriter.writeFile(FsSource.read(src, staging), out, options);
     } finally {
       deleteTree(staging);
     }

@@ -1,0 +1,33 @@
+package io.cosbuild.rootfs.source;
+
+import io.cosbuild.rootfs.tree.BlobStore;
+import io.cosbuild.rootfs.tree.FsTree;
+import io.cosbuild.rootfs.tree.TreeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The SRC of {@code cosbuild fs squashfs|ext4}: a host directory, read in place (owners, modes and
+ * {@code user.*} xattrs as the host reports them; a symlink given as SRC is followed once, links
+ * inside stay links), or a tar archive, whose contents are unpacked into a blob store because the
+ * writers read them in another order than the archive holds them. Stateless and thread-safe.
+ */
+public final class FsSource {
+
+  private FsSource() {}
+
+  /**
+   * Reads {@code src}. A tar's contents go to a blob store in {@code tarBlobs}, which the caller
+   * removes when the tree is no longer needed; a directory leaves it untouched.
+   */
+  public static FsTree read(Path src, Path tarBlobs) throws IOException, TreeException {
+    if (Files.isDirectory(src)) {
+      return DirectorySource.readInPlace(src.toRealPath());
+    }
+    if (!Files.isRegularFile(src)) {
+      throw new IOException(src + " is neither a directory nor a tar archive");
+    }
+    return TarSource.read(src, BlobStore.open(tarBlobs));
+  }
+}
