@@ -32,7 +32,13 @@ final class ErrorHandler implements IExecutionExceptionHandler {
    * trace when asked for) and returns {@code exitCode}.
    */
   static int report(PrintWriter err, String command, Exception ex, int exitCode, LoggingOptions logging) {
-    err.println(command + ": " + describe(ex));
+    return report(err, command, describe(ex), ex, exitCode, logging);
+  }
+
+  /** {@link #report(PrintWriter, String, Exception, int, LoggingOptions)} with the line given. */
+  static int report(PrintWriter err, String command, String message, Exception ex, int exitCode,
+      LoggingOptions logging) {
+    err.println(command + ": " + message);
     if (logging != null && logging.stackTraces()) {
       ex.printStackTrace(err);
     }

@@ -22,17 +22,18 @@ public final class VerityCommand implements Runnable {
     throw new ParameterException(spec.commandLine(), "say format or verify");
   }
 
-  /** Exit code for an exception from the verity core, after printing its one-line message. */
-  static int fail(CommandSpec spec, Exception e) {
+  /**
+   * Exit code for an exception from the verity core, after printing its one-line message (and its
+   * stack trace under {@code -v} or {@code --stacktrace}).
+   */
+  static int fail(CommandSpec spec, Exception e, LoggingOptions logging) {
     PrintWriter err = spec.commandLine().getErr();
     String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (e instanceof NoSuchFileException nsf) {
       what = "no such file: " + nsf.getFile() + (nsf.getReason() == null ? "" : " (" + nsf.getReason() + ")");
     }
-    err.println("cosbuild: " + spec.qualifiedName() + ": " + what);
-    err.flush();
     boolean usage = e instanceof IllegalArgumentException || e instanceof VerityException
         || e instanceof NoSuchFileException;
-    return usage ? 2 : 1;
+    return ErrorHandler.report(err, "cosbuild: " + spec.qualifiedName(), what, e, usage ? 2 : 1, logging);
   }
 }

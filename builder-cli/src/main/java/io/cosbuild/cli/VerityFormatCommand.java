@@ -77,7 +77,7 @@ public final class VerityFormatCommand implements Callable<Integer> {
       out.flush();
       return 0;
     } catch (Exception e) {
-      return VerityCommand.fail(spec, e);
+      return VerityCommand.fail(spec, e, logging);
     }
   }
 

@@ -154,7 +154,9 @@ class VerityCommandIT {
     assertTrue(r.err().contains(dir.toString()) && r.err().contains("not a regular file"), r.err());
     r = cosbuild("verify", dir.resolve("gone").toString(), h.toString(), "00");
     assertEquals(2, r.exit());
-    assertTrue(r.err().contains("gone"), r.err());
+    assertTrue(r.err().contains("gone") && !r.err().contains("\tat "), r.err());
+    r = cosbuild("verify", dir.resolve("gone").toString(), h.toString(), "00", "--stacktrace");
+    assertTrue(r.err().contains("\tat io.cosbuild.verity."), "--stacktrace shows where: " + r.err());
     assertEquals(2, cosbuild("bogus").exit());
   }
 }
