@@ -2,7 +2,6 @@ package io.cosbuild.cli;
 
 import io.cosbuild.cli.build.Progress;
 import io.cosbuild.cli.build.StagingDirectory;
-
 import io.cosbuild.rootfs.ext4.Ext4Exception;
 import io.cosbuild.rootfs.ext4.Ext4Options;
 import io.cosbuild.rootfs.ext4.Ext4Result;

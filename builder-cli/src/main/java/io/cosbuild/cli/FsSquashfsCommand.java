@@ -2,7 +2,6 @@ package io.cosbuild.cli;
 
 import io.cosbuild.cli.build.Progress;
 import io.cosbuild.cli.build.StagingDirectory;
-
 import io.cosbuild.rootfs.squashfs.Compression;
 import io.cosbuild.rootfs.squashfs.SquashfsException;
 import io.cosbuild.rootfs.squashfs.SquashfsOptions;
