@@ -33,28 +33,36 @@ import org.tukaani.xz.XZInputStream;
  * control.tar[.gz|.xz|.zst]     control, conffiles, md5sums, maintainer scripts
  * data.tar[.gz|.xz|.zst|.bz2]   the file system contents
  * </pre>
- * {@link #open} reads the (small) control member into memory; {@link #data()} streams the data member entry by
- * entry without unpacking anything to disk.
+ * {@link #open} checks the members and reads the (small) control member into memory; {@link #data()} streams the
+ * data member entry by entry and {@link #openDataTar()} gives it as one decompressed tar stream, without
+ * unpacking anything to disk. This is the reader the build pipeline uses (through the rootfs assembler's
+ * {@code DebFile}).
  *
  * <p>Immutable and thread-safe; each {@link DataReader} is a single-threaded stream the caller closes.
  */
 public final class DebArchive {
     private static final long MAX_CONTROL_FILE = 64L << 20;
+    /** The data member names {@link #decompress} can read (deb(5)). */
+    private static final List<String> DATA_MEMBERS =
+            List.of("data.tar", "data.tar.gz", "data.tar.xz", "data.tar.zst", "data.tar.bz2");
 
     private final Path path;
     private final String format;
     private final Paragraph control;
     private final Map<String, byte[]> controlFiles;
+    private final String dataMember;
 
-    private DebArchive(Path path, String format, Paragraph control, Map<String, byte[]> controlFiles) {
+    private DebArchive(Path path, String format, Paragraph control, Map<String, byte[]> controlFiles,
+            String dataMember) {
         this.path = path;
         this.format = format;
         this.control = control;
         this.controlFiles = controlFiles;
+        this.dataMember = dataMember;
     }
 
     /**
-     * Opens a .deb and reads its control member.
+     * Opens a .deb, reads its control member and checks that a data member with a known compression follows.
      *
      * @throws DebFormatException naming the file when it is not a valid .deb
      * @throws IOException        when the file cannot be read
@@ -100,7 +108,16 @@ public final class DebArchive {
             if (ps.size() != 1) {
                 throw new DebFormatException(path + ": control file must hold one paragraph, has " + ps.size());
             }
-            return new DebArchive(path, format, ps.get(0), Collections.unmodifiableMap(files));
+            e = nextNonUnderscore(ar);
+            if (e == null || !e.getName().startsWith("data.tar")) {
+                throw new DebFormatException(path + ": third member must be data.tar[.gz|.xz|.zst|.bz2], got "
+                        + (e == null ? "end of archive" : e.getName()));
+            }
+            String data = e.getName();
+            if (DATA_MEMBERS.stream().noneMatch(data::equals)) {
+                throw new DebFormatException(path + ": unsupported member compression '" + data + "'");
+            }
+            return new DebArchive(path, format, ps.get(0), Collections.unmodifiableMap(files), data);
         } catch (Deb822Exception ex) {
             throw new DebFormatException(path + ": control: " + ex.getMessage(), ex);
         }
@@ -149,7 +166,12 @@ public final class DebArchive {
         return List.copyOf(out);
     }
 
-    /** {@code md5sums}: path (relative, as written) to MD5 hex. */
+    /** The data member's name, e.g. {@code data.tar.xz}. */
+    public String dataMember() {
+        return dataMember;
+    }
+
+    /** {@code md5sums}: relative path (a leading {@code ./} removed) to MD5 hex, in the file's order. */
     public Map<String, String> md5sums() throws DebFormatException {
         byte[] b = controlFiles.get("md5sums");
         Map<String, String> out = new LinkedHashMap<>();
@@ -160,34 +182,63 @@ public final class DebArchive {
             if (line.isBlank()) {
                 continue;
             }
-            if (line.length() < 35 || line.charAt(32) != ' ') {
+            if (line.length() < 35 || line.charAt(32) != ' ' || !isLowerHex(line, 32)) {
                 throw new DebFormatException(path + ": md5sums: malformed line '" + line + "'");
             }
-            out.put(line.substring(34).strip(), line.substring(0, 32));
+            String file = line.substring(33).strip();
+            out.put(file.startsWith("./") ? file.substring(2) : file, line.substring(0, 32));
         }
         return Collections.unmodifiableMap(out);
     }
 
+    private static boolean isLowerHex(String s, int n) {
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Opens the data member for streaming, entry by entry. The caller closes the reader. */
+    public DataReader data() throws IOException {
+        InputStream tar = openDataTar();
+        return new DataReader(tar, new TarArchiveInputStream(tar), path + ":" + dataMember);
+    }
+
     /**
-     * Opens the data member for streaming. The caller closes the reader.
+     * The data member as a decompressed tar stream, read afresh from the file on each call (nothing of it is held
+     * in memory). Entry names are as the package wrote them: the caller checks them. Closing the stream closes the
+     * file.
      *
-     * @throws DebFormatException when the data member is missing or uses an unknown compression
+     * @throws IOException when the file can no longer be read or no longer holds the data member
      */
-    public DataReader data() throws IOException, DebFormatException {
+    public InputStream openDataTar() throws IOException {
         InputStream file = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
         boolean ok = false;
         try {
             ArArchiveInputStream ar = new ArArchiveInputStream(file);
             ArArchiveEntry e;
             while ((e = ar.getNextEntry()) != null) {
-                if (e.getName().startsWith("data.tar")) {
-                    DataReader r = new DataReader(ar, new TarArchiveInputStream(decompress(ar, e.getName(), path)),
-                            path + ":" + e.getName());
+                if (e.getName().equals(dataMember)) {
+                    InputStream data = new BufferedInputStream(decompress(ar, dataMember, path), 1 << 16) {
+                        @Override
+                        public void close() throws IOException {
+                            try {
+                                super.close();
+                            } finally {
+                                ar.close();
+                            }
+                        }
+                    };
                     ok = true;
-                    return r;
+                    return data;
                 }
             }
-            throw new DebFormatException(path + ": no data.tar member");
+            throw new IOException(path + ": the data member " + dataMember + " is gone; the file changed");
+        } catch (DebFormatException unknownCompression) {
+            throw new IOException(unknownCompression.getMessage(), unknownCompression); // checked at open
         } finally {
             if (!ok) {
                 file.close();
