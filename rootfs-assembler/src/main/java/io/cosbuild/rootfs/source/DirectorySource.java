@@ -23,10 +23,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -112,6 +115,8 @@ public final class DirectorySource {
     private final BlobStore store;
     private final boolean inPlace;
     private final Queue<Entry> out = new ConcurrentLinkedQueue<>();
+    /** Content of hard-linked inodes, read once for all their names (git and perl ship hundreds). */
+    private final ConcurrentHashMap<String, FutureTask<Blob>> linkedContent = new ConcurrentHashMap<>();
     private final ExecutorService pool = Executors.newFixedThreadPool(SCAN_THREADS, r -> {
       Thread t = new Thread(r, "cosbuild-scan");
       t.setDaemon(true);
@@ -205,9 +210,7 @@ public final class DirectorySource {
           if ((Integer) a.get("nlink") > 1) {
             inodeKey = a.get("dev") + ":" + a.get("ino");
           }
-          Blob content = !inPlace ? store.putFile(p)
-              : (Long) a.get("size") == 0 ? BlobStore.emptyInPlace(p) : BlobStore.hashInPlace(p);
-          yield new FsNode.RegularFile(meta, content);
+          yield new FsNode.RegularFile(meta, content(p, (Long) a.get("size"), inodeKey));
         }
         case FsNode.S_IFLNK -> new FsNode.Symlink(meta, Files.readSymbolicLink(p).toString());
         case FsNode.S_IFCHR, FsNode.S_IFBLK -> {
@@ -221,6 +224,36 @@ public final class DirectorySource {
         default -> throw new IOException(p + ": unknown file type " + Integer.toOctalString(mode));
       };
       out.add(new Entry(path, node, inodeKey));
+    }
+
+    /** The file's blob; the names of one hard-linked inode share the first reader's. */
+    private Blob content(Path p, long size, String inodeKey) throws IOException {
+      if (inodeKey == null) {
+        return read(p, size);
+      }
+      FutureTask<Blob> task = new FutureTask<>(() -> read(p, size));
+      FutureTask<Blob> first = linkedContent.putIfAbsent(inodeKey, task);
+      if (first == null) {
+        task.run();
+        first = task;
+      }
+      try {
+        return first.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while reading " + p);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        } else if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IOException(p + ": " + e.getCause(), e.getCause());
+      }
+    }
+
+    private Blob read(Path p, long size) throws IOException {
+      return !inPlace ? store.putFile(p) : size == 0 ? BlobStore.emptyInPlace(p) : BlobStore.hashInPlace(p);
     }
   }
 

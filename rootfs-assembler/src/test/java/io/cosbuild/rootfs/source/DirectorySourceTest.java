@@ -84,6 +84,32 @@ class DirectorySourceTest {
   }
 
   @Test
+  void hundredsOfNamesOfOneInodeAcrossDirectoriesBecomeOneLinkGroup() throws Exception {
+    // Spread over several directories and scan batches, so several threads meet the same inode at once.
+    Path src = Files.createDirectories(tmp.resolve("links"));
+    Path original = Files.write(src.resolve("original"), "one inode\n".repeat(5000).getBytes(StandardCharsets.UTF_8));
+    for (int d = 0; d < 4; d++) {
+      Path dir = Files.createDirectories(src.resolve("d" + d));
+      for (int i = 0; i < 100; i++) {
+        Files.createLink(dir.resolve("name-" + i), original);
+      }
+    }
+    for (BlobStore store : new BlobStore[] {null, BlobStore.open(tmp.resolve("store"))}) {
+      FsTree tree = store == null ? DirectorySource.readInPlace(src) : DirectorySource.read(src, store);
+      FsNode.RegularFile first = (FsNode.RegularFile) tree.get(FsPath.parse("d0/name-0")).orElseThrow();
+      assertEquals(401, tree.linkCount(first));
+      for (int d = 0; d < 4; d++) {
+        for (int i = 0; i < 100; i += 33) {
+          FsNode.RegularFile f = (FsNode.RegularFile) tree.get(FsPath.parse("d" + d + "/name-" + i)).orElseThrow();
+          assertEquals(first.linkGroup(), f.linkGroup());
+          assertEquals(first.blob().sha256(), f.blob().sha256());
+        }
+      }
+      assertEquals("one inode\n".repeat(5000), new String(first.blob().readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void sameDirectoryGivesTheSameTreeEveryTimeAndInPlaceMatchesCopied() throws Exception {
     Path src = sampleTree();
     FsTree first = DirectorySource.readInPlace(src);
