@@ -1,5 +1,6 @@
 package io.cosbuild.cli;
 
+import io.cosbuild.cli.build.StagingDirectory;
 import io.cosbuild.spec.ProfileException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -38,6 +39,12 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   /** {@link #report(PrintWriter, String, Exception, int, LoggingOptions)} with the line given. */
   static int report(PrintWriter err, String command, String message, Exception ex, int exitCode,
       LoggingOptions logging) {
+    if (StagingDirectory.removedByShutdown()) {
+      // Killed: the hook deleted the files this command was writing; its error says nothing more.
+      err.println(command + ": interrupted; nothing was written");
+      err.flush();
+      return exitCode;
+    }
     err.println(command + ": " + message);
     if (logging != null && logging.stackTraces()) {
       ex.printStackTrace(err);
@@ -50,6 +57,11 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
     PrintWriter err = cl.getErr();
     String message = describe(ex);
+    if (StagingDirectory.removedByShutdown()) {
+      err.println("cosbuild: interrupted; nothing was written");
+      err.flush();
+      return exitCodeOf(ex);
+    }
     if (ex instanceof ProfileException) {
       err.println("cosbuild: the profile has errors:");
       err.println(message.indent(2).stripTrailing());

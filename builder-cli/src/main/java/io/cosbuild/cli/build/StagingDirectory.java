@@ -23,9 +23,11 @@ public final class StagingDirectory implements AutoCloseable {
 
   /** Staging directories not yet closed, for the shutdown hook. */
   private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
+  private static volatile boolean removedByShutdown;
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      removedByShutdown = !OPEN.isEmpty();
       for (Path p : OPEN) {
         removeWhileInUse(p);
       }
@@ -39,6 +41,14 @@ public final class StagingDirectory implements AutoCloseable {
   private StagingDirectory(Path out, Path staging) {
     this.out = out;
     this.staging = staging;
+  }
+
+  /**
+   * Whether the JVM is shutting down (Ctrl-C, SIGTERM) and the hook removes open staging
+   * directories: a build's error from then on is that removal, not a fault to report.
+   */
+  public static boolean removedByShutdown() {
+    return removedByShutdown;
   }
 
   /** A staging directory inside {@code out}, which is created if missing. */
