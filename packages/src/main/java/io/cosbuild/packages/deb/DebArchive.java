@@ -41,7 +41,10 @@ import org.tukaani.xz.XZInputStream;
  * <p>Immutable and thread-safe; each {@link DataReader} is a single-threaded stream the caller closes.
  */
 public final class DebArchive {
-    private static final long MAX_CONTROL_FILE = 64L << 20;
+    /** All control files together: they are held in memory, so a hostile package must not choose their size. */
+    private static final long MAX_CONTROL_BYTES = 64L << 20;
+    /** dpkg knows about a dozen control files; the names are held in memory too. */
+    private static final int MAX_CONTROL_FILES = 1000;
     /** The data member names {@link #decompress} can read (deb(5)). */
     private static final List<String> DATA_MEMBERS =
             List.of("data.tar", "data.tar.gz", "data.tar.xz", "data.tar.zst", "data.tar.bz2");
@@ -80,7 +83,8 @@ public final class DebArchive {
             if (e == null || !e.getName().equals("debian-binary")) {
                 throw new DebFormatException(path + ": not a .deb (first ar member must be debian-binary)");
             }
-            String format = new String(readLimited(ar, 64, path, "debian-binary"), StandardCharsets.US_ASCII).strip();
+            String format = new String(readLimited(ar, 64, path, "debian-binary is larger than 64 bytes"),
+                    StandardCharsets.US_ASCII).strip();
             if (!format.startsWith("2.")) {
                 throw new DebFormatException(path + ": unsupported .deb format version '" + format + "'");
             }
@@ -97,7 +101,13 @@ public final class DebArchive {
                         continue;
                     }
                     String name = normalize(t.getName(), path, e.getName());
-                    files.put(name, readLimited(tar, MAX_CONTROL_FILE, path, e.getName() + ":" + name));
+                    if (files.size() == MAX_CONTROL_FILES) {
+                        throw new DebFormatException(path + ": " + e.getName() + " holds more than " + MAX_CONTROL_FILES
+                                + " files; refusing the package");
+                    }
+                    long left = MAX_CONTROL_BYTES - files.values().stream().mapToLong(b -> b.length).sum();
+                    files.put(name, readLimited(tar, left, path, "the files of " + e.getName() + " are larger than "
+                            + MAX_CONTROL_BYTES + " bytes together (at " + name + "); refusing the package"));
                 }
             }
             byte[] controlBytes = files.get("control");
@@ -388,7 +398,8 @@ public final class DebArchive {
         return n;
     }
 
-    private static byte[] readLimited(InputStream in, long limit, Path path, String what)
+    /** Reads all of {@code in}, at most {@code limit} bytes; beyond that, fails with {@code tooLarge}. */
+    private static byte[] readLimited(InputStream in, long limit, Path path, String tooLarge)
             throws IOException, DebFormatException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
@@ -397,7 +408,7 @@ public final class DebArchive {
         while ((r = in.read(buf)) > 0) {
             n += r;
             if (n > limit) {
-                throw new DebFormatException(path + ": " + what + " is larger than " + limit + " bytes");
+                throw new DebFormatException(path + ": " + tooLarge);
             }
             out.write(buf, 0, r);
         }

@@ -152,6 +152,27 @@ class DebArchiveIT {
     }
 
     @Test
+    void refusesControlMembersTooLargeToHoldInMemory() throws Exception {
+        // Each 40 MiB file is under the 64 MiB cap; together they are not, and all are held in memory.
+        Path root = buildTree();
+        Path work = Files.createDirectories(tmp.resolve("big"));
+        run(List.of("sh", "-c", "cd " + work + " && printf '2.0\\n' > debian-binary"
+                + " && cp " + root.resolve("DEBIAN/control") + " control"
+                + " && head -c 41943040 /dev/zero > config && head -c 41943040 /dev/zero > templates"
+                + " && tar -czf control.tar.gz ./control ./config ./templates"
+                + " && tar -C " + root + " --exclude=./DEBIAN -czf data.tar.gz ."
+                + " && ar rc big.deb debian-binary control.tar.gz data.tar.gz && rm config templates"));
+        DebFormatException e = assertThrows(DebFormatException.class, () -> DebArchive.open(work.resolve("big.deb")));
+        assertEquals(true, e.getMessage().contains("big.deb") && e.getMessage().contains("larger than 67108864 bytes"),
+                e.getMessage());
+        run(List.of("sh", "-c", "cd " + work + " && mkdir many && cp control many/ && (cd many && seq 1 1000 | xargs touch)"
+                + " && tar -C many -czf control.tar.gz . && ar rc many.deb debian-binary control.tar.gz data.tar.gz"));
+        DebFormatException many = assertThrows(DebFormatException.class, () -> DebArchive.open(work.resolve("many.deb")));
+        assertEquals(true, many.getMessage().contains("many.deb") && many.getMessage().contains("more than 1000 files"),
+                many.getMessage());
+    }
+
+    @Test
     void refusesEntriesEscapingTheRoot() throws Exception {
         Path work = Files.createDirectories(tmp.resolve("evil"));
         Path root = buildTree();
