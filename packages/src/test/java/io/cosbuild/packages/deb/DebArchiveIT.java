@@ -101,6 +101,17 @@ class DebArchiveIT {
         return root;
     }
 
+    /**
+     * A .deb put together with ar, as dpkg-deb would not build it: {@code commands} run in a new directory
+     * {@code dir} and make {@code control.tar.gz} and the data member.
+     */
+    private Path assemble(String dir, String commands, String dataMember) throws Exception {
+        Path work = Files.createDirectories(tmp.resolve(dir));
+        run(List.of("sh", "-c", "cd " + work + " && printf '2.0\\n' > debian-binary && " + commands
+                + " && ar rc pkg.deb debian-binary control.tar.gz " + dataMember));
+        return work.resolve("pkg.deb");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"gzip", "xz", "zstd", "none"})
     void readsWhatDpkgDebBuilds(String compression) throws Exception {
@@ -124,12 +135,8 @@ class DebArchiveIT {
     void readsBzip2DataMember() throws Exception {
         // dpkg-deb no longer builds bzip2 members; assemble one with ar and tar as old packages have them.
         Path root = buildTree();
-        Path work = Files.createDirectories(tmp.resolve("bz"));
-        run(List.of("sh", "-c", "cd " + work + " && printf '2.0\\n' > debian-binary"
-                + " && tar -C " + root.resolve("DEBIAN") + " -czf control.tar.gz ./control ./conffiles ./md5sums"
-                + " && tar -C " + root + " --exclude=./DEBIAN -cjf data.tar.bz2 ."
-                + " && ar rc demo.deb debian-binary control.tar.gz data.tar.bz2"));
-        Path deb = work.resolve("demo.deb");
+        Path deb = assemble("bz", "tar -C " + root.resolve("DEBIAN") + " -czf control.tar.gz ./control ./conffiles ./md5sums"
+                + " && tar -C " + root + " --exclude=./DEBIAN -cjf data.tar.bz2 .", "data.tar.bz2");
         Map<String, String> ours = ours(DebArchive.open(deb));
         assertEquals(dpkgs(deb), ours);
     }
@@ -155,32 +162,28 @@ class DebArchiveIT {
     void refusesControlMembersTooLargeToHoldInMemory() throws Exception {
         // Each 40 MiB file is under the 64 MiB cap; together they are not, and all are held in memory.
         Path root = buildTree();
-        Path work = Files.createDirectories(tmp.resolve("big"));
-        run(List.of("sh", "-c", "cd " + work + " && printf '2.0\\n' > debian-binary"
-                + " && cp " + root.resolve("DEBIAN/control") + " control"
+        String data = "tar -C " + root + " --exclude=./DEBIAN -czf data.tar.gz .";
+        Path big = assemble("big", "cp " + root.resolve("DEBIAN/control") + " control"
                 + " && head -c 41943040 /dev/zero > config && head -c 41943040 /dev/zero > templates"
-                + " && tar -czf control.tar.gz ./control ./config ./templates"
-                + " && tar -C " + root + " --exclude=./DEBIAN -czf data.tar.gz ."
-                + " && ar rc big.deb debian-binary control.tar.gz data.tar.gz && rm config templates"));
-        DebFormatException e = assertThrows(DebFormatException.class, () -> DebArchive.open(work.resolve("big.deb")));
-        assertEquals(true, e.getMessage().contains("big.deb") && e.getMessage().contains("larger than 67108864 bytes"),
+                + " && tar -czf control.tar.gz ./control ./config ./templates && rm config templates && " + data,
+                "data.tar.gz");
+        DebFormatException e = assertThrows(DebFormatException.class, () -> DebArchive.open(big));
+        assertEquals(true, e.getMessage().contains(big.toString()) && e.getMessage().contains("larger than 67108864 bytes"),
                 e.getMessage());
-        run(List.of("sh", "-c", "cd " + work + " && mkdir many && cp control many/ && (cd many && seq 1 1000 | xargs touch)"
-                + " && tar -C many -czf control.tar.gz . && ar rc many.deb debian-binary control.tar.gz data.tar.gz"));
-        DebFormatException many = assertThrows(DebFormatException.class, () -> DebArchive.open(work.resolve("many.deb")));
-        assertEquals(true, many.getMessage().contains("many.deb") && many.getMessage().contains("more than 1000 files"),
+        Path manyFiles = assemble("many", "mkdir c && cp " + root.resolve("DEBIAN/control") + " c/"
+                + " && (cd c && seq 1 1000 | xargs touch) && tar -C c -czf control.tar.gz . && " + data, "data.tar.gz");
+        DebFormatException many = assertThrows(DebFormatException.class, () -> DebArchive.open(manyFiles));
+        assertEquals(true, many.getMessage().contains(manyFiles.toString()) && many.getMessage().contains("more than 1000 files"),
                 many.getMessage());
     }
 
     @Test
     void refusesEntriesEscapingTheRoot() throws Exception {
-        Path work = Files.createDirectories(tmp.resolve("evil"));
         Path root = buildTree();
-        run(List.of("sh", "-c", "cd " + work + " && printf '2.0\\n' > debian-binary"
-                + " && tar -C " + root.resolve("DEBIAN") + " -czf control.tar.gz ./control"
-                + " && echo x > x && tar --transform 's,^x,../../etc/x,' -czf data.tar.gz x"
-                + " && ar rc evil.deb debian-binary control.tar.gz data.tar.gz"));
-        DebArchive a = DebArchive.open(work.resolve("evil.deb"));
+        Path evil = assemble("evil", "tar -C " + root.resolve("DEBIAN") + " -czf control.tar.gz ./control"
+                + " && echo x > x && tar --transform 's,^x,../../etc/x,' -czf data.tar.gz x", "data.tar.gz");
+        Path work = evil.getParent();
+        DebArchive a = DebArchive.open(evil);
         DebFormatException e = assertThrows(DebFormatException.class, () -> ours(a));
         assertEquals(true, e.getMessage().contains("escapes the root"), e.getMessage());
         DebFormatException notDeb = assertThrows(DebFormatException.class, () -> DebArchive.open(work.resolve("x")));
