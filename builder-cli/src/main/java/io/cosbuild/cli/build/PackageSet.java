@@ -38,7 +38,13 @@ public final class PackageSet {
     Map<LockedPackage, Path> files = DebianPackages.fetch(source, lock, (p, cached, done, total) -> step.update(done, total));
     List<PackageContent> out = new ArrayList<>();
     for (LockedPackage p : lock.packages()) {
-      out.add(DebFile.read(files.get(p), p.sha256()));
+      try {
+        out.add(DebFile.read(files.get(p), p.sha256()));
+      } catch (PackageException e) {
+        // The cache names files by their SHA-256: say which package it is.
+        throw new PackageException(p.name() + " " + p.version() + " (" + p.arch() + ", " + p.filename() + "): "
+            + e.getMessage(), e);
+      }
     }
     return out;
   }
