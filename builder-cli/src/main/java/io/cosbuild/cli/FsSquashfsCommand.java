@@ -92,6 +92,10 @@ public final class FsSquashfsCommand implements Callable<Integer> {
         step.done(FsCommand.mib(r.imageSize()) + " squashfs");
       }
       staging.commit(List.of(name));
+      logging.debug(FsSquashfsCommand.class, "squashfs: {} level {}, blocks of {} bytes, {} threads, {} fragment blocks, "
+          + "{} duplicate files stored once, {} uid/gid ids, {} xattr sets, {} bytes used", options.compression().cliName(),
+          options.level(), options.blockSize(), options.threads(), r.fragments(), r.duplicateFiles(), r.ids(),
+          r.xattrSets(), r.bytesUsed());
       print(r, options);
       return 0;
     } catch (TreeException e) {

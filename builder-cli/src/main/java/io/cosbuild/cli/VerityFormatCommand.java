@@ -103,7 +103,17 @@ public final class VerityFormatCommand implements Callable<Integer> {
     if (p.hashBlockSize() > 4096) {
       spec.commandLine().getErr().println("WARNING: Kernel cannot activate device if hash block size exceeds page size (4096).");
     }
-    return VerityFiles.format(data, hash, p, o.threads());
+    logging.debug(VerityFormatCommand.class, "verity: {} data blocks of {} bytes, hash blocks of {} bytes, {}, format {}, "
+        + "salt {} bytes, {}, hash area at byte {} of {}, {} threads", p.dataBlocks(), p.dataBlockSize(), p.hashBlockSize(),
+        p.hashAlgorithm().kernelName(), p.hashType(), p.salt().length, o.noSuperblock ? "no superblock" : "superblock",
+        o.hashOffset, hash, o.threads());
+    long start = System.nanoTime();
+    VerityResult r = VerityFiles.format(data, hash, p, o.threads());
+    double s = (System.nanoTime() - start) / 1e9;
+    logging.debug(VerityFormatCommand.class, "verity: {} hash blocks in {} s ({} MB/s of data)", r.hashBlocks(),
+        String.format(java.util.Locale.ROOT, "%.2f", s),
+        String.format(java.util.Locale.ROOT, "%.0f", p.dataBlocks() * (double) p.dataBlockSize() / s / 1e6));
+    return r;
   }
 
   /** The result as JSON fields (sorted by the writer). */
