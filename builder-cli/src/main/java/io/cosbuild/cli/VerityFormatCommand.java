@@ -109,10 +109,9 @@ public final class VerityFormatCommand implements Callable<Integer> {
         o.hashOffset, hash, o.threads());
     long start = System.nanoTime();
     VerityResult r = VerityFiles.format(data, hash, p, o.threads());
-    double s = (System.nanoTime() - start) / 1e9;
-    logging.debug(VerityFormatCommand.class, "verity: {} hash blocks in {} s ({} MB/s of data)", r.hashBlocks(),
-        String.format(java.util.Locale.ROOT, "%.2f", s),
-        String.format(java.util.Locale.ROOT, "%.0f", p.dataBlocks() * (double) p.dataBlockSize() / s / 1e6));
+    long ms = Math.max(1, (System.nanoTime() - start) / 1_000_000);
+    logging.debug(VerityFormatCommand.class, "verity: {} hash blocks in {} ms ({} MB/s of data)", r.hashBlocks(), ms,
+        p.dataBlocks() * p.dataBlockSize() / 1000 / ms);
     return r;
   }
 

@@ -57,6 +57,6 @@ class VerboseLoggingTest {
 
     log = logOf("verity", "format", ext4.toString(), tmp.resolve("root.hash").toString(), "-v");
     assertTrue(log.contains("DEBUG VerityFormatCommand: verity: ") && log.contains("data blocks of 4096 bytes")
-        && log.contains("hash blocks in"), log);
+        && log.contains("hash blocks in") && log.contains("MB/s of data"), log);
   }
 }
