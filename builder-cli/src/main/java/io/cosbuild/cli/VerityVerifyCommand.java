@@ -59,7 +59,12 @@ public final class VerityVerifyCommand implements Callable<Integer> {
             : VerityFiles.dataBlocks(data, options.dataBlockSize);
         p = options.params(blocks, salt, null);
       }
+      logging.debug(VerityVerifyCommand.class, "verity: parameters from {}, hash area at byte {} of {}, {} threads",
+          p == null ? "the superblock" : "the options (no superblock)", options.hashOffset, hash, options.threads());
+      long start = System.nanoTime();
       VerityVerification v = VerityFiles.verify(data, hash, p, options.hashOffset, root, options.threads());
+      logging.debug(VerityVerifyCommand.class, "verity: tree recomputed and compared in {} ms",
+          (System.nanoTime() - start) / 1_000_000);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -58,5 +58,11 @@ class VerboseLoggingTest {
     log = logOf("verity", "format", ext4.toString(), tmp.resolve("root.hash").toString(), "-v");
     assertTrue(log.contains("DEBUG VerityFormatCommand: verity: ") && log.contains("data blocks of 4096 bytes")
         && log.contains("hash blocks in") && log.contains("MB/s of data"), log);
+
+    String root = MainTest.run("verity", "format", ext4.toString(), tmp.resolve("root.hash").toString(), "--json")
+        .out().replaceAll("(?s).*\"rootHash\" *: *\"([0-9a-f]+)\".*", "$1").strip();
+    log = logOf("verity", "verify", ext4.toString(), tmp.resolve("root.hash").toString(), root, "-v");
+    assertTrue(log.contains("DEBUG VerityVerifyCommand: verity: parameters from the superblock")
+        && log.contains("recomputed and compared in"), log);
   }
 }
