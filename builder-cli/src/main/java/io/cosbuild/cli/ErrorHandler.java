@@ -39,10 +39,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   /** {@link #report(PrintWriter, String, Exception, int, LoggingOptions)} with the line given. */
   static int report(PrintWriter err, String command, String message, Exception ex, int exitCode,
       LoggingOptions logging) {
-    if (StagingDirectory.removedByShutdown()) {
-      // Killed: the hook deleted the files this command was writing; its error says nothing more.
-      err.println(command + ": interrupted; nothing was written");
-      err.flush();
+    if (reportedInterrupted(err, command)) {
       return exitCode;
     }
     err.println(command + ": " + message);
@@ -53,15 +50,26 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     return exitCode;
   }
 
+  /**
+   * When the JVM is being stopped, the shutdown hook has deleted the files the command was writing:
+   * its error says nothing more than that, so only that is said.
+   */
+  private static boolean reportedInterrupted(PrintWriter err, String command) {
+    if (!StagingDirectory.removedByShutdown()) {
+      return false;
+    }
+    err.println(command + ": interrupted; nothing was written");
+    err.flush();
+    return true;
+  }
+
   @Override
   public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
     PrintWriter err = cl.getErr();
-    String message = describe(ex);
-    if (StagingDirectory.removedByShutdown()) {
-      err.println("cosbuild: interrupted; nothing was written");
-      err.flush();
+    if (reportedInterrupted(err, "cosbuild")) {
       return exitCodeOf(ex);
     }
+    String message = describe(ex);
     if (ex instanceof ProfileException) {
       err.println("cosbuild: the profile has errors:");
       err.println(message.indent(2).stripTrailing());

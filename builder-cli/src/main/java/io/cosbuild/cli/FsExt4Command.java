@@ -89,10 +89,9 @@ public final class FsExt4Command implements Callable<Integer> {
     }
     try {
       Ext4Result r = build(src, out, options, Progress.forStderr(err, false));
-      long groups = (r.blocks() + 32767) / 32768;
       logging.debug(FsExt4Command.class, "ext4: {} blocks of 4096 ({}), {} groups of {} inodes, journal {} blocks, "
           + "label '{}', uuid {} ({}), times {}", r.blocks(), size == null ? "computed: data and metadata + 10% + 1 MiB"
-          : "given", groups, r.inodes() / groups, r.journalBlocks(), label, r.uuid(),
+          : "given", r.groups(), r.inodes() / r.groups(), r.journalBlocks(), label, r.uuid(),
           uuid == null ? "derived from the content" : "given", options.sourceDateEpoch().orElse(0));
       PrintWriter o = spec.commandLine().getOut();
       if (json) {

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.ar.ArArchiveEntry;
 import org.apache.commons.compress.archivers.ar.ArArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -45,6 +46,7 @@ public final class DebArchive {
     private static final long MAX_CONTROL_BYTES = 64L << 20;
     /** dpkg knows about a dozen control files; the names are held in memory too. */
     private static final int MAX_CONTROL_FILES = 1000;
+    private static final Pattern MD5_HEX = Pattern.compile("[0-9a-f]{32}");
     /** The data member names {@link #decompress} can read (deb(5)). */
     private static final List<String> DATA_MEMBERS =
             List.of("data.tar", "data.tar.gz", "data.tar.xz", "data.tar.zst", "data.tar.bz2");
@@ -192,23 +194,13 @@ public final class DebArchive {
             if (line.isBlank()) {
                 continue;
             }
-            if (line.length() < 35 || line.charAt(32) != ' ' || !isLowerHex(line, 32)) {
+            if (line.length() < 35 || line.charAt(32) != ' ' || !MD5_HEX.matcher(line).region(0, 32).matches()) {
                 throw new DebFormatException(path + ": md5sums: malformed line '" + line + "'");
             }
             String file = line.substring(33).strip();
             out.put(file.startsWith("./") ? file.substring(2) : file, line.substring(0, 32));
         }
         return Collections.unmodifiableMap(out);
-    }
-
-    private static boolean isLowerHex(String s, int n) {
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Opens the data member for streaming, entry by entry. The caller closes the reader. */

@@ -14,4 +14,10 @@ import java.util.UUID;
  * @param journalBlocks blocks of the journal, 0 without one
  */
 public record Ext4Result(long sizeBytes, long blocks, long freeBlocks, long inodes, long freeInodes, UUID uuid,
-    int journalBlocks) {}
+    int journalBlocks) {
+
+  /** Block groups the filesystem is divided into. */
+  public int groups() {
+    return Ext4Layout.groupsFor(blocks);
+  }
+}

@@ -50,7 +50,7 @@ public final class DirectorySource {
   private DirectorySource() {}
 
   public static FsTree read(Path dir, BlobStore store) throws IOException, TreeException {
-    return read(dir, store, false);
+    return scan(dir, java.util.Objects.requireNonNull(store, "store"));
   }
 
   /**
@@ -59,10 +59,11 @@ public final class DirectorySource {
    * while the tree is in use. For one-shot conversions such as {@code cosbuild fs squashfs DIR}.
    */
   public static FsTree readInPlace(Path dir) throws IOException, TreeException {
-    return read(dir, null, true);
+    return scan(dir, null);
   }
 
-  private static FsTree read(Path dir, BlobStore store, boolean inPlace) throws IOException, TreeException {
+  /** Reads {@code dir}; file contents go to {@code store}, or stay in place when it is null. */
+  private static FsTree scan(Path dir, BlobStore store) throws IOException, TreeException {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(dir + " is not a directory");
     }
@@ -71,7 +72,7 @@ public final class DirectorySource {
     // Every entry's system calls (stat, xattrs, readlink) and content hashing run on all cores; the
     // entries join the tree afterwards in path order, so the result (which name of a hard-linked
     // inode comes first, too) does not depend on thread timing or on the host's readdir order.
-    Queue<Entry> scanned = new Scan(store, inPlace).run(dir);
+    Queue<Entry> scanned = new Scan(store).run(dir);
     List<Entry> entries = new ArrayList<>(scanned);
     entries.sort(Comparator.comparing(Entry::path));
     Map<String, FsPath> firstNameOfInode = new HashMap<>();
@@ -112,8 +113,8 @@ public final class DirectorySource {
    * deep tree does not deepen any thread's stack. The first failure stops the walk.
    */
   private static final class Scan {
+    /** Where file contents are copied; null reads them in place. */
     private final BlobStore store;
-    private final boolean inPlace;
     private final Queue<Entry> out = new ConcurrentLinkedQueue<>();
     /** Content of hard-linked inodes, read once for all their names (git and perl ship hundreds). */
     private final ConcurrentHashMap<String, FutureTask<Blob>> linkedContent = new ConcurrentHashMap<>();
@@ -126,9 +127,8 @@ public final class DirectorySource {
     private final CountDownLatch done = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    Scan(BlobStore store, boolean inPlace) {
+    Scan(BlobStore store) {
       this.store = store;
-      this.inPlace = inPlace;
     }
 
     Queue<Entry> run(Path root) throws IOException {
@@ -253,7 +253,7 @@ public final class DirectorySource {
     }
 
     private Blob read(Path p, long size) throws IOException {
-      return !inPlace ? store.putFile(p) : size == 0 ? BlobStore.emptyInPlace(p) : BlobStore.hashInPlace(p);
+      return store != null ? store.putFile(p) : size == 0 ? BlobStore.emptyInPlace(p) : BlobStore.hashInPlace(p);
     }
   }
 

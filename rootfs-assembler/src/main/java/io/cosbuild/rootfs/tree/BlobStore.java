@@ -108,8 +108,7 @@ public final class BlobStore {
         size += n;
       }
     }
-    String digest = size == 0 ? EMPTY_SHA256 : HexFormat.of().formatHex(md.digest());
-    return new Blob(size, digest, file.toAbsolutePath());
+    return new Blob(size, HexFormat.of().formatHex(md.digest()), file.toAbsolutePath());
   }
 
   /** Like {@link #hashInPlace(Path)} for a file known to be empty: nothing to open. */
