@@ -1,5 +1,6 @@
 package io.cosbuild.cli;
 
+import io.cosbuild.cli.build.BackgroundFlush;
 import io.cosbuild.cli.build.Progress;
 import io.cosbuild.cli.build.StagingDirectory;
 import io.cosbuild.rootfs.ext4.Ext4Exception;
@@ -160,7 +161,12 @@ public final class FsExt4Command implements Callable<Integer> {
       try (Progress.Step step = progress.start("Writing " + out);
           FileChannel ch = FileChannel.open(staging.file(name), StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-        r = Ext4Writer.write(tree, ch, options);
+        BackgroundFlush flush = BackgroundFlush.start(ch);
+        try {
+          r = Ext4Writer.write(tree, ch, options);
+        } finally {
+          flush.close();
+        }
         ch.force(false);
         step.done(FsCommand.mib(r.sizeBytes()) + " ext4");
       }

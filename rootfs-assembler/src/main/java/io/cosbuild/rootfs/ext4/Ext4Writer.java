@@ -125,7 +125,11 @@ public final class Ext4Writer {
     private int[] usedDirs;
     private byte[] table;
     private int tableGroup = -1;
-    private final byte[] chunk = new byte[CHUNK];
+    /** File contents pass through here: a direct buffer, so the JDK copies nothing on read or write. */
+    private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+    /** Views of {@link #chunk} for reading into and writing out of; chunk itself keeps its full limit. */
+    private final ByteBuffer chunkIn = chunk.duplicate();
+    private final ByteBuffer chunkOut = chunk.duplicate();
 
     Run(FsTree tree, FileChannel out, long offset, Ext4Options options) throws Ext4Exception {
       this.tree = tree;
@@ -477,7 +481,7 @@ public final class Ext4Writer {
           long pos = 0;
           while (pos < size) {
             int want = (int) Math.min(CHUNK, size - pos);
-            ByteBuffer buf = ByteBuffer.wrap(chunk, 0, want);
+            ByteBuffer buf = chunkIn.clear().limit(want);
             while (buf.hasRemaining()) {
               int r = in.read(buf, pos + buf.position());
               if (r < 0) {
@@ -486,7 +490,7 @@ public final class Ext4Writer {
               }
             }
             int nBlocks = (want + BS - 1) / BS;
-            Arrays.fill(chunk, want, nBlocks * BS, (byte) 0);
+            chunk.put(want, ZERO_BLOCK, 0, nBlocks * BS - want);
             int i = 0;
             while (i < nBlocks) {
               if (isZero(i)) {
@@ -512,7 +516,13 @@ public final class Ext4Writer {
     }
 
     private boolean isZero(int block) {
-      return Arrays.mismatch(chunk, block * BS, block * BS + BS, ZERO_BLOCK, 0, BS) < 0;
+      // Almost every block has a non-zero byte in its first eight: checked long by long, not sliced.
+      for (int i = block * BS, end = i + BS; i < end; i += 8) {
+        if (chunk.getLong(i) != 0) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private void writeRun(List<ExtentTree.Extent> extents, long logical, int chunkBlock, int count, String where)
@@ -520,7 +530,11 @@ public final class Ext4Writer {
       while (count > 0) {
         long[] run = layout.allocate(count, where);
         int len = (int) run[1];
-        writeAt(run[0], chunk, chunkBlock * BS, len * BS);
+        ByteBuffer b = chunkOut.clear().position(chunkBlock * BS).limit((chunkBlock + len) * BS);
+        long pos = offset + run[0] * BS;
+        while (b.hasRemaining()) {
+          pos += out.write(b, pos);
+        }
         ExtentTree.Extent last = extents.isEmpty() ? null : extents.get(extents.size() - 1);
         int merged = 0;
         if (last != null && last.logical() + last.length() == logical && last.physical() + last.length() == run[0]) {
