@@ -28,12 +28,8 @@ public final class VerityCommand implements Runnable {
    */
   static int fail(CommandSpec spec, Exception e, LoggingOptions logging) {
     PrintWriter err = spec.commandLine().getErr();
-    String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    if (e instanceof NoSuchFileException nsf) {
-      what = "no such file: " + nsf.getFile() + (nsf.getReason() == null ? "" : " (" + nsf.getReason() + ")");
-    }
     boolean usage = e instanceof IllegalArgumentException || e instanceof VerityException
         || e instanceof NoSuchFileException;
-    return ErrorHandler.report(err, "cosbuild: " + spec.qualifiedName(), what, e, usage ? 2 : 1, logging);
+    return ErrorHandler.report(err, "cosbuild: " + spec.qualifiedName(), e, usage ? 2 : 1, logging);
   }
 }

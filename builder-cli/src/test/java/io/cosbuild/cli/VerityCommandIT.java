@@ -139,7 +139,9 @@ class VerityCommandIT {
   @Test
   void usageAndInputErrorsExitTwo() {
     Path h = dir.resolve("h");
-    assertEquals(2, cosbuild("format", dir.resolve("missing").toString(), h.toString()).exit());
+    Result missing = cosbuild("format", dir.resolve("missing").toString(), h.toString());
+    assertEquals(2, missing.exit());
+    assertTrue(missing.err().contains(dir.resolve("missing") + ": no such file or directory"), missing.err());
     assertEquals(2, cosbuild("format", data.toString(), h.toString(), "--salt", "xyz").exit());
     assertEquals(2, cosbuild("format", data.toString(), h.toString(), "--hash", "md5").exit());
     assertEquals(2, cosbuild("format", data.toString(), h.toString(), "--data-block-size", "1000").exit());
