@@ -46,7 +46,7 @@ class GkeClosureIT {
     debs = RealDebs.fetch(CLOSURE);
   }
 
-  static AssemblyPlan plan(BlobStore store) throws Exception {
+  static AssemblyPlan plan(List<Path> debs, BlobStore store) throws Exception {
     List<PackageContent> pkgs = new ArrayList<>();
     for (Path d : debs) {
       pkgs.add(DebFile.read(d, null));
@@ -76,7 +76,7 @@ class GkeClosureIT {
   @Test
   void assemblesRunsAndIsRecognised() throws Exception {
     long t0 = System.nanoTime();
-    AssemblyResult r = RootfsAssembler.assemble(plan(BlobStore.open(dir.resolve("blobs1"))));
+    AssemblyResult r = RootfsAssembler.assemble(plan(debs, BlobStore.open(dir.resolve("blobs1"))));
     long t1 = System.nanoTime();
     Path tar = dir.resolve("gke.tar");
     try (OutputStream out = Files.newOutputStream(tar)) {
@@ -87,7 +87,7 @@ class GkeClosureIT {
         r.packages().size(), r.tree().size(), r.tree().contentBytes(), Files.size(tar), (t1 - t0) / 1e9);
 
     // Same inputs, another blob store: the same bytes.
-    AssemblyResult again = RootfsAssembler.assemble(plan(BlobStore.open(dir.resolve("blobs2"))));
+    AssemblyResult again = RootfsAssembler.assemble(plan(debs, BlobStore.open(dir.resolve("blobs2"))));
     Path tar2 = dir.resolve("gke2.tar");
     try (OutputStream out = Files.newOutputStream(tar2)) {
       PaxTarWriter.write(again.tree(), out, 1_700_000_000L);

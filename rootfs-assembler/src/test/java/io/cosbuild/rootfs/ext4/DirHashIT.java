@@ -35,7 +35,7 @@ class DirHashIT {
     Pattern out = Pattern.compile("Hash of (.*) is 0x([0-9a-f]+)");
     for (String name : new String[] {"a", "hello", "file-31415", "exactly-thirty-two-bytes-long-xx",
         "a-name-that-is-longer-than-thirty-two-bytes-so-it-takes-several-rounds", "n".repeat(255)}) {
-      Ext4WriterIT.Out r = Ext4WriterIT.run("debugfs", "-R", "dx_hash -h half_md4 -s " + seed + " " + name,
+      io.cosbuild.rootfs.testutil.FsJudges.Out r = io.cosbuild.rootfs.testutil.FsJudges.run("debugfs", "-R", "dx_hash -h half_md4 -s " + seed + " " + name,
           img.toString());
       Matcher m = out.matcher(r.text());
       assertTrue(m.find(), r.text());

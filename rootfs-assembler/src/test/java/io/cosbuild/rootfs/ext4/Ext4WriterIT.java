@@ -1,29 +1,19 @@
 package io.cosbuild.rootfs.ext4;
 
+import static io.cosbuild.rootfs.testutil.FsJudges.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cosbuild.rootfs.testutil.FsJudges;
+import io.cosbuild.rootfs.testutil.FsJudges.Out;
 import io.cosbuild.rootfs.tree.BlobStore;
-import io.cosbuild.rootfs.tree.FsNode;
-import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
-import io.cosbuild.rootfs.tree.Xattr;
-import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,14 +27,6 @@ class Ext4WriterIT {
 
   @TempDir Path tmp;
 
-  record Out(int code, String text) {}
-
-  static Out run(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    return new Out(p.waitFor(), text);
-  }
-
   Path write(FsTree tree, String name, Ext4Options o) throws Exception {
     Path img = tmp.resolve(name);
     try (FileChannel ch = FileChannel.open(img, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -56,13 +38,7 @@ class Ext4WriterIT {
   }
 
   static void assertClean(Path img) throws Exception {
-    Out r = run("e2fsck", "-fn", img.toString());
-    assertEquals(0, r.code(), r.text());
-    for (String pass : new String[] {"Pass 1:", "Pass 2:", "Pass 3:", "Pass 4:", "Pass 5:"}) {
-      assertTrue(r.text().contains(pass), r.text());
-    }
-    assertTrue(r.text().lines().allMatch(l -> l.startsWith("Pass ") || l.startsWith("e2fsck ")
-        || l.contains(" files (") || l.isBlank()), "e2fsck reported more than its passes:\n" + r.text());
+    FsJudges.assertE2fsckClean(img);
   }
 
   @Test
@@ -72,55 +48,7 @@ class Ext4WriterIT {
     Path img = write(tree, "f.img", Ext4Options.readOnlyRoot());
     assertClean(img);
 
-    // One debugfs run lists every directory: inode, mode, uid, gid, size or device, name.
-    Path cmds = tmp.resolve("cmds");
-    List<String> lines = new ArrayList<>();
-    for (Map.Entry<FsPath, FsNode> e : tree.entries().entrySet()) {
-      if (e.getValue() instanceof FsNode.Directory) {
-        lines.add("ls -l \"" + e.getKey() + "\"");
-      }
-    }
-    Files.write(cmds, lines);
-    Out ls = run("debugfs", "-f", cmds.toString(), img.toString());
-    assertEquals(0, ls.code(), ls.text());
-    Pattern row = Pattern.compile("^\\s*(\\d+)\\s+(\\d+)\\s+\\((\\d+)\\)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+(?:,\\s*\\d+)?)\\s+\\S+\\s+\\S+\\s(.+)$");
-    Map<FsPath, String[]> seen = new HashMap<>();
-    FsPath dir = null;
-    for (String l : ls.text().split("\n")) {
-      if (l.startsWith("debugfs: ls -l ")) {
-        dir = FsPath.parse(l.substring("debugfs: ls -l ".length()).replace("\"", ""));
-        continue;
-      }
-      Matcher m = row.matcher(l);
-      if (m.matches() && dir != null) {
-        String name = m.group(7).trim();
-        if (!name.equals(".") && !name.equals("..")) {
-          seen.put(dir.resolve(name), new String[] {m.group(1), m.group(2), m.group(4), m.group(5), m.group(6)});
-        }
-      }
-    }
-    for (Map.Entry<FsPath, FsNode> e : tree.entries().entrySet()) {
-      if (e.getKey().isRoot()) {
-        continue;
-      }
-      FsNode n = e.getValue();
-      String[] s = seen.get(e.getKey());
-      assertTrue(s != null, "debugfs does not list " + e.getKey());
-      assertEquals(Integer.toOctalString(n.mode()), s[1], "mode of " + e.getKey());
-      assertEquals(String.valueOf(n.metadata().uid()), s[2], "uid of " + e.getKey());
-      assertEquals(String.valueOf(n.metadata().gid()), s[3], "gid of " + e.getKey());
-      if (n instanceof FsNode.RegularFile f) {
-        assertEquals(String.valueOf(f.blob().size()), s[4], "size of " + e.getKey());
-      } else if (n instanceof FsNode.Symlink l) {
-        assertEquals(String.valueOf(l.target().length()), s[4], "size of " + e.getKey());
-      } else if (n instanceof FsNode.Device d) {
-        Out st = run("debugfs", "-R", "stat \"" + e.getKey() + "\"", img.toString());
-        Matcher dm = Pattern.compile("Device major/minor number: (\\d+):(\\d+)").matcher(st.text());
-        assertTrue(dm.find(), st.text());
-        assertEquals(d.major() + ":" + d.minor(), Integer.parseInt(dm.group(1)) + ":" + Integer.parseInt(dm.group(2)),
-            "device of " + e.getKey());
-      }
-    }
+    FsJudges.assertDebugfsAgrees(tree, img);
     Out fast = run("debugfs", "-R", "stat /lib", img.toString());
     assertTrue(fast.text().contains("Fast link dest: \"usr/lib\""), fast.text());
     Out slow = run("debugfs", "-R", "cat /slow", img.toString());
@@ -132,80 +60,7 @@ class Ext4WriterIT {
     BlobStore store = BlobStore.open(tmp.resolve("store"));
     FsTree tree = TestTrees.features(store, tmp, true);
     Path img = write(tree, "m.img", Ext4Options.readOnlyRoot().withLabel("ROOT"));
-    Path mnt = Files.createDirectory(tmp.resolve("mnt"));
-    Out m = run("mount", "-o", "loop,ro", "-t", "ext4", img.toString(), mnt.toString());
-    assertEquals(0, m.code(), m.text());
-    try {
-      compareMounted(tree, mnt);
-    } finally {
-      run("umount", mnt.toString());
-    }
-  }
-
-  static void compareMounted(FsTree tree, Path mnt) throws Exception {
-    TreeSet<String> onDisk = new TreeSet<>();
-    try (Stream<Path> walk = Files.walk(mnt)) {
-      walk.forEach(p -> onDisk.add("/" + mnt.relativize(p).toString().replace('\\', '/')));
-    }
-    onDisk.remove("/");
-    onDisk.removeIf(s -> s.equals("/lost+found"));
-    TreeSet<String> expected = new TreeSet<>();
-    tree.entries().keySet().stream().filter(p -> !p.isRoot()).forEach(p -> expected.add(p.toString()));
-    assertEquals(expected, onDisk);
-
-    Map<String, Map<String, String>> xattrs = getfattr(mnt);
-    Map<Integer, Long> inodeOfGroup = new HashMap<>();
-    for (Map.Entry<FsPath, FsNode> e : tree.entries().entrySet()) {
-      FsNode n = e.getValue();
-      Path p = e.getKey().isRoot() ? mnt : mnt.resolve(e.getKey().relative());
-      Map<String, Object> a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
-      String where = e.getKey().toString();
-      assertEquals(n.mode(), (int) (Integer) a.get("mode"), "mode of " + where);
-      assertEquals(n.metadata().uid(), (int) (Integer) a.get("uid"), "uid of " + where);
-      assertEquals(n.metadata().gid(), (int) (Integer) a.get("gid"), "gid of " + where);
-      if (n instanceof FsNode.RegularFile f) {
-        assertEquals(f.blob().size(), (long) (Long) a.get("size"), "size of " + where);
-        assertEquals(-1L, Files.mismatch(p, f.blob().location()), "content of " + where);
-        if (f.linkGroup() != 0) {
-          long ino = (Long) a.get("ino");
-          Long first = inodeOfGroup.putIfAbsent(f.linkGroup(), ino);
-          assertEquals(first == null ? ino : first, ino, "hard link " + where + " shares the inode");
-          assertEquals(tree.linkCount(f), (int) (Integer) a.get("nlink"), "link count of " + where);
-        }
-      } else if (n instanceof FsNode.Symlink s) {
-        assertEquals(s.target(), Files.readSymbolicLink(p).toString(), "target of " + where);
-      } else if (n instanceof FsNode.Device d) {
-        long rdev = (Long) a.get("rdev");
-        long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
-        long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
-        assertEquals(d.major() + ":" + d.minor(), major + ":" + minor, "device of " + where);
-      }
-      Map<String, String> want = new TreeMap<>();
-      for (Xattr x : n.metadata().xattrs()) {
-        want.put(x.name(), HexFormat.of().formatHex(x.value()));
-      }
-      assertEquals(want, xattrs.getOrDefault(where, Map.of()), "xattrs of " + where);
-    }
-  }
-
-  /** path (relative to the mount, with a leading /) -> xattr name -> hex value, from getfattr. */
-  static Map<String, Map<String, String>> getfattr(Path mnt) throws Exception {
-    Out g = run("getfattr", "-R", "-d", "-m", "-", "-h", "-e", "hex", "--absolute-names", mnt.toString());
-    assertEquals(0, g.code(), g.text());
-    Map<String, Map<String, String>> out = new HashMap<>();
-    Map<String, String> cur = null;
-    for (String l : g.text().split("\n")) {
-      if (l.startsWith("# file: ")) {
-        String f = l.substring(8);
-        String rel = f.equals(mnt.toString()) ? "/" : f.substring(mnt.toString().length());
-        cur = new TreeMap<>();
-        out.put(rel, cur);
-      } else if (cur != null && l.contains("=")) {
-        String v = l.substring(l.indexOf('=') + 1);
-        cur.put(l.substring(0, l.indexOf('=')), v.startsWith("0x") ? v.substring(2) : v);
-      }
-    }
-    return out;
+    FsJudges.assertKernelShowsTree(tree, img, "ext4", Files.createDirectory(tmp.resolve("mnt")));
   }
 
   @Test
@@ -253,10 +108,9 @@ class Ext4WriterIT {
     Path img = write(tree, "tar.img", Ext4Options.readOnlyRoot());
     assertClean(img);
     Path mnt = Files.createDirectory(tmp.resolve("mnt"));
-    Out m = run("mount", "-o", "loop,ro", "-t", "ext4", img.toString(), mnt.toString());
-    assertEquals(0, m.code(), m.text());
+    FsJudges.mountReadOnly(img, "ext4", mnt);
     try {
-      compareMounted(tree, mnt);
+      FsJudges.assertMountShowsTree(tree, mnt);
       Map<String, Object> a = Files.readAttributes(mnt.resolve("etc/ping"), "unix:*", LinkOption.NOFOLLOW_LINKS);
       assertEquals(70000, a.get("uid")); // straight from the tar header, not the host
       assertEquals(0104711, a.get("mode"));
@@ -285,8 +139,7 @@ class Ext4WriterIT {
     Path img = write(tree, "wide.img", Ext4Options.readOnlyRoot());
     assertClean(img);
     Path mnt = Files.createDirectory(tmp.resolve("mnt"));
-    Out m = run("mount", "-o", "loop,ro", "-t", "ext4", img.toString(), mnt.toString());
-    assertEquals(0, m.code(), m.text());
+    FsJudges.mountReadOnly(img, "ext4", mnt);
     try {
       for (int i : new int[] {0, 1, 777, 31_415, 99_999}) {
         assertTrue(Files.isRegularFile(mnt.resolve("d/file-" + i)), "lookup of file-" + i);

@@ -50,7 +50,7 @@ class SquashfsBuildIT {
     SquashfsResult r = SquashfsBuild.fromSource(tar, img,
         SquashfsOptions.of(Compression.XZ).withSourceDateEpoch(OptionalLong.of(10)));
     assertEquals(3, r.inodes());
-    Map<String, String[]> l = SquashfsWriterIT.parseListing(SquashfsWriterIT.run("unsquashfs", "-lln", "-d", "", img.toString()));
+    Map<String, String[]> l = io.cosbuild.rootfs.testutil.FsJudges.parseListing(SquashfsWriterIT.run("unsquashfs", "-lln", "-d", "", img.toString()));
     assertEquals("-rwsr-xr-x", l.get("/usr/ping")[0]);
     assertEquals("70000/5", l.get("/usr/ping")[1]);
     assertEquals("70000/5", l.get("/usr/pong")[1]);
