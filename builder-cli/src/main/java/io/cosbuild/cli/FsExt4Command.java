@@ -165,9 +165,8 @@ public final class FsExt4Command implements Callable<Integer> {
         try {
           r = Ext4Writer.write(tree, ch, options);
         } finally {
-          flush.close();
+          flush.close(); // staging.commit syncs what is left
         }
-        ch.force(false);
         step.done(FsCommand.mib(r.sizeBytes()) + " ext4");
       }
       staging.commit(List.of(name));

@@ -2,10 +2,13 @@ package io.cosbuild.cli.build;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -68,8 +71,15 @@ public final class StagingDirectory implements AutoCloseable {
     return staging;
   }
 
-  /** Moves the named files to the output directory, replacing older ones. */
+  /**
+   * Moves the named files to the output directory, replacing older ones. Each is synced to disk
+   * first and the directory after, so that a power loss cannot leave an output under its final
+   * name with its data still unwritten.
+   */
   public void commit(List<String> names) throws IOException {
+    for (String n : names) {
+      sync(staging.resolve(n));
+    }
     for (String n : names) {
       Path target = out.resolve(n);
       try {
@@ -78,7 +88,28 @@ public final class StagingDirectory implements AutoCloseable {
         Files.move(staging.resolve(n), target, StandardCopyOption.REPLACE_EXISTING);
       }
     }
+    force(out); // the renames themselves; not what else lives in the output directory
     committed = true;
+  }
+
+  /** fsync of a staged output: a file, or a directory and everything in it. */
+  private static void sync(Path p) throws IOException {
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> s = Files.list(p)) {
+        for (Path c : s.toList()) {
+          sync(c);
+        }
+      }
+    } else if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    force(p);
+  }
+
+  private static void force(Path p) throws IOException {
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
   }
 
   public boolean committed() {
