@@ -164,9 +164,15 @@ public final class FsExt4Command implements Callable<Integer> {
         BackgroundFlush flush = BackgroundFlush.start(ch);
         try {
           r = Ext4Writer.write(tree, ch, options);
-        } finally {
-          flush.close(); // staging.commit syncs what is left
+        } catch (Throwable t) {
+          try {
+            flush.close();
+          } catch (IOException e) {
+            t.addSuppressed(e);
+          }
+          throw t;
         }
+        flush.close(); // staging.commit syncs what is left
         step.done(FsCommand.mib(r.sizeBytes()) + " ext4");
       }
       staging.commit(List.of(name));

@@ -8,13 +8,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Flushes an image file to disk while it is still being written, so that the final {@code fsync}
  * finds little left to write: the disk works while the writer computes. Never interrupts its
- * thread: an interrupt during {@code force} would close the channel under the writer.
+ * thread: an interrupt during {@code force} would close the channel under the writer. A failed
+ * flush is rethrown by {@link #close()}: the kernel reports a write-back error to one
+ * {@code fsync} only, so the final one would not see it again.
  */
 public final class BackgroundFlush implements AutoCloseable {
   /** Long enough that each flush has megabytes to write, short enough that little is left at the end. */
   private static final long INTERVAL_MS = 250;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Thread thread;
+  private volatile IOException failure;
 
   private BackgroundFlush(FileChannel ch, long intervalMs) {
     thread = new Thread(() -> {
@@ -22,8 +25,10 @@ public final class BackgroundFlush implements AutoCloseable {
         while (!stop.await(intervalMs, TimeUnit.MILLISECONDS)) {
           ch.force(false);
         }
-      } catch (InterruptedException | IOException e) {
-        // The writer's own final force reports any real failure.
+      } catch (IOException e) {
+        failure = e;
+      } catch (InterruptedException e) {
+        // Not interrupted by close(); nothing left to do.
       }
     }, "cosbuild-flush");
     thread.setDaemon(true);
@@ -44,9 +49,9 @@ public final class BackgroundFlush implements AutoCloseable {
     return thread.isAlive();
   }
 
-  /** Stops flushing and waits for a flush under way to end. */
+  /** Stops flushing and waits for a flush under way to end; throws what a flush failed with. */
   @Override
-  public void close() {
+  public void close() throws IOException {
     stop.countDown();
     boolean interrupted = false;
     while (thread.isAlive()) {
@@ -58,6 +63,9 @@ public final class BackgroundFlush implements AutoCloseable {
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+    if (failure != null) {
+      throw new IOException("writing to disk failed: " + failure.getMessage(), failure);
     }
   }
 }

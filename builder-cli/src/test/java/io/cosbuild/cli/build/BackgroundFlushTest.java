@@ -2,6 +2,7 @@ package io.cosbuild.cli.build;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -56,5 +57,16 @@ class BackgroundFlushTest {
       assertFalse(flush.running());
       assertTrue(ch.isOpen());
     }
+  }
+
+  @Test
+  void aFailedFlushIsThrownByClose() throws Exception {
+    FileChannel ch = FileChannel.open(dir.resolve("image"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    BackgroundFlush flush = BackgroundFlush.start(ch, 1);
+    ch.close(); // the next flush fails, as one on a failing disk would
+    while (flush.running()) {
+      Thread.sleep(1);
+    }
+    assertThrows(java.io.IOException.class, flush::close);
   }
 }

@@ -125,7 +125,7 @@ public final class Ext4Writer {
     private int[] usedDirs;
     private byte[] table;
     private int tableGroup = -1;
-    /** File contents pass through here: a direct buffer, so the JDK copies nothing on read or write. */
+    /** File contents pass through here: direct, so reads and writes need no temporary copy in the JDK. */
     private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
     /** Views of {@link #chunk} for reading into and writing out of; chunk itself keeps its full limit. */
     private final ByteBuffer chunkIn = chunk.duplicate();
