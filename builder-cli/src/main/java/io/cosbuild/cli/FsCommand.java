@@ -23,10 +23,15 @@ public final class FsCommand implements Runnable {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say squashfs or ext4");
   }
 
-  /** Reads SRC as a progress step; a tar's contents are unpacked inside {@code staging}. */
-  static FsTree readSource(Path src, StagingDirectory staging, Progress progress) throws IOException, TreeException {
+  /**
+   * Reads SRC as a progress step; a tar's contents are unpacked inside {@code staging}. With
+   * {@code hashNow} false a directory's files are hashed only if the writer asks (see
+   * {@link FsSource#read(Path, Path, boolean)}).
+   */
+  static FsTree readSource(Path src, StagingDirectory staging, Progress progress, boolean hashNow)
+      throws IOException, TreeException {
     try (Progress.Step step = progress.start("Reading " + src)) {
-      FsTree tree = FsSource.read(src, staging.directory().resolve(".tar-blobs"));
+      FsTree tree = FsSource.read(src, staging.directory().resolve(".tar-blobs"), hashNow);
       step.done(String.format(Locale.ROOT, "%,d entries, %s of file content", tree.size() - 1,
           mib(tree.contentBytes())));
       return tree;

@@ -85,7 +85,8 @@ public final class FsSquashfsCommand implements Callable<Integer> {
     Progress progress = Progress.forStderr(err, false);
     try (StagingDirectory staging = StagingDirectory.create(parent)) {
       String name = out.getFileName().toString();
-      FsTree tree = FsCommand.readSource(src, staging, progress);
+      // Hashed only where squashfs compares contents: between files of one size.
+      FsTree tree = FsCommand.readSource(src, staging, progress, false);
       SquashfsResult r;
       try (Progress.Step step = progress.start("Writing " + out)) {
         r = SquashfsWriter.writeFile(tree, staging.file(name), options);

@@ -50,7 +50,7 @@ public final class DirectorySource {
   private DirectorySource() {}
 
   public static FsTree read(Path dir, BlobStore store) throws IOException, TreeException {
-    return scan(dir, java.util.Objects.requireNonNull(store, "store"));
+    return scan(dir, java.util.Objects.requireNonNull(store, "store"), true);
   }
 
   /**
@@ -59,11 +59,23 @@ public final class DirectorySource {
    * while the tree is in use. For one-shot conversions such as {@code cosbuild fs squashfs DIR}.
    */
   public static FsTree readInPlace(Path dir) throws IOException, TreeException {
-    return scan(dir, null);
+    return scan(dir, null, true);
   }
 
-  /** Reads {@code dir}; file contents go to {@code store}, or stay in place when it is null. */
-  private static FsTree scan(Path dir, BlobStore store) throws IOException, TreeException {
+  /**
+   * Like {@link #readInPlace(Path)} with {@code hash} false: file contents are not read at all, their
+   * blobs {@linkplain Blob#unhashed compute their digests} when first asked. For writers that compare
+   * contents only between files of the same size (squashfs): most files are then read once.
+   */
+  public static FsTree readInPlace(Path dir, boolean hash) throws IOException, TreeException {
+    return scan(dir, null, hash);
+  }
+
+  /**
+   * Reads {@code dir}; file contents go to {@code store}, or stay in place when it is null, hashed now
+   * (on all scan threads) or when first asked.
+   */
+  private static FsTree scan(Path dir, BlobStore store, boolean hash) throws IOException, TreeException {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(dir + " is not a directory");
     }
@@ -72,7 +84,7 @@ public final class DirectorySource {
     // Every entry's system calls (stat, xattrs, readlink) and content hashing run on all cores; the
     // entries join the tree afterwards in path order, so the result (which name of a hard-linked
     // inode comes first, too) does not depend on thread timing or on the host's readdir order.
-    Queue<Entry> scanned = new Scan(store).run(dir);
+    Queue<Entry> scanned = new Scan(store, hash).run(dir);
     List<Entry> entries = new ArrayList<>(scanned);
     entries.sort(Comparator.comparing(Entry::path));
     Map<String, FsPath> firstNameOfInode = new HashMap<>();
@@ -115,6 +127,8 @@ public final class DirectorySource {
   private static final class Scan {
     /** Where file contents are copied; null reads them in place. */
     private final BlobStore store;
+    /** Whether in-place contents are hashed during the walk. */
+    private final boolean hash;
     private final Queue<Entry> out = new ConcurrentLinkedQueue<>();
     /** Content of hard-linked inodes, read once for all their names (git and perl ship hundreds). */
     private final ConcurrentHashMap<String, FutureTask<Blob>> linkedContent = new ConcurrentHashMap<>();
@@ -127,8 +141,9 @@ public final class DirectorySource {
     private final CountDownLatch done = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    Scan(BlobStore store) {
+    Scan(BlobStore store, boolean hash) {
       this.store = store;
+      this.hash = hash;
     }
 
     Queue<Entry> run(Path root) throws IOException {
@@ -253,7 +268,10 @@ public final class DirectorySource {
     }
 
     private Blob read(Path p, long size) throws IOException {
-      return store != null ? store.putFile(p) : size == 0 ? BlobStore.emptyInPlace(p) : BlobStore.hashInPlace(p);
+      if (store != null) {
+        return store.putFile(p);
+      }
+      return size == 0 ? BlobStore.emptyInPlace(p) : hash ? BlobStore.hashInPlace(p) : Blob.unhashed(size, p.toAbsolutePath());
     }
   }
 

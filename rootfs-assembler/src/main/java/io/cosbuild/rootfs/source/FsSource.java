@@ -22,8 +22,16 @@ public final class FsSource {
    * removes when the tree is no longer needed; a directory leaves it untouched.
    */
   public static FsTree read(Path src, Path tarBlobs) throws IOException, TreeException {
+    return read(src, tarBlobs, true);
+  }
+
+  /**
+   * Like {@link #read(Path, Path)}; with {@code hashNow} false the files of a directory are hashed only
+   * when a writer asks for a digest (see {@link DirectorySource#readInPlace(Path, boolean)}).
+   */
+  public static FsTree read(Path src, Path tarBlobs, boolean hashNow) throws IOException, TreeException {
     if (Files.isDirectory(src)) {
-      return DirectorySource.readInPlace(src.toRealPath());
+      return DirectorySource.readInPlace(src.toRealPath(), hashNow);
     }
     if (!Files.isRegularFile(src)) {
       throw new IOException(src + " is neither a directory nor a tar archive");

@@ -19,7 +19,9 @@ import java.util.concurrent.Future;
  * Writes file contents as squashfs data blocks and fragment blocks. Blocks are compressed by a
  * pool of threads while the caller reads ahead; at most a fixed window of blocks is in flight and
  * results are written strictly in submission order, so the bytes do not depend on thread timing.
- * Identical contents (same size and SHA-256) are stored once. Not thread-safe: one caller thread;
+ * Identical contents (same size and SHA-256) are stored once; a content is hashed only when another of
+ * its size has been seen, as most sizes occur once and most blobs read from a directory are hashed
+ * on demand (see {@link Blob#unhashed}). Not thread-safe: one caller thread;
  * the channel is the caller's to close.
  */
 final class DataWriter implements AutoCloseable {
@@ -46,6 +48,30 @@ final class DataWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * The contents of one size seen so far: the first one, and once a second arrived, all of them by
+   * digest.
+   */
+  private static final class SameSize {
+    final Blob first;
+    final FileLayout firstLayout;
+    Map<String, FileLayout> byDigest;
+
+    SameSize(Blob first, FileLayout firstLayout) {
+      this.first = first;
+      this.firstLayout = firstLayout;
+    }
+
+    /** The layout of content equal to {@code blob}'s, or null after recording {@code layout} for it. */
+    FileLayout findOrAdd(Blob blob, FileLayout layout) {
+      if (byDigest == null) {
+        byDigest = new HashMap<>();
+        byDigest.put(first.sha256(), firstLayout);
+      }
+      return byDigest.putIfAbsent(blob.sha256(), layout);
+    }
+  }
+
   private record Block(byte[] data, int length, boolean compressed, boolean sparse) {}
 
   /** An item to write in order: a data block of a file, or a fragment block. */
@@ -58,7 +84,7 @@ final class DataWriter implements AutoCloseable {
   private final ThreadLocal<Compressor> compressors;
   private final int window;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-  private final Map<String, FileLayout> byContent = new HashMap<>();
+  private final Map<Long, SameSize> bySize = new HashMap<>();
   private final FragmentTable fragments = new FragmentTable();
   private final byte[] zeros;
   private byte[] fragment;
@@ -99,12 +125,6 @@ final class DataWriter implements AutoCloseable {
 
   /** Queues the content of {@code blob}, or returns the layout of identical content queued before. */
   FileLayout add(Blob blob, String path) throws IOException, SquashfsException {
-    String key = blob.sha256() + ":" + blob.size();
-    FileLayout known = byContent.get(key);
-    if (known != null) {
-      duplicates++;
-      return known;
-    }
     long size = blob.size();
     long full = size / blockSize;
     int tail = (int) (size % blockSize);
@@ -114,7 +134,19 @@ final class DataWriter implements AutoCloseable {
       throw new SquashfsException(path + ": file of " + size + " bytes is too large for one squashfs inode");
     }
     FileLayout layout = new FileLayout(size, (int) blocks);
-    byContent.put(key, layout);
+    SameSize same = bySize.putIfAbsent(size, new SameSize(blob, layout));
+    if (same != null) {
+      FileLayout known;
+      try {
+        known = same.findOrAdd(blob, layout);
+      } catch (java.io.UncheckedIOException e) {
+        throw new IOException(path + ": " + e.getCause().getMessage(), e.getCause());
+      }
+      if (known != null) {
+        duplicates++;
+        return known;
+      }
+    }
     if (size == 0) {
       return layout;
     }

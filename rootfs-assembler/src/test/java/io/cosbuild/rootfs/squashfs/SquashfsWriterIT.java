@@ -143,6 +143,35 @@ class SquashfsWriterIT {
     assertEquals("0", l.get("/d/e999")[2]);
   }
 
+  @Test
+  void aDirectoryReadWithoutHashingStoresEqualContentsOnceAndHashesOnlyFilesOfASharedSize() throws Exception {
+    Path src = Files.createDirectories(dir.resolve("lazy-src"));
+    byte[] x = new byte[200_000];
+    new java.util.Random(7).nextBytes(x);
+    byte[] y = x.clone();
+    y[199_999] ^= 1; // same size as x, one bit apart
+    Files.write(src.resolve("a"), x);
+    Files.write(src.resolve("b"), y);
+    Files.write(src.resolve("c"), x);
+    Files.write(src.resolve("unique"), java.util.Arrays.copyOf(x, 1234));
+    FsTree lazy = io.cosbuild.rootfs.source.DirectorySource.readInPlace(src, false);
+    Path img = dir.resolve("lazy.sqfs");
+    SquashfsResult r = SquashfsWriter.writeFile(lazy, img, SquashfsOptions.of(Compression.GZIP));
+    assertEquals(1, r.duplicateFiles(), "c is a's duplicate, b is not");
+    Blob unique = ((FsNode.RegularFile) lazy.entries().get(new FsPath("/unique"))).blob();
+    assertTrue(!unique.isHashed(), "a file whose size no other file has is not hashed");
+    Path out = dir.resolve("lazy-out");
+    run("unsquashfs", "-no-xattrs", "-d", out.toString(), img.toString());
+    for (String name : new String[] {"a", "b", "c", "unique"}) {
+      assertEquals(-1L, Files.mismatch(src.resolve(name), out.resolve(name)), name);
+    }
+    // The same tree hashed during the walk gives the same image.
+    Path eager = dir.resolve("eager.sqfs");
+    SquashfsWriter.writeFile(io.cosbuild.rootfs.source.DirectorySource.readInPlace(src), eager,
+        SquashfsOptions.of(Compression.GZIP));
+    assertEquals(-1L, Files.mismatch(img, eager));
+  }
+
   // ---- helpers ----
 
   static String run(String... cmd) throws IOException, InterruptedException {

@@ -3,8 +3,16 @@ package io.cosbuild.rootfs.tree;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BlobTest {
 
@@ -24,5 +32,22 @@ class BlobTest {
     }
     assertThrows(IllegalArgumentException.class, () -> new Blob(-1, EMPTY, Path.of("/x")));
     assertThrows(NullPointerException.class, () -> new Blob(0, EMPTY, null));
+  }
+
+  @Test
+  void anUnhashedBlobHashesItsFileWhenFirstAskedAndNoticesAChangedSize(@TempDir Path dir) throws Exception {
+    Path f = Files.writeString(dir.resolve("f"), "abc");
+    Blob b = Blob.unhashed(3, f);
+    assertFalse(b.isHashed());
+    // sha256sum of "abc"
+    assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", b.sha256());
+    assertTrue(b.isHashed());
+    assertEquals(new Blob(3, b.sha256(), f), b);
+
+    Path g = Files.writeString(dir.resolve("g"), "abc");
+    Blob stale = Blob.unhashed(3, g);
+    Files.writeString(g, "abcd", StandardCharsets.UTF_8);
+    UncheckedIOException e = assertThrows(UncheckedIOException.class, stale::sha256);
+    assertTrue(e.getCause().getMessage().contains("modified"), e.getCause().getMessage());
   }
 }
