@@ -12,6 +12,7 @@ import io.cosbuild.rootfs.tree.Xattr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -299,8 +300,16 @@ public final class DirectorySource {
         view.read(name, buf);
         out.add(new Xattr("user." + name, buf.array()));
       }
-    } catch (IOException | UnsupportedOperationException e) {
-      return out; // filesystems without xattr support have none to copy
+    } catch (UnsupportedOperationException e) {
+      return out;
+    } catch (FileSystemException e) {
+      if (e.getReason() != null && e.getReason().endsWith("Operation not supported")) {
+        return out; // a filesystem without user xattrs has none to copy
+      }
+      // Anything else would silently drop attributes from the image. (The JDK words the error with
+      // the C library's strerror, which a non-English locale translates: such hosts get this error
+      // for a filesystem without xattrs too, which is safe.)
+      throw new IOException(p + ": cannot read its extended attributes: " + e.getReason(), e);
     }
     return out;
   }

@@ -71,6 +71,40 @@ class DirectorySourceTest {
   }
 
   @Test
+  void userXattrsOfFilesAndDirectoriesAreRead() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("xattrs"));
+    Path file = Files.writeString(src.resolve("file"), "x");
+    Path sub = Files.createDirectories(src.resolve("sub"));
+    Files.writeString(src.resolve("plain"), "y");
+    try {
+      setXattr(file, "origin", "host \u00e9".getBytes(StandardCharsets.UTF_8));
+      setXattr(file, "empty", new byte[0]);
+      setXattr(sub, "mime_type", "inode/directory".getBytes(StandardCharsets.UTF_8));
+    } catch (java.nio.file.FileSystemException e) {
+      org.junit.jupiter.api.Assumptions.abort("SKIPPED: " + tmp + " does not take user xattrs: " + e.getReason());
+    }
+    for (FsTree tree : List.of(DirectorySource.readInPlace(src), DirectorySource.readInPlace(src, false))) {
+      Map<String, String> f = xattrs(tree, "file");
+      assertEquals(Map.of("user.origin", "host \u00e9", "user.empty", ""), f);
+      assertEquals(Map.of("user.mime_type", "inode/directory"), xattrs(tree, "sub"));
+      assertEquals(Map.of(), xattrs(tree, "plain"));
+    }
+  }
+
+  private static void setXattr(Path p, String name, byte[] value) throws java.io.IOException {
+    Files.getFileAttributeView(p, java.nio.file.attribute.UserDefinedFileAttributeView.class)
+        .write(name, java.nio.ByteBuffer.wrap(value));
+  }
+
+  private static Map<String, String> xattrs(FsTree tree, String path) {
+    Map<String, String> m = new java.util.HashMap<>();
+    for (var x : tree.get(FsPath.parse(path)).orElseThrow().metadata().xattrs()) {
+      m.put(x.name(), new String(x.value(), StandardCharsets.UTF_8));
+    }
+    return m;
+  }
+
+  @Test
   void hardLinksShareOneInodeWhateverTheCreationOrder() throws Exception {
     FsTree tree = DirectorySource.readInPlace(sampleTree());
     FsNode.RegularFile a = (FsNode.RegularFile) tree.get(FsPath.parse("usr/bin/aa-link")).orElseThrow();
