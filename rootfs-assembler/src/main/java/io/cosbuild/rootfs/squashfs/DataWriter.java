@@ -140,7 +140,7 @@ final class DataWriter implements AutoCloseable {
       try {
         known = same.findOrAdd(blob, layout);
       } catch (java.io.UncheckedIOException e) {
-        throw new IOException(path + ": " + e.getCause().getMessage(), e.getCause());
+        throw e.getCause(); // as when the content is read below: a vanished file stays NoSuchFileException
       }
       if (known != null) {
         duplicates++;

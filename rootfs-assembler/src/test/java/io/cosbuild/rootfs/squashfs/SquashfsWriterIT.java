@@ -172,6 +172,28 @@ class SquashfsWriterIT {
     assertEquals(-1L, Files.mismatch(img, eager));
   }
 
+  @Test
+  void aFileThatVanishesOrChangesSizeAfterTheUnhashedReadIsAnErrorNamingIt() throws Exception {
+    Path src = Files.createDirectories(dir.resolve("vanish-src"));
+    Files.writeString(src.resolve("a"), "same size");
+    Files.writeString(src.resolve("b"), "same-size");
+    FsTree lazy = io.cosbuild.rootfs.source.DirectorySource.readInPlace(src, false);
+    Files.delete(src.resolve("a"));
+    java.nio.file.NoSuchFileException gone = org.junit.jupiter.api.Assertions.assertThrows(
+        java.nio.file.NoSuchFileException.class,
+        () -> SquashfsWriter.writeFile(lazy, dir.resolve("vanish.sqfs"), SquashfsOptions.of(Compression.GZIP)));
+    assertTrue(gone.getMessage().endsWith("/a"), gone.getMessage());
+    assertTrue(!Files.exists(dir.resolve("vanish.sqfs")), "no image is left behind");
+
+    Files.writeString(src.resolve("a"), "same size");
+    FsTree again = io.cosbuild.rootfs.source.DirectorySource.readInPlace(src, false);
+    Files.writeString(src.resolve("b"), "longer than it was");
+    IOException changed = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+        () -> SquashfsWriter.writeFile(again, dir.resolve("changed.sqfs"), SquashfsOptions.of(Compression.GZIP)));
+    assertTrue(changed.getMessage().contains("/b has 18 bytes, not the 9") && changed.getMessage().contains("modified"),
+        changed.getMessage());
+  }
+
   // ---- helpers ----
 
   static String run(String... cmd) throws IOException, InterruptedException {
