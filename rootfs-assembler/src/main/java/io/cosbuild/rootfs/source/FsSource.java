@@ -19,15 +19,9 @@ public final class FsSource {
 
   /**
    * Reads {@code src}. A tar's contents go to a blob store in {@code tarBlobs}, which the caller
-   * removes when the tree is no longer needed; a directory leaves it untouched.
-   */
-  public static FsTree read(Path src, Path tarBlobs) throws IOException, TreeException {
-    return read(src, tarBlobs, true);
-  }
-
-  /**
-   * Like {@link #read(Path, Path)}; with {@code hashNow} false the files of a directory are hashed only
-   * when a writer asks for a digest (see {@link DirectorySource#readInPlace(Path, boolean)}).
+   * removes when the tree is no longer needed; a directory leaves it untouched. With {@code hashNow}
+   * false the files of a directory are hashed only when a writer asks for a digest (see
+   * {@link DirectorySource#readInPlace(Path, boolean)}).
    */
   public static FsTree read(Path src, Path tarBlobs, boolean hashNow) throws IOException, TreeException {
     if (Files.isDirectory(src)) {

@@ -134,8 +134,10 @@ final class DataWriter implements AutoCloseable {
       throw new SquashfsException(path + ": file of " + size + " bytes is too large for one squashfs inode");
     }
     FileLayout layout = new FileLayout(size, (int) blocks);
-    SameSize same = bySize.putIfAbsent(size, new SameSize(blob, layout));
-    if (same != null) {
+    SameSize same = bySize.get(size);
+    if (same == null) {
+      bySize.put(size, new SameSize(blob, layout));
+    } else {
       FileLayout known;
       try {
         known = same.findOrAdd(blob, layout);
