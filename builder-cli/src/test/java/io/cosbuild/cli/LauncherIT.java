@@ -1,0 +1,114 @@
+package io.cosbuild.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code cosbuild} launcher script and its class-data archive, run on a copy of the checkout's
+ * launcher and the packaged jar (no profiles beside them, so one of the launcher's training commands
+ * fails, which must not matter): the archive is made once, then used (picocli comes from it), and a
+ * stale, broken or disabled archive never changes what a command does.
+ */
+class LauncherIT {
+
+  @TempDir Path home;
+  Path jar;
+
+  record Run(int exit, String out, String err) {}
+
+  @BeforeEach
+  void copyLauncherAndJar() throws IOException {
+    Path checkout = Path.of("..").toAbsolutePath().normalize();
+    Files.copy(checkout.resolve("cosbuild"), home.resolve("cosbuild"));
+    jar = home.resolve("builder-cli/target/cosbuild.jar");
+    Files.createDirectories(jar.getParent());
+    Files.copy(checkout.resolve("builder-cli/target/cosbuild.jar"), jar);
+  }
+
+  Run cosbuild(Map<String, String> env, String... args) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(home.resolve("cosbuild").toString()),
+        Stream.of(args)).toList());
+    pb.environment().remove("COSBUILD_JAVA_OPTS");
+    pb.environment().remove("COSBUILD_CDS");
+    pb.environment().putAll(env);
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    Path out = home.resolve("out.txt");
+    Path err = home.resolve("err.txt");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "launcher did not finish");
+    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  List<Path> archives() throws IOException {
+    try (Stream<Path> s = Files.list(jar.getParent())) {
+      return s.filter(f -> f.getFileName().toString().endsWith(".jsa")).toList();
+    }
+  }
+
+  static final Map<String, String> LOG_CLASS_LOADING = Map.of("COSBUILD_JAVA_OPTS", "-Xlog:class+load=info");
+
+  @Test
+  void archiveIsMadeOnceAndPicocliIsLoadedFromIt() throws Exception {
+    Run first = cosbuild(Map.of(), "--version");
+    assertEquals(0, first.exit(), first.err());
+    assertTrue(first.out().startsWith("cosbuild "), first.out());
+    assertTrue(first.err().contains("preparing the start-up archive"), first.err());
+    assertEquals(1, archives().size(), "one archive for this JDK: " + archives());
+
+    Run second = cosbuild(LOG_CLASS_LOADING, "--version");
+    assertEquals(0, second.exit(), second.err());
+    assertFalse(second.err().contains("preparing"), "made again: " + second.err());
+    assertTrue(second.out().contains("picocli.CommandLine source: shared objects file"),
+        "picocli not loaded from the archive");
+    assertTrue(second.out().contains("io.cosbuild.cli.Main source: shared objects file"),
+        "cosbuild's classes not loaded from the archive");
+  }
+
+  @Test
+  void aNewerJarGetsANewArchive() throws Exception {
+    assertEquals(0, cosbuild(Map.of(), "--version").exit());
+    Path archive = archives().get(0);
+    Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(archive).toMillis() + 10_000));
+    Run run = cosbuild(LOG_CLASS_LOADING, "--version");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.err().contains("preparing the start-up archive"), run.err());
+    assertTrue(run.out().contains("picocli.CommandLine source: shared objects file"));
+  }
+
+  @Test
+  void aBrokenArchiveIsIgnoredAndTheCommandStillWorks() throws Exception {
+    assertEquals(0, cosbuild(Map.of(), "--version").exit());
+    Path archive = archives().get(0);
+    archive.toFile().setWritable(true);
+    Files.write(archive, "not an archive".getBytes(StandardCharsets.UTF_8));
+    Run run = cosbuild(LOG_CLASS_LOADING, "--version");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("cosbuild "), run.out());
+    assertTrue(run.out().contains("picocli.CommandLine source: file:"), "picocli comes from the jar");
+    assertEquals("", run.err());
+  }
+
+  @Test
+  void cdsOffMakesNoArchive() throws Exception {
+    Run run = cosbuild(Map.of("COSBUILD_CDS", "off"), "--version");
+    assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().startsWith("cosbuild "), run.out());
+    assertEquals("", run.err());
+    assertEquals(List.of(), archives());
+  }
+}
