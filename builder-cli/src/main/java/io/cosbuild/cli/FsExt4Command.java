@@ -162,18 +162,7 @@ public final class FsExt4Command implements Callable<Integer> {
       try (Progress.Step step = progress.start("Writing " + out);
           FileChannel ch = FileChannel.open(staging.file(name), StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-        BackgroundFlush flush = BackgroundFlush.start(ch);
-        try {
-          r = Ext4Writer.write(tree, ch, options);
-        } catch (Throwable t) {
-          try {
-            flush.close();
-          } catch (IOException e) {
-            t.addSuppressed(e);
-          }
-          throw t;
-        }
-        flush.close(); // staging.commit syncs what is left
+        r = BackgroundFlush.whileWriting(ch, c -> Ext4Writer.write(tree, c, options)); // commit syncs the rest
         step.done(FsCommand.mib(r.sizeBytes()) + " ext4");
       }
       staging.commit(List.of(name));

@@ -1,5 +1,6 @@
 package io.cosbuild.cli;
 
+import io.cosbuild.cli.build.BackgroundFlush;
 import io.cosbuild.cli.build.Progress;
 import io.cosbuild.cli.build.StagingDirectory;
 import io.cosbuild.rootfs.squashfs.Compression;
@@ -11,8 +12,10 @@ import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.TreeException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,8 +91,9 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       // Hashed only where squashfs compares contents: between files of one size.
       FsTree tree = FsCommand.readSource(src, staging, progress, false);
       SquashfsResult r;
-      try (Progress.Step step = progress.start("Writing " + out)) {
-        r = SquashfsWriter.writeFile(tree, staging.file(name), options);
+      try (Progress.Step step = progress.start("Writing " + out);
+          FileChannel ch = FileChannel.open(staging.file(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        r = BackgroundFlush.whileWriting(ch, c -> SquashfsWriter.write(tree, c, options)); // commit syncs the rest
         step.done(FsCommand.mib(r.imageSize()) + " squashfs");
       }
       staging.commit(List.of(name));

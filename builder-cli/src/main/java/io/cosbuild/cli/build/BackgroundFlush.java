@@ -34,6 +34,33 @@ public final class BackgroundFlush implements AutoCloseable {
     thread.setDaemon(true);
   }
 
+  /** Writes an image to a channel. */
+  @FunctionalInterface
+  public interface ChannelWriter<T, E extends Exception> {
+    T write(FileChannel ch) throws IOException, E;
+  }
+
+  /**
+   * Runs {@code writer} on {@code ch} while flushing {@code ch} in the background; a failed flush
+   * fails the call, and a failed write still waits for the flush under way.
+   */
+  public static <T, E extends Exception> T whileWriting(FileChannel ch, ChannelWriter<T, E> writer) throws IOException, E {
+    BackgroundFlush flush = start(ch);
+    T result;
+    try {
+      result = writer.write(ch);
+    } catch (Throwable t) {
+      try {
+        flush.close();
+      } catch (IOException e) {
+        t.addSuppressed(e);
+      }
+      throw t;
+    }
+    flush.close();
+    return result;
+  }
+
   /** Starts flushing {@code ch} every 250 ms until {@link #close()}. */
   public static BackgroundFlush start(FileChannel ch) {
     return start(ch, INTERVAL_MS);

@@ -1,6 +1,7 @@
 package io.cosbuild.cli.build;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,6 +58,24 @@ class BackgroundFlushTest {
       assertFalse(flush.running());
       assertTrue(ch.isOpen());
     }
+  }
+
+  @Test
+  void whileWritingReturnsTheWritersResultAndPassesItsFailureOn() throws Exception {
+    Path f = dir.resolve("image");
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      int written = BackgroundFlush.whileWriting(ch, c -> c.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), 0));
+      assertEquals(3, written);
+      IllegalStateException thrown = assertThrows(IllegalStateException.class,
+          () -> BackgroundFlush.<Void, IllegalStateException>whileWriting(ch, c -> {
+            throw new IllegalStateException("bad tree");
+          }));
+      assertEquals("bad tree", thrown.getMessage());
+      assertTrue(ch.isOpen());
+      assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("cosbuild-flush")),
+          "no flush thread is left running");
+    }
+    assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(f));
   }
 
   @Test
