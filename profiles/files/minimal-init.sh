@@ -46,6 +46,10 @@ exec_in() { exec_status "$1"; }
 noexec_in() { exec_status "$1"; [ $? -eq 126 ]; }
 state_dev() { mount_field /mnt/stateful_partition 1; }
 var_on_state() { [ -n "$(state_dev)" ] && [ "$(mount_field /var 1)" = "$(state_dev)" ]; }
+oem_mounted() {
+  [ "$(mount_field /usr/share/oem 3)" = ext4 ] && has_opt /usr/share/oem ro && has_opt /usr/share/oem noexec \
+    && has_opt /usr/share/oem nodev && has_opt /usr/share/oem nosuid
+}
 
 if grep -qw cosbuild.selftest=1 /proc/cmdline; then
   check root-on-dm-verity root_on_verity
@@ -59,6 +63,9 @@ if grep -qw cosbuild.selftest=1 /proc/cmdline; then
   check tmp-noexec noexec_in /tmp
   check var-noexec noexec_in /var
   check state-noexec has_opt /mnt/stateful_partition noexec
+  if [ -d /usr/share/oem ]; then
+    check oem-read-only-noexec oem_mounted
+  fi
   if [ -d /var/lib/containerd ]; then
     check containerd-exec exec_in /var/lib/containerd
   fi

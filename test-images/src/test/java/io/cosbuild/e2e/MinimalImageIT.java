@@ -133,19 +133,29 @@ class MinimalImageIT {
   void bootsWithTheLayoutInForceAndKeepsOnlyVarAcrossReboot() throws Exception {
     // The guest writes STATE: boot a copy so the other tests see the disk as built.
     Path copy = copyOutputs("boot");
+    // Site configuration as a provisioning step would put it on OEM, written with e2fsprogs.
+    Path site = work.resolve("site.conf");
+    Files.writeString(site, "oem-site-config\n");
+    long oemOffset = partition(6).get("firstLba").asLong() * 512;
+    ok("debugfs", "-w", "-R", "write " + site + " site.conf", copy.resolve("disk.raw") + "?offset=" + oemOffset);
     BootTarget t = BootCommand.target(copy, null, List.of("cosbuild.selftest=1"), 512, false);
     try (QemuRunner q = QemuRunner.start(t, Accel.AUTO, s -> { }, n -> { })) {
       assertEquals(BootOutcome.FOUND, q.waitFor(Guest.READY, BOOT), q.console());
       String c = q.console();
-      Guest.assertSelfTestPassed(c, 11);
+      Guest.assertSelfTestPassed(c, 12);
+      assertTrue(c.contains("cosbuild-check oem-read-only-noexec: PASS"), c);
       int mark = c.length();
+      q.send("echo O-$(cat /usr/share/oem/site.conf)-O");
+      assertEquals(BootOutcome.FOUND, q.waitFor("O-oem-site-config-O", mark, Duration.ofSeconds(60)),
+          "OEM's file is readable at /usr/share/oem:\n" + q.console().substring(mark));
+      mark = q.console().length();
       q.send("echo one > /etc/cosbuild-persist; echo one > /var/cosbuild-persist; echo W-written-W; sync; poweroff -f");
       assertEquals(BootOutcome.FOUND, q.waitFor("W-written-W", mark, Duration.ofSeconds(60)), q.console());
       assertTrue(q.waitForExit(Duration.ofSeconds(60)), "poweroff -f ends QEMU");
     }
     try (QemuRunner q = QemuRunner.start(t, Accel.TCG, s -> { }, n -> { })) {
       assertEquals(BootOutcome.FOUND, q.waitFor(Guest.READY, BOOT), q.console());
-      Guest.assertSelfTestPassed(q.console(), 11);
+      Guest.assertSelfTestPassed(q.console(), 12);
       int mark = q.console().length();
       q.send("echo R-$(cat /var/cosbuild-persist)-$(cat /etc/cosbuild-persist 2>/dev/null || echo gone)-R");
       assertEquals(BootOutcome.FOUND, q.waitFor("R-one-gone-R", mark, Duration.ofSeconds(60)),

@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * Puts the runtime mount layout into the image: {@code /usr/lib/cosbuild/mount-layout.json} (under
  * the verity-protected {@code /usr}, for the init), {@code /etc/fstab} lines for the stateless
- * tmpfs mounts (for systemd), the mount point directories, and the symlinks from e.g.
+ * tmpfs mounts (for systemd), the mount point directories (also {@code /usr/share/oem}, where the
+ * init mounts the OEM partition), and the symlinks from e.g.
  * {@code /home} into {@code /var}. Whatever packages put below a path that becomes a symlink is
  * moved to the link's target under {@code /var} (the image's {@code /var} is the template the
  * init copies to an empty STATE partition). Immutable and thread-safe.
@@ -40,6 +41,8 @@ public final class MountLayoutStep {
 
   /** Where the init mounts the STATE partition. */
   public static final FsPath STATE_MOUNT = FsPath.parse("/mnt/stateful_partition");
+  /** Where the init mounts the OEM partition (read-only, noexec), as COS does. */
+  public static final FsPath OEM_MOUNT = FsPath.parse("/usr/share/oem");
 
   public MountLayoutStep(MountLayout layout, BlobStore store, long epoch) {
     this.layout = layout;
@@ -61,6 +64,13 @@ public final class MountLayoutStep {
             TreeEdits.ensureDirectories(b, p, epoch, ORIGIN);
           }
         }
+      }
+      FsNode oem = b.get(OEM_MOUNT).orElse(null);
+      if (oem == null) {
+        TreeEdits.ensureDirectories(b, OEM_MOUNT, epoch, ORIGIN);
+      } else if (!(oem instanceof FsNode.Directory)) {
+        throw new AssemblyException("mount layout: " + OEM_MOUNT + " is the OEM partition's mount point, but a "
+            + "package installed something other than a directory there");
       }
       for (FsPath p : layout.tmpfs()) {
         if (p.value().equals("/tmp") && b.get(p).orElse(null) instanceof FsNode.Directory d) {

@@ -10,6 +10,7 @@
 export PATH=/sbin:/bin
 NEWROOT=/newroot
 STATE=$NEWROOT/mnt/stateful_partition
+OEM_MOUNT=/usr/share/oem
 
 log() { echo "cosbuild-init: $*"; }
 fatal() {
@@ -28,10 +29,11 @@ cmdline_arg() {
   return 1
 }
 
-# /dev node of the partition whose GPT name is $1, waiting up to 30 s for it to appear.
+# /dev node of the partition whose GPT name is $1, waiting up to 30 s for it to appear (or
+# looking $2 times, 0.1 s apart).
 partition() {
   n=0
-  while [ "$n" -lt 300 ]; do
+  while [ "$n" -lt "${2:-300}" ]; do
     for u in /sys/class/block/*/uevent; do
       if grep -qx "PARTNAME=$1" "$u" 2>/dev/null; then
         d=${u%/uevent}
@@ -89,6 +91,13 @@ for p in $TMPFS; do
 done
 mkdir -p $NEWROOT/run/cosbuild
 { dmsetup table root; dmsetup status root; } > $NEWROOT/run/cosbuild/verity
+
+# OEM: site configuration, read-only. dm-verity does not cover it, so nothing on it may run or be a
+# device. The disk's partitions all appeared with the root's, so OEM is looked for once; a root
+# without the mount point (not built by cosbuild) leaves it alone.
+if [ -d "$NEWROOT$OEM_MOUNT" ] && [ ! -L "$NEWROOT$OEM_MOUNT" ] && OEM_DEV=$(partition OEM 1); then
+  mount -t ext4 -o ro,nosuid,nodev,noexec "$OEM_DEV" "$NEWROOT$OEM_MOUNT" || fatal "cannot mount OEM ($OEM_DEV)"
+fi
 
 if [ -n "$STATEFUL" ]; then
   STATE_DEV=$(partition STATE) || fatal "no partition named STATE"
