@@ -62,6 +62,10 @@ public final class BootCommand implements Callable<Integer> {
   @Option(names = "--snapshot", description = "Keep disk.raw unchanged: the guest's writes go to a temporary overlay.")
   boolean snapshot;
 
+  @Option(names = "--disk", paramLabel = "FILE",
+      description = "Also attach this raw disk, after the image's (repeatable; e.g. a data disk).")
+  List<Path> disks = new ArrayList<>();
+
   @Option(names = "--memory", paramLabel = "MIB", defaultValue = "1024", description = "Guest memory in MiB (default 1024).")
   int memory;
 
@@ -74,6 +78,12 @@ public final class BootCommand implements Callable<Integer> {
     try {
       a = Accel.parse(accel);
       target = target(dir, arch, append, memory, snapshot);
+      for (Path d : disks) {
+        if (!Files.isRegularFile(d)) {
+          throw new IOException("--disk " + d + " is not a file");
+        }
+      }
+      target = target.withDisks(target.disk(), disks);
     } catch (IllegalArgumentException | IOException e) {
       err.println("cosbuild boot: " + e.getMessage());
       err.flush();

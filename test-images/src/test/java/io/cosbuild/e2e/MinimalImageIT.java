@@ -164,6 +164,25 @@ class MinimalImageIT {
   }
 
   @Test
+  void bootsFromItsOwnDiskWhenAnotherCosbuildDiskComesFirst() throws Exception {
+    // A disk with the same partition names, attached first: its ROOT-A is corrupt (booting it would
+    // panic) and its partition UUID is not the one the root hash names.
+    Path other = copyOutputs("other-disk").resolve("disk.raw");
+    ok("sgdisk", "-u", "2:11111111-2222-4333-8444-555555555555", other.toString());
+    flipByte(other, partition(2).get("firstLba").asLong() * 512 + 65536);
+    BootTarget own = BootCommand.target(out, null, List.of("cosbuild.selftest=1"), 512, true);
+    BootTarget t = own.withDisks(other, List.of(own.disk()));
+    try (QemuRunner q = QemuRunner.start(t, Accel.TCG, s -> { }, n -> { })) {
+      assertEquals(BootOutcome.FOUND, q.waitFor(Guest.READY, BOOT), q.console());
+      String c = q.console();
+      Guest.assertSelfTestPassed(c, 12);
+      assertTrue(c.contains("ROOT-A (/dev/vdb2) hashes VERITY-A (/dev/vdb3) on vdb"), c);
+      assertTrue(c.contains("/dev/vdb7 /mnt/stateful_partition ") && c.contains("/dev/vdb6 /usr/share/oem "),
+          "STATE and OEM from the root's disk:\n" + c);
+    }
+  }
+
+  @Test
   void aTamperedRootDoesNotBoot() throws Exception {
     Path bad = copyOutputs("tampered-boot");
     // 64 KiB into the squashfs lies in the compressed blocks of /usr/bin/busybox, the init the kernel runs.

@@ -33,6 +33,16 @@ class QemuCommandTest {
   }
 
   @Test
+  void extraDisksFollowTheImagesDiskInOrder() {
+    BootTarget t = target(Architecture.X86_64, true).withDisks(Path.of("/o/a.raw"), List.of(Path.of("/o/b.raw"),
+        Path.of("/o/c.raw")));
+    String c = String.join(" ", QemuCommand.of(t, false));
+    assertTrue(c.endsWith("-drive file=/o/a.raw,format=raw,if=none,id=disk0,snapshot=on -device virtio-blk-pci,drive=disk0"
+        + " -drive file=/o/b.raw,format=raw,if=none,id=disk1,snapshot=on -device virtio-blk-pci,drive=disk1"
+        + " -drive file=/o/c.raw,format=raw,if=none,id=disk2,snapshot=on -device virtio-blk-pci,drive=disk2"), c);
+  }
+
+  @Test
   void panicMarkers() {
     assertTrue(QemuRunner.panicked("[ 3.6] Kernel panic - not syncing: dm-verity device corrupted"));
     assertFalse(QemuRunner.panicked("cosbuild: ready"));

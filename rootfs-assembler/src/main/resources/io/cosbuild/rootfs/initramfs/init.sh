@@ -29,22 +29,64 @@ cmdline_arg() {
   return 1
 }
 
-# /dev node of the partition whose GPT name is $1, waiting up to 30 s for it to appear (or
-# looking $2 times, 0.1 s apart).
-partition() {
+# /dev nodes of the partitions whose GPT name is $1, one per line, on disk $3 (e.g. vda) if given,
+# else on every disk; waits up to 30 s for one to appear (or looks $2 times, 0.1 s apart).
+partitions() {
   n=0
+  where='/sys/class/block/*/uevent'
+  [ -z "$3" ] || where="/sys/block/$3/$3*/uevent"
   while [ "$n" -lt "${2:-300}" ]; do
-    for u in /sys/class/block/*/uevent; do
+    found=
+    for u in $where; do
       if grep -qx "PARTNAME=$1" "$u" 2>/dev/null; then
         d=${u%/uevent}
         echo "/dev/${d##*/}"
-        return 0
+        found=1
       fi
     done
+    [ -n "$found" ] && return 0
     n=$((n + 1))
     sleep 0.1
   done
   return 1
+}
+
+# The first of them: the partition named $1 on disk $3 (see partitions).
+partition() { partitions "$@" | head -n 1 | grep .; }
+
+# The disk (e.g. vda) that holds partition /dev/$1.
+disk_of() { d=$(readlink -f "/sys/class/block/${1#/dev/}/..") && echo "${d##*/}"; }
+
+# GPT unique GUID of partition /dev/$1 as a lowercase UUID string, read from its disk's GPT.
+partuuid() {
+  p=${1#/dev/}
+  disk=$(disk_of "$p") || return 1
+  num=$(cat "/sys/class/block/$p/partition") || return 1
+  lbs=$(cat "/sys/class/block/$disk/queue/logical_block_size") || return 1
+  entries=$(dd if="/dev/$disk" bs="$lbs" skip=1 count=1 2>/dev/null | od -An -tu8 -j 72 -N 8 | tr -d ' ')
+  esize=$(dd if="/dev/$disk" bs="$lbs" skip=1 count=1 2>/dev/null | od -An -tu4 -j 84 -N 4 | tr -d ' ')
+  [ -n "$entries" ] && [ -n "$esize" ] || return 1
+  dd if="/dev/$disk" bs=1 skip=$((entries * lbs + (num - 1) * esize + 16)) count=16 2>/dev/null \
+    | od -An -tx1 | tr -d ' \n' \
+    | awk '{ s = $0; printf "%s%s%s%s-%s%s-%s%s-%s-%s\n", substr(s, 7, 2), substr(s, 5, 2), substr(s, 3, 2),
+        substr(s, 1, 2), substr(s, 11, 2), substr(s, 9, 2), substr(s, 15, 2), substr(s, 13, 2), substr(s, 17, 4),
+        substr(s, 21, 12) }'
+}
+
+# The root partition: of those named $ROOT_PART, the one whose partition UUID is the first 128 bits
+# of the root hash (cosbuild and systemd set slot A's so), else the first (a slot whose UUIDs were
+# not set from its root hash). Several disks may carry cosbuild partitions.
+root_partition() {
+  want=$(echo "$ROOTHASH" | awk '{ s = tolower($0); printf "%s-%s-%s-%s-%s\n", substr(s, 1, 8), substr(s, 9, 4),
+    substr(s, 13, 4), substr(s, 17, 4), substr(s, 21, 12) }')
+  all=$(partitions "$ROOT_PART") || return 1
+  for d in $all; do
+    if [ "$(partuuid "$d")" = "$want" ]; then
+      echo "$d"
+      return 0
+    fi
+  done
+  echo "$all" | head -n 1
 }
 
 mount -t proc -o nosuid,nodev,noexec proc /proc
@@ -66,11 +108,14 @@ ALG=$(cmdline_arg cosbuild.verity.alg) || ALG=sha256
 BS=$(cmdline_arg cosbuild.verity.bs) || BS=4096
 HBS=$(cmdline_arg cosbuild.verity.hbs) || HBS=4096
 
-DATA_DEV=$(partition "$ROOT_PART") || fatal "no partition named $ROOT_PART"
-HASH_DEV=$(partition "$HASH_PART") || fatal "no partition named $HASH_PART"
+DATA_DEV=$(root_partition) || fatal "no partition named $ROOT_PART"
+# Everything else comes from the root's disk, never from another disk that happens to carry
+# partitions of the same names.
+DISK=$(disk_of "$DATA_DEV") || fatal "cannot tell which disk holds $DATA_DEV"
+HASH_DEV=$(partition "$HASH_PART" 1 "$DISK") || fatal "no partition named $HASH_PART on $DISK"
 SECTORS=$((BLOCKS * (BS / 512)))
 TABLE="0 $SECTORS verity 1 $DATA_DEV $HASH_DEV $BS $HBS $BLOCKS $HASHSTART $ALG $ROOTHASH $SALT 1 $ON_CORRUPTION"
-log "dm-verity: $ROOT_PART ($DATA_DEV) hashes $HASH_PART ($HASH_DEV) root hash $ROOTHASH"
+log "dm-verity: $ROOT_PART ($DATA_DEV) hashes $HASH_PART ($HASH_DEV) on $DISK, root hash $ROOTHASH"
 dmsetup create root --readonly --noudevsync --table "$TABLE" || fatal "dm-verity setup of $ROOT_PART failed"
 dmsetup mknodes root
 mkdir -p $NEWROOT
@@ -93,14 +138,13 @@ mkdir -p $NEWROOT/run/cosbuild
 { dmsetup table root; dmsetup status root; } > $NEWROOT/run/cosbuild/verity
 
 # OEM: site configuration, read-only. dm-verity does not cover it, so nothing on it may run or be a
-# device. The disk's partitions all appeared with the root's, so OEM is looked for once; a root
-# without the mount point (not built by cosbuild) leaves it alone.
-if [ -d "$NEWROOT$OEM_MOUNT" ] && [ ! -L "$NEWROOT$OEM_MOUNT" ] && OEM_DEV=$(partition OEM 1); then
+# device. A root without the mount point (not built by cosbuild) leaves it alone.
+if [ -d "$NEWROOT$OEM_MOUNT" ] && [ ! -L "$NEWROOT$OEM_MOUNT" ] && OEM_DEV=$(partition OEM 1 "$DISK"); then
   mount -t ext4 -o ro,nosuid,nodev,noexec "$OEM_DEV" "$NEWROOT$OEM_MOUNT" || fatal "cannot mount OEM ($OEM_DEV)"
 fi
 
 if [ -n "$STATEFUL" ]; then
-  STATE_DEV=$(partition STATE) || fatal "no partition named STATE"
+  STATE_DEV=$(partition STATE 1 "$DISK") || fatal "no partition named STATE on $DISK"
   if ! mount -t ext4 -o "$(opts_for /mnt/stateful_partition)" "$STATE_DEV" $STATE 2>/dev/null; then
     magic=$(dd if="$STATE_DEV" bs=2 skip=540 count=1 2>/dev/null | od -An -tx1 | tr -d ' ')
     if [ "$FORMAT_STATE" = 1 ] && [ "$magic" != 53ef ]; then
