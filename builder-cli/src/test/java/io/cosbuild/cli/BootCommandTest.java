@@ -24,6 +24,18 @@ class BootCommandTest {
   }
 
   @Test
+  void aMissingExtraDiskIsAUsageErrorNamingIt() throws Exception {
+    for (String f : new String[] {"disk.raw", "vmlinuz", "initrd.img"}) {
+      Files.writeString(dir.resolve(f), "");
+    }
+    Files.writeString(dir.resolve("manifest.json"), "{\"arch\":\"x86_64\",\"kernelCommandLine\":\"console=ttyS0\"}");
+    Path missing = dir.resolve("data.raw");
+    MainTest.Result r = MainTest.run("boot", dir.toString(), "--disk", missing.toString(), "--expect", "x");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--disk " + missing + " is not a file"), r.err());
+  }
+
+  @Test
   void targetTakesTheManifestsCommandLineAndArchPlusAppendedWords() throws Exception {
     for (String f : new String[] {"disk.raw", "vmlinuz", "initrd.img"}) {
       Files.writeString(dir.resolve(f), "");
