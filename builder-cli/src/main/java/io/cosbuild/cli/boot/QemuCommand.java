@@ -1,13 +1,15 @@
 package io.cosbuild.cli.boot;
 
 import io.cosbuild.spec.model.Architecture;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The QEMU command line for a {@link BootTarget}: x86_64 on {@code q35}, arm64 on {@code virt};
- * the disks as virtio-blk on PCI, the image's first (the initramfs loads virtio_pci and virtio_blk), no network, no
- * display, the first serial port on stdio, no reboot (a panic or reboot ends QEMU). Stateless.
+ * the disks as virtio-blk on PCI, the image's first (the initramfs loads virtio_pci and
+ * virtio_blk), no network, no display, the first serial port on stdio, no reboot (a panic or
+ * reboot ends QEMU). Stateless.
  */
 public final class QemuCommand {
 
@@ -27,7 +29,7 @@ public final class QemuCommand {
     c.addAll(List.of("-accel", kvm ? "kvm" : "tcg", "-m", Integer.toString(t.memoryMiB()), "-smp", "1",
         "-nodefaults", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
         "-kernel", t.kernel().toString(), "-initrd", t.initrd().toString(), "-append", t.cmdline()));
-    List<java.nio.file.Path> disks = new ArrayList<>(List.of(t.disk()));
+    List<Path> disks = new ArrayList<>(List.of(t.disk()));
     disks.addAll(t.extraDisks());
     for (int i = 0; i < disks.size(); i++) {
       c.addAll(List.of("-drive", "file=" + disks.get(i).toString().replace(",", ",,") + ",format=raw,if=none,id=disk" + i
