@@ -24,14 +24,13 @@ public final class FsCommand implements Runnable {
   }
 
   /**
-   * Reads SRC as a progress step; a tar's contents are unpacked inside {@code staging}. With
-   * {@code hashNow} false a directory's files are hashed only if the writer asks (see
+   * Reads SRC as a progress step; a tar's contents are unpacked inside {@code staging}. A directory's
+   * files are not read here: the writers read them once, and hash only what they compare (see
    * {@link FsSource#read(Path, Path, boolean)}).
    */
-  static FsTree readSource(Path src, StagingDirectory staging, Progress progress, boolean hashNow)
-      throws IOException, TreeException {
+  static FsTree readSource(Path src, StagingDirectory staging, Progress progress) throws IOException, TreeException {
     try (Progress.Step step = progress.start("Reading " + src)) {
-      FsTree tree = FsSource.read(src, staging.directory().resolve(".tar-blobs"), hashNow);
+      FsTree tree = FsSource.read(src, staging.directory().resolve(".tar-blobs"), false);
       step.done(String.format(Locale.ROOT, "%,d entries, %s of file content", tree.size() - 1,
           mib(tree.contentBytes())));
       return tree;

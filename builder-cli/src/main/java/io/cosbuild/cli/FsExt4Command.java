@@ -156,8 +156,8 @@ public final class FsExt4Command implements Callable<Integer> {
       TreeException, Ext4Exception {
     String name = out.getFileName().toString();
     try (StagingDirectory staging = StagingDirectory.create(out.toAbsolutePath().getParent())) {
-      // The filesystem UUID is derived from every content digest: hashed on all cores while reading.
-      FsTree tree = FsCommand.readSource(src, staging, progress, true);
+      // Contents are not hashed while reading: the writer fingerprints them as it copies them.
+      FsTree tree = FsCommand.readSource(src, staging, progress);
       Ext4Result r;
       try (Progress.Step step = progress.start("Writing " + out);
           FileChannel ch = FileChannel.open(staging.file(name), StandardOpenOption.CREATE_NEW,

@@ -89,7 +89,7 @@ public final class FsSquashfsCommand implements Callable<Integer> {
     try (StagingDirectory staging = StagingDirectory.create(parent)) {
       String name = out.getFileName().toString();
       // Hashed only where squashfs compares contents: between files of one size.
-      FsTree tree = FsCommand.readSource(src, staging, progress, false);
+      FsTree tree = FsCommand.readSource(src, staging, progress);
       SquashfsResult r;
       try (Progress.Step step = progress.start("Writing " + out);
           FileChannel ch = FileChannel.open(staging.file(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 
 /**
@@ -29,12 +30,14 @@ import java.util.zip.CRC32C;
  * resize_inode, which is left out: these images are never grown offline.
  *
  * <p>Deterministic: the same tree and options give the same bytes. The UUID (unless given) and the
- * directory hash seed derive from a SHA-256 of the tree; times come from the source date epoch (0
+ * directory hash seed derive from a SHA-256 of the tree's metadata and a 64-bit fingerprint (CRC-32C
+ * and CRC-32) of each file's content, taken while copying it; times come from the source date epoch (0
  * if none), mtimes are clamped to it; inode numbers follow the tree's sorted order.
  *
  * <p>Streaming: inode numbers and the layout are planned first, then every file's data is copied
  * from its blob straight to its blocks (all-zero 4 KiB blocks become holes, as {@code mke2fs -d}
- * does), inode tables are written one group at a time, bitmaps and superblocks last.
+ * does), then directories, extent and xattr blocks, inode tables one group at a time, and bitmaps
+ * and superblocks last.
  *
  * <p>Computed size: data blocks (file sizes rounded up to blocks, ignoring holes) + directory,
  * symlink, xattr and extent blocks + all group metadata + journal, then +10% and +1 MiB.
@@ -130,6 +133,9 @@ public final class Ext4Writer {
     /** Views of {@link #chunk} for reading into and writing out of; chunk itself keeps its full limit. */
     private final ByteBuffer chunkIn = chunk.duplicate();
     private final ByteBuffer chunkOut = chunk.duplicate();
+    private final ByteBuffer chunkHash = chunk.duplicate();
+    /** Per inode (index ino - FIRST_INO), the placed data of regular files; null for the others. */
+    private FileData[] fileData;
 
     Run(FsTree tree, FileChannel out, long offset, Ext4Options options) throws Ext4Exception {
       this.tree = tree;
@@ -169,7 +175,6 @@ public final class Ext4Writer {
     }
 
     Ext4Result write() throws IOException, Ext4Exception {
-      identity();
       long blocks = options.sizeBytes() > 0 ? options.sizeBytes() / BS : computeBlocks();
       long inodes = lastIno;
       if (options.inodeRatio() > 0) {
@@ -185,6 +190,16 @@ public final class Ext4Writer {
       int journalBlocks = 0;
       int[] jnlBackup = new int[17];
 
+      // File data first, fingerprinted while it is copied: the UUID, which seeds every metadata
+      // checksum and the directory hash, derives from those fingerprints, so no file is read twice.
+      fileData = new FileData[byInode.size()];
+      for (int i = 0; i < byInode.size(); i++) {
+        FsPath p = byInode.get(i);
+        if (p != null && tree.get(p).orElseThrow() instanceof FsNode.RegularFile f) {
+          fileData[i] = copyData(p.toString(), f);
+        }
+      }
+      identity();
       writeDirectory(FsPath.ROOT, ROOT_INO, tree.root(), tree.directoryLinkCount(FsPath.ROOT) + (syntheticLostFound ? 1 : 0));
       if (options.journal()) {
         journalBlocks = JournalSuperblock.defaultBlocks(layout.blocks);
@@ -208,7 +223,7 @@ public final class Ext4Writer {
         if (n instanceof FsNode.Directory d) {
           writeDirectory(p, ino, d, tree.directoryLinkCount(p));
         } else if (n instanceof FsNode.RegularFile f) {
-          writeFile(where, ino, f);
+          writeFileInode(where, ino, f, fileData[i]);
         } else if (n instanceof FsNode.Symlink s) {
           writeSymlink(where, ino, s);
         } else {
@@ -234,7 +249,9 @@ public final class Ext4Writer {
           md.update(num.clear().putLong(v).array());
         }
         if (n instanceof FsNode.RegularFile f) {
-          md.update(f.blob().sha256().getBytes(StandardCharsets.UTF_8));
+          FileData data = fileData[inodeOf.get(e.getKey()) - FIRST_INO];
+          md.update(num.clear().putLong(f.blob().size()).array());
+          md.update(num.clear().putLong(data.fingerprint()).array());
           md.update(num.clear().putLong(f.linkGroup()).array());
         } else if (n instanceof FsNode.Symlink s) {
           md.update(s.target().getBytes(StandardCharsets.UTF_8));
@@ -467,11 +484,19 @@ public final class Ext4Writer {
       return in;
     }
 
-    private void writeFile(String where, int ino, FsNode.RegularFile f) throws IOException, Ext4Exception {
+    /** A file's placed data: its extents, blocks written (holes excluded) and content fingerprint. */
+    private record FileData(List<ExtentTree.Extent> extents, long dataBlocks, long fingerprint) {}
+
+    /** Copies a file's content to newly allocated blocks; all-zero blocks become holes. */
+    private FileData copyData(String where, FsNode.RegularFile f) throws IOException, Ext4Exception {
       Blob blob = f.blob();
       long size = blob.size();
       List<ExtentTree.Extent> extents = new ArrayList<>();
       long dataBlocks = 0;
+      // Two CRCs of different polynomials, both CPU intrinsics on direct buffers: a 64-bit content
+      // fingerprint for the UUID at a small fraction of a SHA-256's cost on the writer's thread.
+      CRC32C crc32c = new CRC32C();
+      CRC32 crc32 = new CRC32();
       if (size > 0) {
         if ((size + BS - 1) / BS > 1L << 32) {
           throw new Ext4Exception(where + ": " + size + " bytes is larger than ext4 files with 4 KiB blocks can be");
@@ -489,6 +514,8 @@ public final class Ext4Writer {
                     + size + "; the blob store changed under the build");
               }
             }
+            crc32c.update(chunkHash.clear().limit(want));
+            crc32.update(chunkHash.clear().limit(want));
             int nBlocks = (want + BS - 1) / BS;
             chunk.put(want, ZERO_BLOCK, 0, nBlocks * BS - want);
             int i = 0;
@@ -510,8 +537,13 @@ public final class Ext4Writer {
           }
         }
       }
-      ExtentTree.Built t = tree(extents, ino, where);
-      putInode(ino, inode(f, size, tree.linkCount(f), (dataBlocks + t.blocks().size()) * (BS / 512),
+      return new FileData(extents, dataBlocks, crc32c.getValue() << 32 | crc32.getValue());
+    }
+
+    private void writeFileInode(String where, int ino, FsNode.RegularFile f, FileData data)
+        throws IOException, Ext4Exception {
+      ExtentTree.Built t = tree(data.extents(), ino, where);
+      putInode(ino, inode(f, f.blob().size(), tree.linkCount(f), (data.dataBlocks() + t.blocks().size()) * (BS / 512),
           Inode.FLAG_EXTENTS, t.iBlock(), where, ino));
     }
 
