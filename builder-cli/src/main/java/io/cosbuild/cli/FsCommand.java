@@ -25,7 +25,7 @@ public final class FsCommand implements Runnable {
 
   /**
    * Reads SRC as a progress step; a tar's contents are unpacked inside {@code staging}. A directory's
-   * files are not read here: the writers read them once, and hash only what they compare (see
+   * files are not read here: the writers read them, and hash only where they compare contents (see
    * {@link FsSource#read(Path, Path, boolean)}).
    */
   static FsTree readSource(Path src, StagingDirectory staging, Progress progress) throws IOException, TreeException {
