@@ -26,11 +26,11 @@ public final class FsCommand implements Runnable {
   /**
    * Reads SRC as a progress step; a tar's contents are unpacked inside {@code staging}. A directory's
    * files are not read here: the writers read them, and hash only where they compare contents (see
-   * {@link FsSource#read(Path, Path, boolean)}).
+   * {@link FsSource#read(Path, Path)}).
    */
   static FsTree readSource(Path src, StagingDirectory staging, Progress progress) throws IOException, TreeException {
     try (Progress.Step step = progress.start("Reading " + src)) {
-      FsTree tree = FsSource.read(src, staging.directory().resolve(".tar-blobs"), false);
+      FsTree tree = FsSource.read(src, staging.directory().resolve(".tar-blobs"));
       step.done(String.format(Locale.ROOT, "%,d entries, %s of file content", tree.size() - 1,
           mib(tree.contentBytes())));
       return tree;

@@ -19,13 +19,13 @@ public final class FsSource {
 
   /**
    * Reads {@code src}. A tar's contents go to a blob store in {@code tarBlobs}, which the caller
-   * removes when the tree is no longer needed; a directory leaves it untouched. With {@code hashNow}
-   * false the files of a directory are hashed only when a writer asks for a digest (see
+   * removes when the tree is no longer needed; a directory leaves it untouched. A directory's files
+   * are not read: each is hashed only if a writer asks for its digest (see
    * {@link DirectorySource#readInPlace(Path, boolean)}).
    */
-  public static FsTree read(Path src, Path tarBlobs, boolean hashNow) throws IOException, TreeException {
+  public static FsTree read(Path src, Path tarBlobs) throws IOException, TreeException {
     if (Files.isDirectory(src)) {
-      return DirectorySource.readInPlace(src.toRealPath(), hashNow);
+      return DirectorySource.readInPlace(src.toRealPath(), false);
     }
     if (!Files.isRegularFile(src)) {
       throw new IOException(src + " is neither a directory nor a tar archive");

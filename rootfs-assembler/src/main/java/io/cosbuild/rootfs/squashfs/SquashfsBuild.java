@@ -23,7 +23,7 @@ public final class SquashfsBuild {
     Path parent = out.toAbsolutePath().getParent();
     Path staging = Files.createTempDirectory(parent, "." + out.getFileName() + ".blobs.");
     try {
-      return SquashfsWriter.writeFile(FsSource.read(src, staging, false), out, options);
+      return SquashfsWriter.writeFile(FsSource.read(src, staging), out, options);
     } finally {
       deleteTree(staging);
     }
