@@ -115,4 +115,54 @@ class LauncherIT {
     assertEquals("", run.err());
     assertEquals(List.of(), archives());
   }
+
+  static final Map<String, String> PRINT_FLAGS = Map.of("COSBUILD_CDS", "off", "COSBUILD_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+  static final String SKIP_FALLBACK = "-XX:CompileCommand=exclude,sun.security.provider.SHA2::implCompress0";
+
+  /** What the JVM on the PATH says about its SHA-256 intrinsic on this CPU. */
+  static boolean jvmHasSha256Intrinsic() throws Exception {
+    Process p = new ProcessBuilder("java", "-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintFlagsFinal", "-version")
+        .redirectErrorStream(true).start();
+    String flags = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor());
+    assertTrue(flags.contains("UseSHA256Intrinsics"), "the JVM does not report UseSHA256Intrinsics");
+    return flags.matches("(?s).*UseSHA256Intrinsics\\s+=\\s+true.*");
+  }
+
+  Path sha256Probe() throws IOException {
+    try (Stream<Path> s = Files.list(jar.getParent())) {
+      List<Path> found = s.filter(f -> f.getFileName().toString().endsWith(".sha256")).toList();
+      assertEquals(1, found.size(), "one SHA-256 probe file: " + found);
+      return found.get(0);
+    }
+  }
+
+  @Test
+  void theJavaSha256FallbackIsLeftUncompiledOnlyWhereTheJvmHasTheIntrinsic() throws Exception {
+    boolean intrinsic = jvmHasSha256Intrinsic();
+    Run run = cosbuild(PRINT_FLAGS, "--version");
+    assertEquals(0, run.exit(), run.err());
+    List<String> probe = Files.readAllLines(sha256Probe());
+    assertEquals(String.valueOf(intrinsic), probe.get(1), "the launcher recorded another answer than the JVM's");
+    assertEquals(intrinsic, run.out().contains(SKIP_FALLBACK), run.out());
+
+    // A JVM without the intrinsic (as recorded for this CPU): the fallback must be compiled as usual.
+    Files.write(sha256Probe(), List.of(probe.get(0), "false"));
+    run = cosbuild(PRINT_FLAGS, "--version");
+    assertEquals(0, run.exit(), run.err());
+    assertFalse(run.out().contains("implCompress0"), run.out());
+
+    // A record made on another CPU is not trusted: the JVM is asked again.
+    Files.write(sha256Probe(), List.of("cpu: another", "false"));
+    run = cosbuild(PRINT_FLAGS, "--version");
+    assertEquals(0, run.exit(), run.err());
+    assertEquals(List.of(probe.get(0), String.valueOf(intrinsic)), Files.readAllLines(sha256Probe()));
+    assertEquals(intrinsic, run.out().contains(SKIP_FALLBACK), run.out());
+
+    // Options that name SHA themselves (say -XX:-UseSHA) turn the launcher's off.
+    run = cosbuild(Map.of("COSBUILD_CDS", "off", "COSBUILD_JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:+UseSHA"),
+        "--version");
+    assertEquals(0, run.exit(), run.err());
+    assertFalse(run.out().contains("implCompress0"), run.out());
+  }
 }
