@@ -152,17 +152,20 @@ class LauncherIT {
     assertEquals(0, run.exit(), run.err());
     assertFalse(run.out().contains("implCompress0"), run.out());
 
-    // A record made on another CPU is not trusted: the JVM is asked again.
-    Files.write(sha256Probe(), List.of("cpu: another", "false"));
+    // An answer recorded for another CPU is not used: the JVM is asked again.
+    Files.write(sha256Probe(), List.of("cpu: another;opts:-XX:+PrintCommandLineFlags;;", "false"));
     run = cosbuild(PRINT_FLAGS, "--version");
     assertEquals(0, run.exit(), run.err());
-    assertEquals(List.of(probe.get(0), String.valueOf(intrinsic)), Files.readAllLines(sha256Probe()));
+    List<String> lines = Files.readAllLines(sha256Probe());
+    assertEquals(List.of(probe.get(0), String.valueOf(intrinsic)), lines.subList(lines.size() - 2, lines.size()));
     assertEquals(intrinsic, run.out().contains(SKIP_FALLBACK), run.out());
 
-    // Options that name SHA themselves (say -XX:-UseSHA) turn the launcher's off.
-    run = cosbuild(Map.of("COSBUILD_CDS", "off", "COSBUILD_JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:+UseSHA"),
+    // Options that take C2 away take the intrinsic with it: the fallback is then compiled by C1.
+    run = cosbuild(Map.of("COSBUILD_CDS", "off", "COSBUILD_JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:TieredStopAtLevel=1"),
         "--version");
     assertEquals(0, run.exit(), run.err());
     assertFalse(run.out().contains("implCompress0"), run.out());
+    lines = Files.readAllLines(sha256Probe());
+    assertEquals("false", lines.get(lines.size() - 1), "C1 only was recorded as having the intrinsic");
   }
 }
