@@ -74,8 +74,11 @@ final class DataWriter implements AutoCloseable {
 
   private record Block(byte[] data, int length, boolean compressed, boolean sparse) {}
 
-  /** An item to write in order: a data block of a file, or a fragment block. */
-  private record Pending(Future<Block> block, FileLayout layout, int index, int fragment, int rawLength) {}
+  /**
+   * An item to write in order: a data block of a file, or a fragment block; {@code raw} is its
+   * uncompressed buffer, reused once the block is written.
+   */
+  private record Pending(Future<Block> block, byte[] raw, FileLayout layout, int index, int fragment, int rawLength) {}
 
   private final SeekableByteChannel out;
   private final int blockSize;
@@ -85,6 +88,11 @@ final class DataWriter implements AutoCloseable {
   private final int window;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final Map<Long, SameSize> bySize = new HashMap<>();
+  /**
+   * Block buffers whose blocks are written: a fresh 128 KiB array per block cost a zeroing and a
+   * slow-path allocation each, on the thread that feeds the compressors.
+   */
+  private final ArrayDeque<byte[]> free = new ArrayDeque<>();
   private final FragmentTable fragments = new FragmentTable();
   private final byte[] zeros;
   private byte[] fragment;
@@ -155,7 +163,7 @@ final class DataWriter implements AutoCloseable {
     try (FileChannel in = blob.openChannel()) {
       for (int i = 0; i < blocks; i++) {
         int len = (int) Math.min(blockSize, size - (long) i * blockSize);
-        byte[] buf = new byte[blockSize];
+        byte[] buf = buffer();
         readFully(in, buf, len, path);
         submit(buf, len, layout, i);
       }
@@ -197,7 +205,12 @@ final class DataWriter implements AutoCloseable {
       }
       return compress(buf, len);
     });
-    enqueue(new Pending(f, layout, index, -1, len));
+    enqueue(new Pending(f, buf, layout, index, -1, len));
+  }
+
+  private byte[] buffer() {
+    byte[] b = free.poll();
+    return b != null ? b : new byte[blockSize];
   }
 
   private Block compress(byte[] buf, int len) throws IOException {
@@ -212,9 +225,9 @@ final class DataWriter implements AutoCloseable {
     byte[] buf = fragment;
     int len = fragmentUsed;
     Future<Block> f = pool.submit(() -> compress(buf, len));
-    enqueue(new Pending(f, null, -1, fragmentCount, len));
+    enqueue(new Pending(f, buf, null, -1, fragmentCount, len));
     fragmentCount++;
-    fragment = new byte[blockSize];
+    fragment = buffer();
     fragmentUsed = 0;
   }
 
@@ -257,6 +270,7 @@ final class DataWriter implements AutoCloseable {
     } else {
       fragments.set(p.fragment(), new FragmentEntry(at, stored));
     }
+    free.push(p.raw());
   }
 
   /** Writes the last fragment block and everything still in flight. */
