@@ -132,9 +132,29 @@ public record FsPath(String value) implements Comparable<FsPath> {
   @Override
   public int compareTo(FsPath o) {
     // Code point order is UTF-8 byte order; '/' ranks below every other character, which makes
-    // the comparison component by component without splitting.
+    // the comparison component by component without splitting. Paths in one tree share long
+    // prefixes and tree maps compare them all the time: the common prefix is skipped char by char,
+    // and only a difference at a surrogate needs the code point walk.
     String a = value;
     String b = o.value;
+    int n = Math.min(a.length(), b.length());
+    int k = 0;
+    while (k < n && a.charAt(k) == b.charAt(k)) {
+      k++;
+    }
+    if (k < n) {
+      char x = a.charAt(k);
+      char y = b.charAt(k);
+      if (!Character.isSurrogate(x) && !Character.isSurrogate(y)) {
+        return Integer.compare(x == '/' ? -1 : x, y == '/' ? -1 : y);
+      }
+    } else if (n == 0 || !Character.isHighSurrogate(a.charAt(n - 1))) {
+      return Integer.compare(a.length(), b.length());
+    }
+    return compareByCodePoints(a, b);
+  }
+
+  private static int compareByCodePoints(String a, String b) {
     int i = 0;
     int j = 0;
     while (i < a.length() && j < b.length()) {

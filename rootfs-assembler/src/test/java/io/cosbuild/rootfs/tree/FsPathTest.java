@@ -56,4 +56,46 @@ class FsPathTest {
         paths.stream().map(FsPath::value).toList());
     assertTrue(FsPath.NAME_ORDER.compare("\uffff", "\ud83d\ude00") < 0);
   }
+
+  /** The order's definition: component lists compared name by name in UTF-8 byte order, a prefix first. */
+  private static int byComponents(FsPath a, FsPath b) {
+    List<String> x = a.components();
+    List<String> y = b.components();
+    for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
+      int c = FsPath.NAME_ORDER.compare(x.get(i), y.get(i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(x.size(), y.size());
+  }
+
+  @Test
+  void orderAgreesWithComparingComponentsByUtf8BytesOnRandomPaths() {
+    // Short names from few characters, so that long shared prefixes and every kind of difference
+    // (a '/' against a character, BMP against supplementary characters, one path a prefix) occur.
+    String[] alphabet = {"a", "b", "-", ".", "\u00e9", "\uffff", "\ud83d\ude00", "\ud83d\ude01", "0"};
+    java.util.Random random = new java.util.Random(42);
+    List<FsPath> paths = new ArrayList<>();
+    while (paths.size() < 400) {
+      StringBuilder sb = new StringBuilder();
+      int depth = random.nextInt(4);
+      for (int d = 0; d < depth; d++) {
+        StringBuilder name = new StringBuilder();
+        for (int n = 1 + random.nextInt(3); n > 0; n--) {
+          name.append(alphabet[random.nextInt(alphabet.length)]);
+        }
+        if (name.toString().equals(".") || name.toString().equals("..")) {
+          continue;
+        }
+        sb.append('/').append(name);
+      }
+      paths.add(sb.length() == 0 ? FsPath.ROOT : new FsPath(sb.toString()));
+    }
+    for (FsPath a : paths) {
+      for (FsPath b : paths) {
+        assertEquals(Integer.signum(byComponents(a, b)), Integer.signum(a.compareTo(b)), a + " against " + b);
+      }
+    }
+  }
 }
