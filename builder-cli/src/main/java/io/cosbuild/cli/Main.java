@@ -3,6 +3,7 @@ package io.cosbuild.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 
 /** Entry point. {@link #run} returns the exit code so tests can call the CLI in-process. */
@@ -39,9 +40,10 @@ public final class Main {
     CommandLine cl = new CommandLine(new CosbuildCommand());
     String first = args.length > 0 ? args[0] : "";
     boolean one = CosbuildCommand.SUBCOMMANDS.containsKey(first) && !first.equals("generate-completion");
+    String second = one && args.length > 1 ? args[1] : null;
     CosbuildCommand.SUBCOMMANDS.forEach((name, make) -> {
       if (!one || name.equals(first)) {
-        cl.addSubcommand(name, make.get());
+        cl.addSubcommand(name, withSubcommands(name, make.get(), second));
       }
     });
     cl.setExecutionExceptionHandler(new ErrorHandler());
@@ -49,6 +51,25 @@ public final class Main {
     cl.setParameterExceptionHandler(ErrorHandler::usageError);
     cl.getCommandSpec().exitCodeOnInvalidInput(USAGE);
     cl.getCommandSpec().exitCodeOnExecutionException(FAILED);
+    return cl;
+  }
+
+  /**
+   * {@code command} (the one named {@code name}) with its subcommands from {@link CosbuildCommand#GROUPS}:
+   * only the one named {@code invoked} when there is one of that name, otherwise all of them.
+   */
+  static CommandLine withSubcommands(String name, Object command, String invoked) {
+    CommandLine cl = new CommandLine(command);
+    List<Class<?>> subcommands = CosbuildCommand.GROUPS.getOrDefault(name, List.of());
+    boolean one = false;
+    for (Class<?> c : subcommands) {
+      one |= c.getAnnotation(CommandLine.Command.class).name().equals(invoked);
+    }
+    for (Class<?> c : subcommands) {
+      if (!one || c.getAnnotation(CommandLine.Command.class).name().equals(invoked)) {
+        cl.addSubcommand(c);
+      }
+    }
     return cl;
   }
 }

@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
  * 1 resolution, repository or signature failure, 2 usage or input error.
  */
 @Command(name = "packages", mixinStandardHelpOptions = true,
-        description = "Resolve and fetch Debian package sets.",
-        subcommands = {PackagesCommand.Resolve.class, PackagesCommand.Fetch.class})
+        description = "Resolve and fetch Debian package sets.")
+// subcommands: CosbuildCommand.GROUPS
 public class PackagesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

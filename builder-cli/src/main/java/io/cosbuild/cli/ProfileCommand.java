@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code cosbuild profile show|validate|list}. */
-@Command(name = "profile", description = "Show, validate and list image profiles.", mixinStandardHelpOptions = true,
-    subcommands = {ProfileCommand.Show.class, ProfileCommand.Validate.class, ProfileCommand.ListProfiles.class})
+@Command(name = "profile", description = "Show, validate and list image profiles.", mixinStandardHelpOptions = true)
+// subcommands: CosbuildCommand.GROUPS
 public final class ProfileCommand implements Runnable {
   @Spec CommandSpec spec;
 

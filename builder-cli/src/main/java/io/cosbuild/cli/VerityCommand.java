@@ -10,10 +10,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code cosbuild verity format|verify}: dm-verity hash trees that {@code veritysetup} and the kernel accept.
- * Usable on its own: {@code new CommandLine(new VerityCommand()).execute(args)}.
+ * Usable on its own: {@code Main.withSubcommands("verity", new VerityCommand(), null).execute(args)}.
  */
 @Command(name = "verity", description = "Format and verify dm-verity hash trees (veritysetup compatible).",
-    mixinStandardHelpOptions = true, subcommands = {VerityFormatCommand.class, VerityVerifyCommand.class})
+    mixinStandardHelpOptions = true) // subcommands: CosbuildCommand.GROUPS
 public final class VerityCommand implements Runnable {
   @Spec CommandSpec spec;
 

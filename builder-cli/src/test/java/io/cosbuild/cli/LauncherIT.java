@@ -84,6 +84,33 @@ class LauncherIT {
   }
 
   @Test
+  void verityAndFsCommandsHaveArchivesOfTheirOwn() throws Exception {
+    assertEquals(0, cosbuild(Map.of(), "--version").exit());
+    Path data = Files.write(home.resolve("data.img"), new byte[8192]);
+    Run verity = cosbuild(LOG_CLASS_LOADING, "verity", "format", data.toString(), home.resolve("data.hash").toString());
+    assertEquals(0, verity.exit(), verity.err());
+    assertTrue(verity.err().contains("preparing the start-up archive of verity commands"), verity.err());
+    assertTrue(verity.out().contains("io.cosbuild.verity.LevelHasher source: shared objects file"),
+        "the hashing core not loaded from the archive");
+    assertEquals(2, archives().size(), "other and verity: " + archives());
+
+    Run again = cosbuild(Map.of(), "verity", "verify", data.toString(), home.resolve("data.hash").toString(),
+        "0".repeat(64));
+    assertEquals(1, again.exit(), again.err());
+    assertFalse(again.err().contains("preparing"), "made again: " + again.err());
+
+    Path tree = Files.createDirectories(home.resolve("tree/etc"));
+    Files.writeString(tree.resolve("hostname"), "cosbuild\n");
+    Run fs = cosbuild(LOG_CLASS_LOADING, "fs", "squashfs", tree.getParent().toString(), home.resolve("x.sqfs").toString());
+    assertEquals(0, fs.exit(), fs.err());
+    assertTrue(fs.err().contains("preparing the start-up archive of fs commands"), fs.err());
+    assertTrue(fs.out().contains("io.cosbuild.rootfs.squashfs.SquashfsWriter source: shared objects file"),
+        "the squashfs writer not loaded from the archive");
+    assertEquals(3, archives().size(), "other, verity and fs: " + archives());
+    assertFalse(cosbuild(Map.of(), "--version").err().contains("preparing"));
+  }
+
+  @Test
   void aNewerJarGetsANewArchive() throws Exception {
     assertEquals(0, cosbuild(Map.of(), "--version").exit());
     Path archive = archives().get(0);

@@ -56,6 +56,25 @@ class MainTest {
   }
 
   @Test
+  void commandGroupsListEverySubcommandAndSuggestOnATypo() {
+    String[][] groups = {{"profile", "show", "validate", "list"}, {"packages", "resolve", "fetch"},
+        {"fs", "squashfs", "ext4"}, {"verity", "format", "verify"}};
+    for (String[] g : groups) {
+      Result help = run(g[0], "--help");
+      assertEquals(0, help.code(), help.err());
+      for (int i = 1; i < g.length; i++) {
+        assertTrue(help.out().contains("  " + g[i] + " "), g[i] + " missing from:\n" + help.out());
+        Result sub = run(g[0], g[i], "--help");
+        assertEquals(0, sub.code(), sub.err());
+        assertTrue(sub.out().startsWith("Usage: cosbuild " + g[0] + " " + g[i] + " "), sub.out());
+      }
+      Result typo = run(g[0], g[1] + "x");
+      assertEquals(2, typo.code());
+      assertTrue(typo.err().contains("Did you mean: " + g[0] + " " + g[1]), typo.err());
+    }
+  }
+
+  @Test
   void shippedProfilesValidateAndShowAsJson() throws Exception {
     Result v = run("profile", "validate");
     assertEquals(0, v.code(), v.err());

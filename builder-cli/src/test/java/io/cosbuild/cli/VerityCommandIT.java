@@ -43,7 +43,7 @@ class VerityCommandIT {
   static Result cosbuild(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(new VerityCommand());
+    CommandLine cl = Main.withSubcommands("verity", new VerityCommand(), null);
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
     int exit = cl.execute(args);
