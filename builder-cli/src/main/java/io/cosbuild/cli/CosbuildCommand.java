@@ -4,7 +4,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,20 +26,22 @@ public final class CosbuildCommand implements Runnable {
   /**
    * Every subcommand, in help order. Building picocli's model of all of them costs about half a
    * second of start-up, so {@link Main} registers only the invoked one when it can tell which.
+   * Classes, which picocli instantiates, rather than constructor references: a lambda of picocli's
+   * Java 5 classes cannot go into the launcher's class-data archive and is generated at every start.
    */
-  static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+  static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
-  private static Map<String, Supplier<Object>> subcommands() {
-    Map<String, Supplier<Object>> m = new LinkedHashMap<>();
-    m.put("image", ImageCommand::new);
-    m.put("profile", ProfileCommand::new);
-    m.put("packages", PackagesCommand::new);
-    m.put("fs", FsCommand::new);
-    m.put("verity", VerityCommand::new);
-    m.put("disk", DiskCommand::new);
-    m.put("verify", VerifyCommand::new);
-    m.put("boot", BootCommand::new);
-    m.put("generate-completion", AutoComplete.GenerateCompletion::new);
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> m = new LinkedHashMap<>();
+    m.put("image", ImageCommand.class);
+    m.put("profile", ProfileCommand.class);
+    m.put("packages", PackagesCommand.class);
+    m.put("fs", FsCommand.class);
+    m.put("verity", VerityCommand.class);
+    m.put("disk", DiskCommand.class);
+    m.put("verify", VerifyCommand.class);
+    m.put("boot", BootCommand.class);
+    m.put("generate-completion", AutoComplete.GenerateCompletion.class);
     return Collections.unmodifiableMap(m);
   }
 

@@ -6,13 +6,27 @@ import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IExitCodeExceptionMapper;
+import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
  * Turns exceptions into the contract's exit codes and a short message: {@code cosbuild: <what>}.
- * The stack trace is printed only with {@code --stacktrace} or {@code -v}.
+ * The stack trace is printed only with {@code --stacktrace} or {@code -v}. One class for picocli's three
+ * handler interfaces, not method references: a lambda of picocli's (Java 5) interfaces keeps them and
+ * their implementors out of the launcher's class-data archive and is generated anew at every start.
  */
-final class ErrorHandler implements IExecutionExceptionHandler {
+final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler, IExitCodeExceptionMapper {
+
+  @Override
+  public int getExitCode(Throwable ex) {
+    return exitCodeOf(ex);
+  }
+
+  @Override
+  public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+    return usageError(ex, args);
+  }
 
   /**
    * The one-line account of {@code ex}: its message, except where the JDK's is only a path

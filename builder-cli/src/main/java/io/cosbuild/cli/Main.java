@@ -41,21 +41,23 @@ public final class Main {
     String first = args.length > 0 ? args[0] : "";
     boolean one = CosbuildCommand.SUBCOMMANDS.containsKey(first) && !first.equals("generate-completion");
     String second = one && args.length > 1 ? args[1] : null;
-    CosbuildCommand.SUBCOMMANDS.forEach((name, make) -> {
+    CosbuildCommand.SUBCOMMANDS.forEach((name, command) -> {
       if (!one || name.equals(first)) {
-        cl.addSubcommand(name, withSubcommands(name, make.get(), second));
+        cl.addSubcommand(name, withSubcommands(name, command, second));
       }
     });
-    cl.setExecutionExceptionHandler(new ErrorHandler());
-    cl.setExitCodeExceptionMapper(ErrorHandler::exitCodeOf);
-    cl.setParameterExceptionHandler(ErrorHandler::usageError);
+    ErrorHandler handler = new ErrorHandler();
+    cl.setExecutionExceptionHandler(handler);
+    cl.setExitCodeExceptionMapper(handler);
+    cl.setParameterExceptionHandler(handler);
     cl.getCommandSpec().exitCodeOnInvalidInput(USAGE);
     cl.getCommandSpec().exitCodeOnExecutionException(FAILED);
     return cl;
   }
 
   /**
-   * {@code command} (the one named {@code name}) with its subcommands from {@link CosbuildCommand#GROUPS}:
+   * {@code command} (the one named {@code name}: an instance or a class) with its subcommands from
+   * {@link CosbuildCommand#GROUPS}:
    * only the one named {@code invoked} when there is one of that name, otherwise all of them.
    */
   static CommandLine withSubcommands(String name, Object command, String invoked) {

@@ -81,6 +81,13 @@ class LauncherIT {
         "picocli not loaded from the archive");
     assertTrue(second.out().contains("io.cosbuild.cli.Main source: shared objects file"),
         "cosbuild's classes not loaded from the archive");
+    // A lambda of one of picocli's (Java 5) interfaces would keep the interface and its implementors
+    // out of the archive.
+    assertTrue(second.out().contains("io.cosbuild.cli.ErrorHandler source: shared objects file"),
+        "the error handler not loaded from the archive");
+    assertFalse(second.out().matches("(?s).*io\\.cosbuild\\.cli\\.\\S+ source: file:.*"),
+        "cosbuild classes loaded from the jar:\n" + second.out().lines()
+            .filter(l -> l.contains("io.cosbuild.cli.") && l.contains("source: file:")).toList());
   }
 
   @Test
