@@ -30,6 +30,6 @@ public final class VerityCommand implements Runnable {
     PrintWriter err = spec.commandLine().getErr();
     boolean usage = e instanceof IllegalArgumentException || e instanceof VerityException
         || e instanceof NoSuchFileException;
-    return ErrorHandler.report(err, "cosbuild: " + spec.qualifiedName(), e, usage ? 2 : 1, logging);
+    return ErrorHandler.report(err, spec.qualifiedName(), e, usage ? 2 : 1, logging);
   }
 }

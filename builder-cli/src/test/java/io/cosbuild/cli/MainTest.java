@@ -75,6 +75,16 @@ class MainTest {
   }
 
   @Test
+  void aFailingSubcommandNamesItselfOnce(@TempDir Path dir) {
+    Result r = run("verity", "format", dir.resolve("missing").toString(), dir.resolve("h").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("cosbuild verity format: " + dir.resolve("missing") + ": no such file"), r.err());
+    r = run("fs", "squashfs", dir.resolve("missing").toString(), dir.resolve("o").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("cosbuild fs squashfs: "), r.err());
+  }
+
+  @Test
   void shippedProfilesValidateAndShowAsJson() throws Exception {
     Result v = run("profile", "validate");
     assertEquals(0, v.code(), v.err());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,7 +14,9 @@ import java.util.UUID;
 
 /**
  * {@link VerityTree} on files given by path: opening, same-file handling, atomic replacement, and the
- * deterministic default salt and UUID. Stateless and thread-safe.
+ * deterministic default salt and UUID. Data, hash and FEC may also be block devices, as with
+ * veritysetup: a device is written in place (never replaced) and flushed before the call returns.
+ * Stateless and thread-safe.
  */
 public final class VerityFiles {
 
@@ -21,7 +24,10 @@ public final class VerityFiles {
 
   /** Whole data blocks in {@code data} (a trailing partial block is not covered, as with veritysetup). */
   public static long dataBlocks(Path data, int dataBlockSize) throws IOException, VerityException {
-    long size = Files.size(data);
+    long size;
+    try (FileChannel ch = FileChannel.open(data, StandardOpenOption.READ)) {
+      size = ch.size(); // a block device's size too, which Files.size gives as 0
+    }
     if (size < dataBlockSize) {
       throw new VerityException(data + " is " + size + " bytes, less than one " + dataBlockSize + "-byte data block");
     }
@@ -65,23 +71,27 @@ public final class VerityFiles {
    */
   public static VerityResult format(Path data, Path hash, VerityParams params, int threads)
       throws IOException, VerityException {
-    if (!Files.isRegularFile(data)) {
-      throw new NoSuchFileException(data.toString(), null, "the data file does not exist or is not a regular file");
-    }
+    requireFileOrDevice(data, "data");
     boolean same = Files.exists(hash) && Files.isSameFile(data, hash);
     if (same) {
       try (FileChannel ch = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-        return VerityTree.format(ch, ch, params, threads);
+        checkDeviceSize(hash, ch, VerityLayout.of(params).hashDeviceSize(), "hash tree");
+        VerityResult r = VerityTree.format(ch, ch, params, threads);
+        flushDevice(hash, ch);
+        return r;
       }
     }
-    if (params.hashOffset() != 0 && Files.exists(hash)) {
+    if ((params.hashOffset() != 0 && Files.exists(hash)) || isBlockDevice(hash)) {
       try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ);
           FileChannel h = FileChannel.open(hash, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-        return VerityTree.format(d, h, params, threads);
+        checkDeviceSize(hash, h, VerityLayout.of(params).hashDeviceSize(), "hash tree");
+        VerityResult r = VerityTree.format(d, h, params, threads);
+        flushDevice(hash, h);
+        return r;
       }
     }
-    Path dir = hash.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, "." + hash.getFileName() + ".", ".tmp");
+    Path target = replaceable(hash, "hash tree");
+    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
     tmp.toFile().deleteOnExit(); // also when the JVM is stopped by a signal mid-way
     try {
       VerityResult r;
@@ -90,7 +100,7 @@ public final class VerityFiles {
               StandardOpenOption.TRUNCATE_EXISTING)) {
         r = VerityTree.format(d, h, params, threads);
       }
-      Files.move(tmp, hash, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return r;
     } finally {
       Files.deleteIfExists(tmp);
@@ -120,19 +130,22 @@ public final class VerityFiles {
         }
         return VerityFec.encode(d, h, layout, hashEnd, h, fecOffset, roots, threads);
       }
-      if (fecOffset != 0 && Files.exists(fec)) {
+      if ((fecOffset != 0 && Files.exists(fec)) || isBlockDevice(fec)) {
         try (FileChannel f = FileChannel.open(fec, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-          return VerityFec.encode(d, h, layout, hashEnd, f, fecOffset, roots, threads);
+          VerityFec.Result r = VerityFec.encode(d, h, layout, hashEnd, f, fecOffset, roots, threads);
+          flushDevice(fec, f);
+          return r;
         }
       }
-      Path tmp = Files.createTempFile(fec.toAbsolutePath().getParent(), "." + fec.getFileName() + ".", ".tmp");
+      Path target = replaceable(fec, "FEC area");
+      Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
       tmp.toFile().deleteOnExit(); // also when the JVM is stopped by a signal mid-way
       try {
         VerityFec.Result r;
         try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
           r = VerityFec.encode(d, h, layout, hashEnd, f, fecOffset, roots, threads);
         }
-        Files.move(tmp, fec, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return r;
       } finally {
         Files.deleteIfExists(tmp);
@@ -146,16 +159,58 @@ public final class VerityFiles {
    */
   public static VerityVerification verify(Path data, Path hash, VerityParams params, long hashOffset,
       byte[] rootHash, int threads) throws IOException, VerityException {
-    if (!Files.isRegularFile(data)) {
-      throw new NoSuchFileException(data.toString(), null, "the data file does not exist or is not a regular file");
-    }
-    if (!Files.isRegularFile(hash)) {
-      throw new NoSuchFileException(hash.toString(), null, "the hash file does not exist or is not a regular file");
-    }
+    requireFileOrDevice(data, "data");
+    requireFileOrDevice(hash, "hash");
     try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ);
         FileChannel h = Files.isSameFile(data, hash) ? d : FileChannel.open(hash, StandardOpenOption.READ)) {
       VerityParams p = params != null ? params : VerityTree.readSuperblock(h, hashOffset).toParams(hashOffset);
       return VerityTree.verify(d, h, p, rootHash, threads);
+    }
+  }
+
+  /** Whether {@code p} is, or links to, a block device. */
+  static boolean isBlockDevice(Path p) {
+    try {
+      return ((Integer) Files.getAttribute(p, "unix:mode") & 0170000) == 0060000;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return false; // missing, or a file system without unix modes: not a device
+    }
+  }
+
+  /**
+   * The path a finished file for {@code p} is renamed to: {@code p} (absolute) when nothing is there, the
+   * regular file it names (through a symbolic link, which stays), and nothing else: a directory, a
+   * character device or a pipe is refused rather than replaced by a file.
+   */
+  private static Path replaceable(Path p, String what) throws IOException, VerityException {
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return p.toAbsolutePath();
+    }
+    if (Files.isRegularFile(p)) {
+      return p.toRealPath();
+    }
+    throw new VerityException(p + " is not a regular file or block device; the " + what
+        + " goes into a file (replaced when complete) or a block device (written in place)");
+  }
+
+  private static void requireFileOrDevice(Path p, String what) throws NoSuchFileException {
+    if (!Files.isRegularFile(p) && !isBlockDevice(p)) {
+      throw new NoSuchFileException(p.toString(), null,
+          "the " + what + " file does not exist or is not a regular file or block device");
+    }
+  }
+
+  /** A device cannot grow: say so before writing anything rather than fail half-way. */
+  private static void checkDeviceSize(Path p, FileChannel ch, long needed, String what)
+      throws IOException, VerityException {
+    if (isBlockDevice(p) && ch.size() < needed) {
+      throw new VerityException("the device " + p + " is " + ch.size() + " bytes; the " + what + " needs " + needed);
+    }
+  }
+
+  private static void flushDevice(Path p, FileChannel ch) throws IOException {
+    if (isBlockDevice(p)) {
+      ch.force(false);
     }
   }
 

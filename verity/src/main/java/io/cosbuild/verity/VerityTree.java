@@ -43,15 +43,17 @@ public final class VerityTree {
       throws IOException, VerityException {
     VerityLayout layout = VerityLayout.of(params);
     checkInput(data, hash, params);
-    int hbs = params.hashBlockSize();
-    long headerEnd = layout.hashStartBlock() * hbs;
     if (params.superblock()) {
-      // Superblock, then zeros up to the first tree block, as veritysetup leaves it.
-      ByteBuffer head = ByteBuffer.allocate((int) (headerEnd - params.hashOffset()));
-      head.put(VeritySuperblock.of(params).toBytes()).clear();
+      // The superblock's 512 bytes only: veritysetup leaves the rest of its hash block as it was (zeros
+      // in a new file; on a device or inside an existing file, whatever was there, which FEC covers).
+      ByteBuffer head = ByteBuffer.wrap(VeritySuperblock.of(params).toBytes());
       while (head.hasRemaining()) {
         hash.write(head, params.hashOffset() + head.position());
       }
+    }
+    if (hash.size() < layout.hashDeviceSize()) {
+      // A file ends where the hash area ends, even without tree blocks (a single data block).
+      hash.write(ByteBuffer.allocate(1), layout.hashDeviceSize() - 1);
     }
     LevelHasher hasher = new LevelHasher(layout, Math.max(1, threads));
     for (int i = 0; i < layout.levels(); i++) {

@@ -65,6 +65,7 @@ final class Tools {
       ch.read(b, offset);
       b.put(0, (byte) (b.get(0) ^ 0x5a)).clear();
       ch.write(b, offset);
+      ch.force(false); // on a block device, a tool reading with O_DIRECT sees it too
     }
   }
 
