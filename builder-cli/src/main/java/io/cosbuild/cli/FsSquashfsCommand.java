@@ -79,6 +79,12 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       err.println("cosbuild fs squashfs: " + src + " does not exist");
       return 2;
     }
+    try {
+      out = FsCommand.output(out);
+    } catch (IllegalArgumentException e) {
+      err.println("cosbuild fs squashfs: " + e.getMessage());
+      return 2;
+    }
     Path parent = out.toAbsolutePath().getParent();
     if (parent == null || !Files.isDirectory(parent)) {
       err.println("cosbuild fs squashfs: output directory of " + out + " does not exist");

@@ -48,6 +48,33 @@ class FsExt4CommandTest {
     assertEquals(13, j.get("inodes").asInt() - j.get("freeInodes").asInt(), r.out());
   }
 
+  /**
+   * Both fs commands stage the image beside OUT and rename it over OUT: a device node, pipe or
+   * directory there is refused, not replaced by a file; through a symbolic link the target is written.
+   */
+  @Test
+  void anOutputThatIsNoRegularFileIsRefusedAndALinkKept() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("a"), "a\n");
+    Path fifo = tmp.resolve("fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Path dir = Files.createDirectory(tmp.resolve("dir"));
+    for (String fs : new String[] {"ext4", "squashfs"}) {
+      for (Path bad : new Path[] {fifo, dir}) {
+        MainTest.Result r = MainTest.run("fs", fs, src.toString(), bad.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("cosbuild fs " + fs + ": " + bad + " is not a regular file"), r.err());
+      }
+      Path target = Files.writeString(tmp.resolve(fs + ".img"), "old");
+      Path link = Files.createSymbolicLink(tmp.resolve(fs + ".link"), target.getFileName());
+      MainTest.Result r = MainTest.run("fs", fs, src.toString(), link.toString());
+      assertEquals(0, r.code(), r.err());
+      assertTrue(Files.isSymbolicLink(link), "the link was replaced");
+      assertTrue(Files.size(target) >= 4096, "the image did not go to the link's target");
+    }
+    assertTrue(Files.isDirectory(dir) && !Files.isRegularFile(fifo) && Files.exists(fifo), "a special file was replaced");
+  }
+
   @Test
   void badInputIsAUsageError() {
     MainTest.Result r = MainTest.run("fs", "ext4", tmp.resolve("missing").toString(), tmp.resolve("x.img").toString());
