@@ -6,8 +6,6 @@ import io.cosbuild.rootfs.source.FsSource;
 import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.TreeException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -37,26 +35,6 @@ public final class FsCommand implements Runnable {
           mib(tree.contentBytes())));
       return tree;
     }
-  }
-
-  /**
-   * Where an image for OUT goes: OUT, or the regular file a symbolic link at OUT names (the link stays).
-   * Anything else already there (a block or character device, a pipe, a directory) is refused: the image
-   * is staged beside OUT and renamed over it, which would replace a device node with a file.
-   */
-  static Path output(Path out) {
-    if (!Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
-      return out;
-    }
-    if (Files.isRegularFile(out)) {
-      try {
-        return out.toRealPath();
-      } catch (IOException e) {
-        throw new IllegalArgumentException(out + ": " + e.getMessage(), e);
-      }
-    }
-    throw new IllegalArgumentException(out + " is not a regular file; images are written to files (to put one on"
-        + " a device, copy the file onto it)");
   }
 
   static String mib(long bytes) {

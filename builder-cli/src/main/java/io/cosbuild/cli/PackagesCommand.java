@@ -117,6 +117,14 @@ public class PackagesCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintWriter err = spec.commandLine().getErr();
+            if (writeLock != null) {
+                try {
+                    writeLock = OutputFile.resolve(writeLock, "lock");
+                } catch (IllegalArgumentException e) {
+                    err.println("cosbuild packages resolve: " + e.getMessage());
+                    return 2;
+                }
+            }
             if (profile != null) {
                 return ProfileResolution.run(profiles.loader().load(profile).profile(), arch, includes, source.mirror,
                         source.cacheDir, source.allowExpired, writeLock, json, spec.commandLine().getOut());

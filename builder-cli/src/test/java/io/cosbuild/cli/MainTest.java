@@ -85,6 +85,16 @@ class MainTest {
   }
 
   @Test
+  void aLockFileIsNotRenamedOverADeviceOrPipe(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Result r = run("packages", "resolve", "--write-lock", fifo.toString(), "--include", "busybox");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("cosbuild packages resolve: " + fifo + " is not a regular file"), r.err());
+    assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "the pipe was replaced");
+  }
+
+  @Test
   void shippedProfilesValidateAndShowAsJson() throws Exception {
     Result v = run("profile", "validate");
     assertEquals(0, v.code(), v.err());

@@ -1,0 +1,36 @@
+package io.cosbuild.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * A file path a command writes by renaming a finished temporary file over it. Only a regular file (or
+ * nothing) may be there: renaming over a device node, a pipe or {@code /dev/stdout} would replace it
+ * with a file, for every user of the machine when run as root.
+ */
+final class OutputFile {
+
+  private OutputFile() {}
+
+  /**
+   * Where the {@code what} for {@code path} goes: {@code path}, or the regular file a symbolic link at
+   * {@code path} names (the link stays).
+   *
+   * @throws IllegalArgumentException when something other than a regular file is there
+   */
+  static Path resolve(Path path, String what) {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return path;
+    }
+    if (Files.isRegularFile(path)) {
+      try {
+        return path.toRealPath();
+      } catch (IOException e) {
+        throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+      }
+    }
+    throw new IllegalArgumentException(path + " is not a regular file; the " + what + " is written to a file");
+  }
+}
