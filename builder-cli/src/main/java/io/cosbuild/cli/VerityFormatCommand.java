@@ -30,10 +30,10 @@ public final class VerityFormatCommand implements Callable<Integer> {
   @Mixin LoggingOptions logging;
   @Mixin VerityOptions options;
 
-  @Parameters(index = "0", paramLabel = "DATA", description = "Data file (a filesystem image).")
+  @Parameters(index = "0", paramLabel = "DATA", description = "Data: a filesystem image file or a block device.")
   Path data;
 
-  @Parameters(index = "1", paramLabel = "HASH", description = "Hash file; may be DATA itself with --hash-offset.")
+  @Parameters(index = "1", paramLabel = "HASH", description = "Hash file or block device (written in place); may be DATA itself with --hash-offset.")
   Path hash;
 
   @Option(names = "--uuid", paramLabel = "UUID", description = "Superblock UUID (default: derived from the data).")

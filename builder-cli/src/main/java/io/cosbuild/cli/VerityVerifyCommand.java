@@ -28,10 +28,10 @@ public final class VerityVerifyCommand implements Callable<Integer> {
   @Mixin LoggingOptions logging;
   @Mixin VerityOptions options;
 
-  @Parameters(index = "0", paramLabel = "DATA", description = "Data file.")
+  @Parameters(index = "0", paramLabel = "DATA", description = "Data file or block device.")
   Path data;
 
-  @Parameters(index = "1", paramLabel = "HASH", description = "Hash file (may be DATA with --hash-offset).")
+  @Parameters(index = "1", paramLabel = "HASH", description = "Hash file or block device (may be DATA with --hash-offset).")
   Path hash;
 
   @Parameters(index = "2", paramLabel = "ROOT_HASH", description = "Expected root hash in hex.")
