@@ -79,7 +79,7 @@ public final class FsExt4Command implements Callable<Integer> {
       if (!Files.exists(src)) {
         throw new IllegalArgumentException("source " + src + " does not exist");
       }
-      out = OutputFile.resolve(out, "image (to put one on a device, copy the file onto it)");
+      out = OutputFile.resolve(out, "image", "to put it on a device, copy the file onto it");
       Path parent = out.toAbsolutePath().getParent();
       if (parent == null || !Files.isDirectory(parent)) {
         throw new IllegalArgumentException("output directory of " + out + " does not exist");

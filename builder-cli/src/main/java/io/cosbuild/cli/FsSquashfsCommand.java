@@ -80,7 +80,7 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       return 2;
     }
     try {
-      out = OutputFile.resolve(out, "image (to put one on a device, copy the file onto it)");
+      out = OutputFile.resolve(out, "image", "to put it on a device, copy the file onto it");
     } catch (IllegalArgumentException e) {
       err.println("cosbuild fs squashfs: " + e.getMessage());
       return 2;

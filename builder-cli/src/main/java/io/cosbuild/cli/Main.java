@@ -57,8 +57,8 @@ public final class Main {
 
   /**
    * {@code command} (the one named {@code name}: an instance or a class) with its subcommands from
-   * {@link CosbuildCommand#GROUPS}:
-   * only the one named {@code invoked} when there is one of that name, otherwise all of them.
+   * {@link CosbuildCommand#GROUPS}: only the one named {@code invoked} when there is one of that name,
+   * otherwise all of them.
    */
   static CommandLine withSubcommands(String name, Object command, String invoked) {
     CommandLine cl = new CommandLine(command);

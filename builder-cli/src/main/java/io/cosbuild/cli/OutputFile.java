@@ -18,9 +18,10 @@ final class OutputFile {
    * Where the {@code what} for {@code path} goes: {@code path}, or the regular file a symbolic link at
    * {@code path} names (the link stays).
    *
+   * @param advice appended to the error, or empty
    * @throws IllegalArgumentException when something other than a regular file is there
    */
-  static Path resolve(Path path, String what) {
+  static Path resolve(Path path, String what, String advice) {
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return path;
     }
@@ -31,6 +32,7 @@ final class OutputFile {
         throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
       }
     }
-    throw new IllegalArgumentException(path + " is not a regular file; the " + what + " is written to a file");
+    throw new IllegalArgumentException(path + " is not a regular file; the " + what + " is written to a file"
+        + (advice.isEmpty() ? "" : " (" + advice + ")"));
   }
 }

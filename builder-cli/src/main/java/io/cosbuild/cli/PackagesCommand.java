@@ -119,7 +119,7 @@ public class PackagesCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             if (writeLock != null) {
                 try {
-                    writeLock = OutputFile.resolve(writeLock, "lock");
+                    writeLock = OutputFile.resolve(writeLock, "lock", "");
                 } catch (IllegalArgumentException e) {
                     err.println("cosbuild packages resolve: " + e.getMessage());
                     return 2;
