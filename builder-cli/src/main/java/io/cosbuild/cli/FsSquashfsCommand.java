@@ -12,6 +12,7 @@ import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.TreeException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,29 +81,33 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       return 2;
     }
     try {
-      out = OutputFile.resolve(out, "image", "to put it on a device, copy the file onto it");
+      out = OutputFile.resolve(out, "image", "", true);
     } catch (IllegalArgumentException e) {
       err.println("cosbuild fs squashfs: " + e.getMessage());
       return 2;
     }
+    boolean device = OutputFile.isBlockDevice(out);
     Path parent = out.toAbsolutePath().getParent();
     if (parent == null || !Files.isDirectory(parent)) {
       err.println("cosbuild fs squashfs: output directory of " + out + " does not exist");
       return 2;
     }
-    // Staged beside OUT: a killed run leaves neither a partial image nor the tar's unpacked blobs.
+    // Staged beside OUT: a killed run leaves neither a partial image nor the tar's unpacked blobs. For a
+    // device (its directory is /dev, in memory) the tar's blobs are staged in the temporary directory.
     Progress progress = Progress.forStderr(err, false);
-    try (StagingDirectory staging = StagingDirectory.create(parent)) {
+    try (StagingDirectory staging = StagingDirectory.create(
+        device ? Path.of(System.getProperty("java.io.tmpdir")) : parent)) {
       String name = out.getFileName().toString();
       // Hashed only where squashfs compares contents: between files of one size.
       FsTree tree = FsCommand.readSource(src, staging, progress);
       SquashfsResult r;
-      try (Progress.Step step = progress.start("Writing " + out);
-          FileChannel ch = FileChannel.open(staging.file(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        r = BackgroundFlush.whileWriting(ch, c -> SquashfsWriter.write(tree, c, options)); // commit syncs the rest
+      try (Progress.Step step = progress.start("Writing " + out)) {
+        r = device ? writeToDevice(tree, out, options) : writeToStaging(tree, staging.file(name), options);
         step.done(FsCommand.mib(r.imageSize()) + " squashfs");
       }
-      staging.commit(List.of(name));
+      if (!device) {
+        staging.commit(List.of(name));
+      }
       logging.debug(FsSquashfsCommand.class, "squashfs: {} level {}, blocks of {} bytes, {} threads, {} fragment blocks, "
           + "{} duplicate files stored once, {} uid/gid ids, {} xattr sets, {} bytes used", options.compression().cliName(),
           options.level(), options.blockSize(), options.threads(), r.fragments(), r.duplicateFiles(), r.ids(),
@@ -113,6 +118,43 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       return ErrorHandler.report(err, "cosbuild fs squashfs", e, 2, logging);
     } catch (SquashfsException | IOException e) {
       return ErrorHandler.report(err, "cosbuild fs squashfs", e, 1, logging);
+    }
+  }
+
+  private static SquashfsResult writeToStaging(FsTree tree, Path file, SquashfsOptions options)
+      throws IOException, SquashfsException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      return BackgroundFlush.whileWriting(ch, c -> SquashfsWriter.write(tree, c, options)); // commit syncs the rest
+    }
+  }
+
+  /**
+   * Writes the image onto a block device from its first byte, as mksquashfs does. A device cannot be
+   * renamed into place, so its superblock block is zeroed (and flushed) first and the writer puts the
+   * real superblock there last: a failed or killed run leaves a device no kernel mounts, never a mix of
+   * the old image and the new one.
+   */
+  private static SquashfsResult writeToDevice(FsTree tree, Path device, SquashfsOptions options)
+      throws IOException, SquashfsException {
+    try (FileChannel ch = FileChannel.open(device, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long size = ch.size();
+      ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(4096, size));
+      while (zeros.hasRemaining()) {
+        ch.write(zeros, zeros.position());
+      }
+      ch.force(false);
+      SquashfsResult r;
+      try {
+        r = BackgroundFlush.whileWriting(ch, c -> SquashfsWriter.write(tree, c, options));
+      } catch (IOException e) {
+        throw new IOException("writing onto " + device + " (" + size + " bytes) failed: " + e.getMessage()
+            + (ch.position() >= size ? "; the image does not fit" : ""), e);
+      }
+      if (r.imageSize() > size) {
+        throw new IOException("the image (" + r.imageSize() + " bytes) does not fit on " + device + " (" + size + " bytes)");
+      }
+      ch.force(false);
+      return r;
     }
   }
 

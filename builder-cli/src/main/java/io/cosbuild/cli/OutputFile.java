@@ -22,6 +22,14 @@ final class OutputFile {
    * @throws IllegalArgumentException when something other than a regular file is there
    */
   static Path resolve(Path path, String what, String advice) {
+    return resolve(path, what, advice, false);
+  }
+
+  /** {@link #resolve(Path, String, String)} that also takes a block device (or a link to one) as it is. */
+  static Path resolve(Path path, String what, String advice, boolean deviceAllowed) {
+    if (deviceAllowed && isBlockDevice(path)) {
+      return path;
+    }
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       return path;
     }
@@ -32,7 +40,17 @@ final class OutputFile {
         throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
       }
     }
-    throw new IllegalArgumentException(path + " is not a regular file; the " + what + " is written to a file"
+    throw new IllegalArgumentException(path + " is not a regular file" + (deviceAllowed ? " or block device" : "")
+        + "; the " + what + " is written to " + (deviceAllowed ? "one of those" : "a file")
         + (advice.isEmpty() ? "" : " (" + advice + ")"));
+  }
+
+  /** Whether {@code path} is, or links to, a block device. */
+  static boolean isBlockDevice(Path path) {
+    try {
+      return ((Integer) Files.getAttribute(path, "unix:mode") & 0170000) == 0060000;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return false; // missing, or a file system without unix modes
+    }
   }
 }

@@ -1,0 +1,122 @@
+package io.cosbuild.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cosbuild fs squashfs SRC DEVICE} writes the image onto a block device in place, as mksquashfs
+ * does: unsquashfs and the kernel (mounting the device) read the tree back; an image too large for the
+ * device fails and leaves no superblock; {@code fs ext4} refuses a device and leaves it untouched.
+ */
+class FsSquashfsDeviceIT {
+
+  @TempDir Path dir;
+  private final List<String> loops = new ArrayList<>();
+
+  record Out(int code, String text) {}
+
+  static Out run(String... cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return new Out(p.waitFor(), text);
+  }
+
+  /** A loop device over a new file of {@code size} random bytes (so nothing reads as an old image). */
+  private Path loop(String name, int size) throws Exception {
+    byte[] b = new byte[size];
+    new SplittableRandom(size).nextBytes(b);
+    Path file = Files.write(dir.resolve(name), b);
+    Out r = run("losetup", "--find", "--show", file.toString());
+    if (r.code() != 0) {
+      System.err.println("!!!!! SKIPPING squashfs-on-a-device checks: loop devices unavailable: " + r.text());
+      Assumptions.abort("loop devices unavailable: " + r.text());
+    }
+    loops.add(r.text().strip());
+    return Path.of(r.text().strip());
+  }
+
+  @AfterEach
+  void detach() throws Exception {
+    run("umount", dir.resolve("mnt").toString());
+    for (String dev : loops) {
+      run("losetup", "-d", dev);
+    }
+  }
+
+  private Path tree() throws IOException {
+    Path src = Files.createDirectories(dir.resolve("src/etc"));
+    Files.writeString(src.resolve("hostname"), "cosbuild\n");
+    byte[] big = new byte[300_000];
+    new SplittableRandom(7).nextBytes(big);
+    Files.write(src.getParent().resolve("big.bin"), big);
+    Files.createSymbolicLink(src.resolve("link"), Path.of("hostname"));
+    return src.getParent();
+  }
+
+  @Test
+  void theImageGoesOntoTheDeviceInPlace() throws Exception {
+    Path src = tree();
+    Path dev = loop("dev.img", 4 << 20);
+    MainTest.Result r = MainTest.run("fs", "squashfs", src.toString(), dev.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(OutputFile.isBlockDevice(dev), "the device node was replaced");
+
+    Out list = run("unsquashfs", "-lln", "-d", "", dev.toString());
+    assertEquals(0, list.code(), list.text());
+    for (String path : new String[] {"/big.bin", "/etc/hostname", "/etc/link -> hostname"}) {
+      assertTrue(list.text().contains(path), path + " missing from:\n" + list.text());
+    }
+    Path mnt = Files.createDirectory(dir.resolve("mnt"));
+    Out m = run("mount", "-o", "ro", "-t", "squashfs", dev.toString(), mnt.toString());
+    assertEquals(0, m.code(), m.text());
+    assertArrayEquals(Files.readAllBytes(src.resolve("big.bin")), Files.readAllBytes(mnt.resolve("big.bin")));
+    assertEquals("cosbuild\n", Files.readString(mnt.resolve("etc/hostname")));
+    assertEquals(Path.of("hostname"), Files.readSymbolicLink(mnt.resolve("etc/link")));
+    assertEquals(0, run("umount", mnt.toString()).code());
+
+    // The same bytes as the image file the same command writes.
+    Path file = dir.resolve("file.sqfs");
+    assertEquals(0, MainTest.run("fs", "squashfs", src.toString(), file.toString()).code());
+    byte[] image = Files.readAllBytes(file);
+    byte[] onDevice = Arrays.copyOf(Files.readAllBytes(dir.resolve("dev.img")), image.length);
+    assertArrayEquals(image, onDevice);
+  }
+
+  @Test
+  void anImageTooLargeFailsAndLeavesNoSuperblock() throws Exception {
+    Path src = tree();
+    Path dev = loop("small.img", 64 << 10);
+    MainTest.Result r = MainTest.run("fs", "squashfs", src.toString(), dev.toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("the image does not fit"), r.err());
+    byte[] head = Arrays.copyOf(Files.readAllBytes(dir.resolve("small.img")), 96);
+    assertArrayEquals(new byte[96], head, "a superblock was left on a device holding a partial image");
+    assertTrue(run("unsquashfs", "-s", dev.toString()).code() != 0);
+  }
+
+  @Test
+  void ext4RefusesADeviceAndLeavesItAlone() throws Exception {
+    Path src = tree();
+    Path dev = loop("dev.img", 4 << 20);
+    byte[] before = Files.readAllBytes(dir.resolve("dev.img"));
+    MainTest.Result r = MainTest.run("fs", "ext4", src.toString(), dev.toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("cosbuild fs ext4: " + dev + " is not a regular file"), r.err());
+    assertTrue(OutputFile.isBlockDevice(dev));
+    assertArrayEquals(before, Files.readAllBytes(dir.resolve("dev.img")));
+  }
+}
