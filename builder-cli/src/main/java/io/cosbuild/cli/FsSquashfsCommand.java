@@ -87,6 +87,11 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       return 2;
     }
     boolean device = OutputFile.isBlockDevice(out);
+    if (device && OutputFile.mountPoint(out).isPresent()) {
+      err.println("cosbuild fs squashfs: " + out + " is mounted at " + OutputFile.mountPoint(out).get()
+          + "; unmount it first");
+      return 2;
+    }
     Path parent = out.toAbsolutePath().getParent();
     if (parent == null || !Files.isDirectory(parent)) {
       err.println("cosbuild fs squashfs: output directory of " + out + " does not exist");

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code cosbuild fs squashfs SRC DEVICE} writes the image onto a block device in place, as mksquashfs
- * does: unsquashfs and the kernel (mounting the device) read the tree back; an image too large for the
- * device fails and leaves no superblock; {@code fs ext4} refuses a device and leaves it untouched.
+ * does: unsquashfs and the kernel (mounting the device) read the tree back; a mounted device is refused;
+ * an image too large for the device fails and leaves no superblock; {@code fs ext4} refuses a device and
+ * leaves it untouched.
  */
 class FsSquashfsDeviceIT {
 
@@ -86,6 +87,9 @@ class FsSquashfsDeviceIT {
     assertArrayEquals(Files.readAllBytes(src.resolve("big.bin")), Files.readAllBytes(mnt.resolve("big.bin")));
     assertEquals("cosbuild\n", Files.readString(mnt.resolve("etc/hostname")));
     assertEquals(Path.of("hostname"), Files.readSymbolicLink(mnt.resolve("etc/link")));
+    MainTest.Result mounted = MainTest.run("fs", "squashfs", src.toString(), dev.toString());
+    assertEquals(2, mounted.code(), mounted.err());
+    assertTrue(mounted.err().contains(dev + " is mounted at " + mnt), mounted.err());
     assertEquals(0, run("umount", mnt.toString()).code());
 
     // The same bytes as the image file the same command writes.
