@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -87,9 +88,9 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       return 2;
     }
     boolean device = OutputFile.isBlockDevice(out);
-    if (device && OutputFile.mountPoint(out).isPresent()) {
-      err.println("cosbuild fs squashfs: " + out + " is mounted at " + OutputFile.mountPoint(out).get()
-          + "; unmount it first");
+    Optional<String> mounted = device ? OutputFile.mountPoint(out) : Optional.empty();
+    if (mounted.isPresent()) {
+      err.println("cosbuild fs squashfs: " + out + " is mounted at " + mounted.get() + "; unmount it first");
       return 2;
     }
     Path parent = out.toAbsolutePath().getParent();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A file path a command writes by renaming a finished temporary file over it. Only a regular file (or
@@ -49,20 +50,20 @@ final class OutputFile {
    * Where the block device at {@code device} is mounted (from /proc/self/mountinfo), if it is: writing a
    * new filesystem under a mounted one corrupts both.
    */
-  static java.util.Optional<String> mountPoint(Path device) {
+  static Optional<String> mountPoint(Path device) {
     try {
       long rdev = (Long) Files.getAttribute(device, "unix:rdev");
       String id = (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL)) + ":" + ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
       for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
         String[] f = line.split(" ");
         if (f.length > 4 && f[2].equals(id)) {
-          return java.util.Optional.of(f[4]);
+          return Optional.of(f[4]);
         }
       }
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
       // No mount table to read (not Linux): nothing known to be mounted.
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /** Whether {@code path} is, or links to, a block device. */
