@@ -5,9 +5,7 @@ import io.cosbuild.rootfs.tree.BlobStore;
 import io.cosbuild.rootfs.tree.FsNode;
 import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
-import io.cosbuild.rootfs.tree.FsTreeBuilder;
 import io.cosbuild.rootfs.tree.NodeMetadata;
-import io.cosbuild.rootfs.tree.TreeException;
 import io.cosbuild.rootfs.tree.Xattr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,11 +17,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -50,7 +49,7 @@ public final class DirectorySource {
 
   private DirectorySource() {}
 
-  public static FsTree read(Path dir, BlobStore store) throws IOException, TreeException {
+  public static FsTree read(Path dir, BlobStore store) throws IOException {
     return scan(dir, java.util.Objects.requireNonNull(store, "store"), true);
   }
 
@@ -59,7 +58,7 @@ public final class DirectorySource {
    * files under {@code dir} (hashed, not copied), so the caller must leave {@code dir} unchanged
    * while the tree is in use. For one-shot conversions such as {@code cosbuild fs squashfs DIR}.
    */
-  public static FsTree readInPlace(Path dir) throws IOException, TreeException {
+  public static FsTree readInPlace(Path dir) throws IOException {
     return scan(dir, null, true);
   }
 
@@ -68,7 +67,7 @@ public final class DirectorySource {
    * blobs {@linkplain Blob#unhashed compute their digests} when first asked. For writers that compare
    * contents only between files of the same size (squashfs): most files are then read once.
    */
-  public static FsTree readInPlace(Path dir, boolean hash) throws IOException, TreeException {
+  public static FsTree readInPlace(Path dir, boolean hash) throws IOException {
     return scan(dir, null, hash);
   }
 
@@ -76,38 +75,42 @@ public final class DirectorySource {
    * Reads {@code dir}; file contents go to {@code store}, or stay in place when it is null, hashed now
    * (on all scan threads) or when first asked.
    */
-  private static FsTree scan(Path dir, BlobStore store, boolean hash) throws IOException, TreeException {
+  private static FsTree scan(Path dir, BlobStore store, boolean hash) throws IOException {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(dir + " is not a directory");
     }
     Map<String, Object> rootAttrs = Files.readAttributes(dir, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-    FsTreeBuilder b = new FsTreeBuilder(metadata(dir, rootAttrs));
     // Every entry's system calls (stat, xattrs, readlink) and content hashing run on all cores; the
     // entries join the tree afterwards in path order, so the result (which name of a hard-linked
     // inode comes first, too) does not depend on thread timing or on the host's readdir order.
-    Queue<Entry> scanned = new Scan(store, hash).run(dir);
-    List<Entry> entries = new ArrayList<>(scanned);
-    entries.sort(Comparator.comparing(Entry::path));
-    Map<String, FsPath> firstNameOfInode = new HashMap<>();
-    List<TreeException> failures = new ArrayList<>();
+    Entry[] entries = new Scan(store, hash).run(dir).toArray(new Entry[0]);
+    Arrays.sort(entries, (x, y) -> x.path().compareTo(y.path()));
+    // Paths from a real directory are canonical already: the tree is made directly, without the
+    // builder's per-entry resolution. Names of one inode share the first name's node, and the inodes
+    // with two or more names in the tree are numbered as link groups in path order.
+    Map<String, Integer> names = new HashMap<>();
     for (Entry e : entries) {
-      try {
-        FsPath first = e.inodeKey() != null ? firstNameOfInode.putIfAbsent(e.inodeKey(), e.path()) : null;
-        if (first != null) {
-          b.addHardlink(e.path(), first, "directory");
-        } else if (e.node() instanceof FsNode.Directory) {
-          b.replace(e.path(), e.node(), "directory");
-        } else {
-          b.add(e.path(), e.node(), "directory");
-        }
-      } catch (TreeException te) {
-        failures.add(te);
+      if (e.inodeKey() != null) {
+        names.merge(e.inodeKey(), 1, Integer::sum);
       }
     }
-    if (!failures.isEmpty()) {
-      throw failures.get(0);
+    Map<String, FsNode> firstOfInode = new HashMap<>();
+    TreeMap<FsPath, FsNode> nodes = new TreeMap<>();
+    nodes.put(FsPath.ROOT, new FsNode.Directory(metadata(dir, rootAttrs)));
+    for (Entry e : entries) {
+      FsNode node = e.node();
+      if (e.inodeKey() != null && names.get(e.inodeKey()) > 1) {
+        FsNode first = firstOfInode.get(e.inodeKey());
+        if (first == null) {
+          FsNode.RegularFile f = (FsNode.RegularFile) node;
+          first = new FsNode.RegularFile(f.metadata(), f.blob(), firstOfInode.size() + 1);
+          firstOfInode.put(e.inodeKey(), first);
+        }
+        node = first;
+      }
+      nodes.put(e.path(), node);
     }
-    return b.build();
+    return FsTree.ofCanonical(nodes);
   }
 
   private static final int SCAN_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());

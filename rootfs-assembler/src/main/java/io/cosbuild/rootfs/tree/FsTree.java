@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -47,6 +48,34 @@ public final class FsTree {
     kids.replaceAll((k, v) -> List.copyOf(v));
     this.children = kids;
     this.linkCounts = links;
+  }
+
+  /**
+   * A tree from nodes already at their canonical paths, as a scan of a real directory finds them:
+   * every parent present and a directory, no symlinks to resolve, and the names of one hard-link group
+   * sharing one node, the groups numbered from 1 in path order. Saves the
+   * {@link FsTreeBuilder}'s per-entry path resolution, which such a source does not need.
+   *
+   * @throws IllegalArgumentException if the root or a parent is not a directory, or a link group's
+   *     names have different nodes
+   */
+  public static FsTree ofCanonical(SortedMap<FsPath, FsNode> nodes) {
+    if (nodes.comparator() != null) {
+      throw new IllegalArgumentException("nodes must be in FsPath order");
+    }
+    Map<Integer, FsNode> groups = new HashMap<>();
+    for (FsNode n : nodes.values()) {
+      if (n instanceof FsNode.RegularFile f && f.linkGroup() != 0) {
+        FsNode first = groups.putIfAbsent(f.linkGroup(), f);
+        if (first == null && f.linkGroup() != groups.size()) {
+          throw new IllegalArgumentException("link group " + f.linkGroup() + " is not numbered in path order");
+        }
+        if (first != null && !first.equals(f)) {
+          throw new IllegalArgumentException("names of link group " + f.linkGroup() + " differ: " + first + " vs " + f);
+        }
+      }
+    }
+    return new FsTree(nodes instanceof NavigableMap<FsPath, FsNode> m ? m : new TreeMap<>(nodes));
   }
 
   public FsNode.Directory root() {

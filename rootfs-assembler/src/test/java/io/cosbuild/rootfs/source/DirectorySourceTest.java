@@ -144,6 +144,26 @@ class DirectorySourceTest {
   }
 
   @Test
+  void linkGroupsAreNumberedInPathOrderAndAnInodeWithOneNameInsideIsAPlainFile() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("groups"));
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Files.createDirectories(src.resolve("a"));
+    Files.createDirectories(src.resolve("z"));
+    Path late = Files.writeString(src.resolve("z/late"), "late");
+    Files.createLink(src.resolve("z/late-too"), late);
+    Path early = Files.writeString(src.resolve("a/early"), "early");
+    Files.createLink(src.resolve("z/early-too"), early);
+    Path solo = Files.writeString(src.resolve("a/solo"), "solo");
+    Files.createLink(outside.resolve("solo-elsewhere"), solo);
+    FsTree tree = DirectorySource.readInPlace(src);
+    assertEquals(1, ((FsNode.RegularFile) tree.get(FsPath.parse("z/early-too")).orElseThrow()).linkGroup());
+    assertEquals(2, ((FsNode.RegularFile) tree.get(FsPath.parse("z/late-too")).orElseThrow()).linkGroup());
+    FsNode.RegularFile s = (FsNode.RegularFile) tree.get(FsPath.parse("a/solo")).orElseThrow();
+    assertEquals(0, s.linkGroup());
+    assertEquals(1, tree.linkCount(s));
+  }
+
+  @Test
   void sameDirectoryGivesTheSameTreeEveryTimeAndInPlaceMatchesCopied() throws Exception {
     Path src = sampleTree();
     FsTree first = DirectorySource.readInPlace(src);
