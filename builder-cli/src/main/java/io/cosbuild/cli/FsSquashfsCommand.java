@@ -88,9 +88,9 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       return 2;
     }
     boolean device = OutputFile.isBlockDevice(out);
-    Optional<String> mounted = device ? OutputFile.mountPoint(out) : Optional.empty();
-    if (mounted.isPresent()) {
-      err.println("cosbuild fs squashfs: " + out + " is mounted at " + mounted.get() + "; unmount it first");
+    Optional<String> user = device ? OutputFile.user(out) : Optional.empty();
+    if (user.isPresent()) {
+      err.println("cosbuild fs squashfs: " + out + " is " + user.get() + "; it cannot be written while in use");
       return 2;
     }
     Path parent = out.toAbsolutePath().getParent();

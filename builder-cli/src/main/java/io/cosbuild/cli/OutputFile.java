@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A file path a command writes by renaming a finished temporary file over it. Only a regular file (or
@@ -47,24 +50,57 @@ final class OutputFile {
   }
 
   /**
-   * Where the block device at {@code device} is mounted (from /proc/self/mountinfo), if it is: writing a
-   * new filesystem under a mounted one corrupts both.
+   * What holds the block device at {@code device}, if anything: a mount of it or of one of its
+   * partitions (from /proc/self/mountinfo), or a device-mapper or md device stacked on it (its sysfs
+   * {@code holders}). Writing under any of them corrupts what they see.
+   *
+   * @return e.g. "mounted at /mnt" or "partition 259:1 is used by dm-0"
    */
-  static Optional<String> mountPoint(Path device) {
+  static Optional<String> user(Path device) {
     try {
       long rdev = (Long) Files.getAttribute(device, "unix:rdev");
       String id = (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL)) + ":" + ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
-      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-        String[] f = line.split(" ");
-        if (f.length > 4 && f[2].equals(id)) {
-          return Optional.of(f[4]);
+      return user(id, Files.readAllLines(Path.of("/proc/self/mountinfo")), Path.of("/sys/dev/block"));
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      // No mount table to read (not Linux): nothing known to use it.
+      return Optional.empty();
+    }
+  }
+
+  /** {@link #user(Path)} of the device {@code id} ("major:minor") from a mount table and a sysfs directory. */
+  static Optional<String> user(String id, List<String> mountinfo, Path sysDevBlock) throws IOException {
+    // The device itself, then its partitions (sysfs subdirectories with a "partition" file).
+    List<Part> parts = new ArrayList<>(List.of(new Part(id, "", sysDevBlock.resolve(id))));
+    if (Files.isDirectory(parts.get(0).sys())) {
+      try (Stream<Path> children = Files.list(parts.get(0).sys())) {
+        for (Path child : children.sorted().toList()) {
+          if (Files.exists(child.resolve("partition"))) {
+            parts.add(new Part(Files.readString(child.resolve("dev")).strip(), "partition " + child.getFileName() + " is ", child));
+          }
         }
       }
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-      // No mount table to read (not Linux): nothing known to be mounted.
+    }
+    for (Part part : parts) {
+      for (String line : mountinfo) {
+        String[] f = line.split(" ");
+        if (f.length > 4 && f[2].equals(part.id())) {
+          return Optional.of(part.label() + "mounted at " + f[4]);
+        }
+      }
+      Path holders = part.sys().resolve("holders");
+      if (Files.isDirectory(holders)) {
+        try (Stream<Path> h = Files.list(holders)) {
+          Optional<String> holder = h.map(p -> p.getFileName().toString()).sorted().findFirst();
+          if (holder.isPresent()) {
+            return Optional.of(part.label() + "used by " + holder.get());
+          }
+        }
+      }
     }
     return Optional.empty();
   }
+
+  private record Part(String id, String label, Path sys) {}
 
   /** Whether {@code path} is, or links to, a block device. */
   static boolean isBlockDevice(Path path) {

@@ -18,12 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code cosbuild fs squashfs SRC DEVICE} writes the image onto a block device in place, as mksquashfs
- * does: unsquashfs and the kernel (mounting the device) read the tree back; a mounted device is refused;
- * an image too large for the device fails and leaves no superblock; {@code fs ext4} refuses a device and
- * leaves it untouched.
+ * Commands that write onto block devices. {@code cosbuild fs squashfs SRC DEVICE} writes the image onto
+ * a block device in place, as mksquashfs does: unsquashfs and the kernel (mounting the device) read the
+ * tree back; a mounted device is refused; an image too large for the device fails and leaves no
+ * superblock; {@code fs ext4} refuses a device and leaves it untouched. {@code verity format} refuses a
+ * mounted hash or FEC device and writes one that is not, as veritysetup does.
  */
-class FsSquashfsDeviceIT {
+class DeviceOutputIT {
 
   @TempDir Path dir;
   private final List<String> loops = new ArrayList<>();
@@ -89,7 +90,7 @@ class FsSquashfsDeviceIT {
     assertEquals(Path.of("hostname"), Files.readSymbolicLink(mnt.resolve("etc/link")));
     MainTest.Result mounted = MainTest.run("fs", "squashfs", src.toString(), dev.toString());
     assertEquals(2, mounted.code(), mounted.err());
-    assertTrue(mounted.err().contains(dev + " is mounted at " + mnt), mounted.err());
+    assertTrue(mounted.err().contains(dev + " is mounted at " + mnt + "; it cannot be written while in use"), mounted.err());
     assertEquals(0, run("umount", mnt.toString()).code());
 
     // The same bytes as the image file the same command writes.
@@ -122,5 +123,35 @@ class FsSquashfsDeviceIT {
     assertTrue(r.err().startsWith("cosbuild fs ext4: " + dev + " is not a regular file"), r.err());
     assertTrue(OutputFile.isBlockDevice(dev));
     assertArrayEquals(before, Files.readAllBytes(dir.resolve("dev.img")));
+  }
+
+  @Test
+  void verityFormatRefusesAMountedHashOrFecDeviceAndWritesOneThatIsNot() throws Exception {
+    Path data = dir.resolve("data.img");
+    byte[] b = new byte[1 << 20];
+    new SplittableRandom(3).nextBytes(b);
+    Files.write(data, b);
+    Path src = tree();
+    Path hashDev = loop("hash.img", 4 << 20);
+    assertEquals(0, MainTest.run("fs", "squashfs", src.toString(), hashDev.toString()).code());
+    Path mnt = Files.createDirectory(dir.resolve("mnt"));
+    assertEquals(0, run("mount", "-o", "ro", "-t", "squashfs", hashDev.toString(), mnt.toString()).code());
+    byte[] before = Files.readAllBytes(dir.resolve("hash.img"));
+
+    MainTest.Result asHash = MainTest.run("verity", "format", data.toString(), hashDev.toString());
+    assertEquals(2, asHash.code(), asHash.err());
+    assertTrue(asHash.err().contains(hashDev + " is mounted at " + mnt + "; it cannot be written while in use"), asHash.err());
+    MainTest.Result asFec = MainTest.run("verity", "format", data.toString(), dir.resolve("h").toString(),
+        "--fec-device", hashDev.toString());
+    assertEquals(2, asFec.code(), asFec.err());
+    assertTrue(asFec.err().contains(hashDev + " is mounted at " + mnt), asFec.err());
+    assertArrayEquals(before, Files.readAllBytes(dir.resolve("hash.img")));
+
+    assertEquals(0, run("umount", mnt.toString()).code());
+    MainTest.Result r = MainTest.run("verity", "format", data.toString(), hashDev.toString());
+    assertEquals(0, r.code(), r.err());
+    String root = r.out().lines().filter(l -> l.startsWith("Root hash:")).findFirst().orElseThrow().split("\t")[1];
+    Out v = run("veritysetup", "verify", data.toString(), hashDev.toString(), root);
+    assertEquals(0, v.code(), v.text());
   }
 }
