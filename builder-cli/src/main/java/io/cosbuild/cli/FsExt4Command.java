@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "ext4", mixinStandardHelpOptions = true,
     description = {"Write an ext4 image of SRC (a directory or a tar archive) to OUT.",
         "From a tar, owners and modes come from the tar. Without --size the size is computed "
-            + "(data + metadata + 10%% + 1 MiB)."})
+            + "(data + metadata + 10%% + 1 MiB), or is the whole device when OUT is a block device."})
 public final class FsExt4Command implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingOptions logging;
@@ -43,7 +44,7 @@ public final class FsExt4Command implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SRC", description = "Source directory or tar archive.")
   Path src;
 
-  @Parameters(index = "1", paramLabel = "OUT", description = "Image file to write.")
+  @Parameters(index = "1", paramLabel = "OUT", description = "Image file to write, or a block device to format in place.")
   Path out;
 
   @Option(names = "--size", paramLabel = "BYTES", description = "Filesystem size in bytes (default: computed).")
@@ -79,21 +80,28 @@ public final class FsExt4Command implements Callable<Integer> {
       if (!Files.exists(src)) {
         throw new IllegalArgumentException("source " + src + " does not exist");
       }
-      out = OutputFile.resolve(out, "image", "to put it on a device, copy the file onto it");
-      Path parent = out.toAbsolutePath().getParent();
-      if (parent == null || !Files.isDirectory(parent)) {
-        throw new IllegalArgumentException("output directory of " + out + " does not exist");
+      out = OutputFile.resolve(out, "image", "", true);
+      if (OutputFile.isBlockDevice(out)) {
+        options = onDevice(options);
+      } else {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+          throw new IllegalArgumentException("output directory of " + out + " does not exist");
+        }
       }
     } catch (IllegalArgumentException e) {
       err.println("cosbuild fs ext4: " + e.getMessage());
       err.flush();
       return 2;
+    } catch (IOException e) {
+      return ErrorHandler.report(err, "cosbuild fs ext4", e, 1, logging);
     }
     try {
-      Ext4Result r = build(src, out, options, Progress.forStderr(err, false));
+      Ext4Result r = OutputFile.isBlockDevice(out) ? buildOnDevice(src, out, options, Progress.forStderr(err, false))
+          : build(src, out, options, Progress.forStderr(err, false));
       logging.debug(FsExt4Command.class, "ext4: {} blocks of 4096 ({}), {} groups of {} inodes, journal {} blocks, "
           + "label '{}', uuid {} ({}), times {}", r.blocks(), size == null ? "computed: data and metadata + 10% + 1 MiB"
-          : "given", r.groups(), r.inodes() / r.groups(), r.journalBlocks(), label, r.uuid(),
+          : OutputFile.isBlockDevice(out) ? "the device's" : "given", r.groups(), r.inodes() / r.groups(), r.journalBlocks(), label, r.uuid(),
           uuid == null ? "derived from the content" : "given", options.sourceDateEpoch().orElse(0));
       PrintWriter o = spec.commandLine().getOut();
       if (json) {
@@ -147,6 +155,49 @@ public final class FsExt4Command implements Callable<Integer> {
       }
     }
     return o;
+  }
+
+  /**
+   * The options for formatting the block device OUT: refused while it is in use; the size is the
+   * device's, or a given one that fits on it.
+   */
+  private Ext4Options onDevice(Ext4Options options) throws IOException {
+    Optional<String> user = OutputFile.user(out);
+    if (user.isPresent()) {
+      throw new IllegalArgumentException(out + " is " + user.get() + "; it cannot be written while in use");
+    }
+    long deviceSize;
+    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.READ)) {
+      deviceSize = ch.size();
+    }
+    if (size != null && size > deviceSize) {
+      throw new IllegalArgumentException("--size " + size + " is larger than " + out + " (" + deviceSize + " bytes)");
+    }
+    return options.withSize(size != null ? size : deviceSize);
+  }
+
+  /**
+   * Formats the block device OUT with the tree of SRC in place, as mke2fs does ({@link Ext4Writer#writeOnto}:
+   * a failed or killed run leaves no mountable superblock). A tar's contents are staged in the temporary
+   * directory.
+   */
+  static Ext4Result buildOnDevice(Path src, Path device, Ext4Options options, Progress progress) throws IOException,
+      TreeException, Ext4Exception {
+    try (StagingDirectory staging = StagingDirectory.create(Path.of(System.getProperty("java.io.tmpdir")))) {
+      FsTree tree = FsCommand.readSource(src, staging, progress);
+      try (Progress.Step step = progress.start("Writing " + device);
+          FileChannel ch = FileChannel.open(device, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        Ext4Result r;
+        try {
+          r = BackgroundFlush.whileWriting(ch, c -> Ext4Writer.writeOnto(tree, c, options));
+        } catch (Ext4Exception e) {
+          throw new Ext4Exception("formatting " + device + " (" + options.sizeBytes() + " bytes): " + e.getMessage(), e);
+        }
+        ch.force(false);
+        step.done(FsCommand.mib(r.sizeBytes()) + " ext4");
+        return r;
+      }
+    }
   }
 
   /**

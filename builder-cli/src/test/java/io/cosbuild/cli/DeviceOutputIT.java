@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Commands that write onto block devices. {@code cosbuild fs squashfs SRC DEVICE} writes the image onto
  * a block device in place, as mksquashfs does: unsquashfs and the kernel (mounting the device) read the
  * tree back; a mounted device is refused; an image too large for the device fails and leaves no
- * superblock; {@code fs ext4} refuses a device and leaves it untouched. {@code verity format} refuses a
- * mounted hash or FEC device and writes one that is not, as veritysetup does.
+ * superblock. {@code fs ext4} formats a whole device in place, as mke2fs does, under the same rules.
+ * {@code verity format} refuses a mounted hash or FEC device and writes one that is not, as veritysetup
+ * does.
  */
 class DeviceOutputIT {
 
@@ -114,15 +115,49 @@ class DeviceOutputIT {
   }
 
   @Test
-  void ext4RefusesADeviceAndLeavesItAlone() throws Exception {
+  void ext4FormatsTheWholeDeviceInPlaceAndRefusesOneInUse() throws Exception {
     Path src = tree();
-    Path dev = loop("dev.img", 4 << 20);
-    byte[] before = Files.readAllBytes(dir.resolve("dev.img"));
+    Path dev = loop("dev.img", 64 << 20);
+    MainTest.Result tooLarge = MainTest.run("fs", "ext4", "--size", String.valueOf(128 << 20), src.toString(), dev.toString());
+    assertEquals(2, tooLarge.code(), tooLarge.err());
+    assertTrue(tooLarge.err().contains("is larger than " + dev), tooLarge.err());
+
     MainTest.Result r = MainTest.run("fs", "ext4", src.toString(), dev.toString());
-    assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().startsWith("cosbuild fs ext4: " + dev + " is not a regular file"), r.err());
-    assertTrue(OutputFile.isBlockDevice(dev));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(OutputFile.isBlockDevice(dev), "the device node was replaced");
+    Out fsck = run("e2fsck", "-fn", dev.toString());
+    assertEquals(0, fsck.code(), fsck.text());
+    Out dump = run("dumpe2fs", "-h", dev.toString());
+    assertTrue(dump.text().matches("(?s).*Block count:\\s+16384\n.*"), dump.text());
+    assertTrue(dump.text().contains("has_journal"), dump.text());
+
+    Path mnt = Files.createDirectory(dir.resolve("mnt"));
+    Out m = run("mount", "-t", "ext4", dev.toString(), mnt.toString());
+    assertEquals(0, m.code(), m.text());
+    assertArrayEquals(Files.readAllBytes(src.resolve("big.bin")), Files.readAllBytes(mnt.resolve("big.bin")));
+    assertEquals("cosbuild\n", Files.readString(mnt.resolve("etc/hostname")));
+    assertEquals(Path.of("hostname"), Files.readSymbolicLink(mnt.resolve("etc/link")));
+    Files.writeString(mnt.resolve("written-later"), "state\n");
+    byte[] before = Files.readAllBytes(dir.resolve("dev.img"));
+    MainTest.Result mounted = MainTest.run("fs", "ext4", src.toString(), dev.toString());
+    assertEquals(2, mounted.code(), mounted.err());
+    assertTrue(mounted.err().contains(dev + " is mounted at " + mnt + "; it cannot be written while in use"), mounted.err());
     assertArrayEquals(before, Files.readAllBytes(dir.resolve("dev.img")));
+    assertEquals(0, run("umount", mnt.toString()).code());
+    fsck = run("e2fsck", "-fn", dev.toString());
+    assertEquals(0, fsck.code(), fsck.text());
+  }
+
+  @Test
+  void ext4TooLargeForTheDeviceFailsAndLeavesNoSuperblock() throws Exception {
+    Path src = tree();
+    Path dev = loop("small.img", 256 << 10);
+    MainTest.Result r = MainTest.run("fs", "ext4", "--no-journal", src.toString(), dev.toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("formatting " + dev + " (262144 bytes)"), r.err());
+    byte[] head = Arrays.copyOf(Files.readAllBytes(dir.resolve("small.img")), 4096);
+    assertArrayEquals(new byte[4096], head, "a superblock was left on a device holding a partial filesystem");
+    assertTrue(run("dumpe2fs", "-h", dev.toString()).code() != 0);
   }
 
   @Test

@@ -71,7 +71,31 @@ public final class Ext4Writer {
     if (offset < 0 || offset % 512 != 0) {
       throw new IllegalArgumentException("offset must be a non-negative multiple of 512: " + offset);
     }
-    return new Run(tree, out, offset, options).write();
+    return new Run(tree, out, offset, options, false).write();
+  }
+
+  /**
+   * Writes the tree over whatever {@code device} holds (a block device, a used partition), as
+   * {@code mke2fs -d} does: a filesystem of {@code options.sizeBytes()} from byte 0. What {@link
+   * #write(FsTree, FileChannel, long, Ext4Options)} leaves to a new file's zeros is zeroed here too (the
+   * inode tables of groups without inodes, the journal, whose stale blocks a crash recovery could replay).
+   * Block 0 is zeroed and flushed first and the primary superblock written last, after a flush, so a
+   * failed or killed run leaves nothing the kernel mounts, never a mix of the old filesystem and the new.
+   *
+   * @throws Ext4Exception if no size is given or the device is smaller than it
+   */
+  public static Ext4Result writeOnto(FsTree tree, FileChannel device, Ext4Options options)
+      throws IOException, Ext4Exception {
+    if (options.sizeBytes() == 0) {
+      throw new Ext4Exception("ext4: writing over a device needs the filesystem's size");
+    }
+    if (device.size() < options.sizeBytes()) {
+      throw new Ext4Exception("ext4: the device holds " + device.size() + " bytes, fewer than the filesystem's "
+          + options.sizeBytes());
+    }
+    device.write(ByteBuffer.wrap(ZERO_BLOCK), 0);
+    device.force(false);
+    return new Run(tree, device, 0, options, true).write();
   }
 
   /**
@@ -115,6 +139,8 @@ public final class Ext4Writer {
     private final FsTree tree;
     private final FileChannel out;
     private final long offset;
+    /** Whether the region holds old bytes rather than zeros: {@link #writeOnto}. */
+    private final boolean overwrite;
     private final Ext4Options options;
     private final long time;
     private final Map<FsPath, Integer> inodeOf = new HashMap<>();
@@ -128,6 +154,7 @@ public final class Ext4Writer {
     private int[] usedDirs;
     private byte[] table;
     private int tableGroup = -1;
+    private boolean[] tableWritten;
     /** File contents pass through here: direct, so reads and writes need no temporary copy in the JDK. */
     private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
     /** Views of {@link #chunk} for reading into and writing out of; chunk itself keeps its full limit. */
@@ -137,10 +164,11 @@ public final class Ext4Writer {
     /** Per inode (index ino - FIRST_INO), the placed data of regular files; null for the others. */
     private FileData[] fileData;
 
-    Run(FsTree tree, FileChannel out, long offset, Ext4Options options) throws Ext4Exception {
+    Run(FsTree tree, FileChannel out, long offset, Ext4Options options, boolean overwrite) throws Ext4Exception {
       this.tree = tree;
       this.out = out;
       this.offset = offset;
+      this.overwrite = overwrite;
       this.options = options;
       this.time = options.sourceDateEpoch().orElse(0);
       FsPath lpf = FsPath.ROOT.resolve("lost+found");
@@ -187,6 +215,7 @@ public final class Ext4Writer {
         throw new Ext4Exception("ext4: " + lastIno + " inodes do not fit; give a larger size");
       }
       usedDirs = new int[layout.groups];
+      tableWritten = new boolean[layout.groups];
       int journalBlocks = 0;
       int[] jnlBackup = new int[17];
 
@@ -349,7 +378,22 @@ public final class Ext4Writer {
     private void flushTable() throws IOException {
       if (table != null) {
         writeAt(layout.inodeTable[tableGroup], table, 0, table.length);
+        tableWritten[tableGroup] = true;
         table = null;
+      }
+    }
+
+    /** Zeroes {@code count} blocks from {@code block}: only over old content. */
+    private void writeZeros(long block, long count) throws IOException {
+      ByteBuffer zeros = ByteBuffer.allocate(CHUNK);
+      for (long done = 0; done < count; ) {
+        int n = (int) Math.min(count - done, CHUNK / BS);
+        zeros.clear().limit(n * BS);
+        long pos = offset + (block + done) * BS;
+        while (zeros.hasRemaining()) {
+          pos += out.write(zeros, pos);
+        }
+        done += n;
       }
     }
 
@@ -472,6 +516,11 @@ public final class Ext4Writer {
         long[] run = layout.allocate(Math.min(journalBlocks - done, ExtentTree.MAX_LEN), "the journal");
         extents.add(new ExtentTree.Extent(done, run[0], (int) run[1]));
         done += run[1];
+      }
+      if (overwrite) {
+        for (ExtentTree.Extent e : extents) {
+          writeZeros(e.physical(), e.length());
+        }
       }
       byte[] jsb = new JournalSuperblock(journalBlocks, uuid).toBytes();
       writeAt(extents.get(0).physical(), jsb, 0, jsb.length);
@@ -638,6 +687,9 @@ public final class Ext4Writer {
             Ext4Checksum.raw(ic), (int) (ipg - usedInodes));
         freeBlocks += free;
         freeInodes += ipg - usedInodes;
+        if (overwrite && !tableWritten[g]) {
+          writeZeros(layout.inodeTable[g], layout.itableBlocks); // the descriptor says it is zeroed
+        }
       }
       byte[] gdt = new byte[layout.gdtBlocks * BS];
       for (int g = 0; g < layout.groups; g++) {
@@ -654,22 +706,23 @@ public final class Ext4Writer {
       Ext4Superblock sb = new Ext4Superblock(inodes, layout.blocks, 0, freeBlocks, freeInodes,
           Ext4Layout.BLOCKS_PER_GROUP, ipg, time, 0, compat, incompat, ro, uuid, options.label(),
           options.journal() ? JOURNAL_INO : 0, hashSeed, jnlBackup, Ext4Layout.LOG_GROUPS_PER_FLEX);
+      // The primary superblock last: until it is there, nothing mounts.
       for (int g = 0; g < layout.groups; g++) {
-        if (!Ext4Layout.hasBackup(g)) {
-          continue;
-        }
-        long start = layout.groupStart(g);
-        byte[] sbBytes = sb.withBlockGroupNr(g).toBytes();
-        if (g == 0) {
-          ByteBuffer b = ByteBuffer.wrap(sbBytes);
-          long pos = offset + 1024;
-          while (b.hasRemaining()) {
-            pos += out.write(b, pos);
+        if (Ext4Layout.hasBackup(g)) {
+          long start = layout.groupStart(g);
+          if (g > 0) {
+            byte[] sbBytes = sb.withBlockGroupNr(g).toBytes();
+            writeAt(start, sbBytes, 0, sbBytes.length);
           }
-        } else {
-          writeAt(start, sbBytes, 0, sbBytes.length);
+          writeAt(start + 1, gdt, 0, gdt.length);
         }
-        writeAt(start + 1, gdt, 0, gdt.length);
+      }
+      if (overwrite) {
+        out.force(false);
+      }
+      ByteBuffer primary = ByteBuffer.wrap(sb.withBlockGroupNr(0).toBytes());
+      for (long pos = offset + 1024; primary.hasRemaining(); ) {
+        pos += out.write(primary, pos);
       }
       long end = offset + layout.blocks * BS;
       if (out.size() < end) {

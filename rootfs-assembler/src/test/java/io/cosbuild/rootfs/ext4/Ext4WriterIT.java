@@ -181,4 +181,65 @@ class Ext4WriterIT {
     Out cat = run("debugfs", "-R", "cat /var/lib/hello", img.toString());
     assertTrue(cat.text().contains("state survives"), cat.text());
   }
+
+  @Test
+  void writtenOverOldBytesItHoldsWhatAFreshImageHolds() throws Exception {
+    BlobStore store = BlobStore.open(tmp.resolve("store"));
+    FsTree tree = TestTrees.features(store, tmp, true);
+    long size = 320L << 20; // three block groups: the last two hold no inodes
+    Ext4Options o = Ext4Options.writable(size).withLabel("STATE");
+    Path fresh = write(tree, "fresh.img", o);
+    // A "device" full of old bytes, somewhat larger than the filesystem: the tail must stay as it was.
+    Path used = tmp.resolve("used.img");
+    byte[] old = new byte[1 << 20];
+    new java.util.SplittableRandom(11).nextBytes(old);
+    try (FileChannel ch = FileChannel.open(used, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      for (long at = 0; at < size + old.length; at += old.length) {
+        ch.write(java.nio.ByteBuffer.wrap(old), at);
+      }
+    }
+    try (FileChannel ch = FileChannel.open(used, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      Ext4Writer.writeOnto(tree, ch, o);
+      java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(old.length);
+      ch.read(tail, size);
+      assertEquals(java.nio.ByteBuffer.wrap(old), tail.flip());
+    }
+    assertClean(used);
+    // e2image -ra copies the metadata and every allocated block, free blocks as holes: the same
+    // bytes for both means nothing the filesystem reads was left as the old content.
+    for (Path img : new Path[] {fresh, used}) {
+      Out e = run("e2image", "-ra", img.toString(), img + ".e2i");
+      assertEquals(0, e.code(), e.text());
+    }
+    assertEquals(-1L, Files.mismatch(Path.of(fresh + ".e2i"), Path.of(used + ".e2i")));
+    // The inode tables too, where dumpe2fs places them, also those of groups without inodes
+    // (their descriptors say they are zeroed; e2image skips them).
+    Out dump = run("dumpe2fs", used.toString());
+    java.util.regex.Matcher t = java.util.regex.Pattern.compile("Inode table at (\\d+)-(\\d+)").matcher(dump.text());
+    int tables = 0;
+    try (FileChannel a = FileChannel.open(fresh); FileChannel b = FileChannel.open(used)) {
+      while (t.find()) {
+        long first = Long.parseLong(t.group(1));
+        int len = (int) (Long.parseLong(t.group(2)) - first + 1) * 4096;
+        java.nio.ByteBuffer x = java.nio.ByteBuffer.allocate(len);
+        java.nio.ByteBuffer y = java.nio.ByteBuffer.allocate(len);
+        a.read(x, first * 4096);
+        b.read(y, first * 4096);
+        assertEquals(x.flip(), y.flip(), "inode table at block " + first);
+        tables++;
+      }
+    }
+    assertEquals(3, tables, dump.text());
+
+    Path mnt = Files.createDirectory(tmp.resolve("mnt"));
+    FsJudges.assertKernelShowsTree(tree, used, "ext4", mnt);
+    Out m = run("mount", "-o", "loop", "-t", "ext4", used.toString(), mnt.toString());
+    assertEquals(0, m.code(), m.text());
+    try {
+      Files.writeString(mnt.resolve("written-later"), "after the build\n");
+    } finally {
+      assertEquals(0, run("umount", mnt.toString()).code());
+    }
+    assertClean(used);
+  }
 }
