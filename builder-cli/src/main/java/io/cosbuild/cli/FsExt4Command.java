@@ -100,8 +100,9 @@ public final class FsExt4Command implements Callable<Integer> {
       Ext4Result r = OutputFile.isBlockDevice(out) ? buildOnDevice(src, out, options, Progress.forStderr(err, false))
           : build(src, out, options, Progress.forStderr(err, false));
       logging.debug(FsExt4Command.class, "ext4: {} blocks of 4096 ({}), {} groups of {} inodes, journal {} blocks, "
-          + "label '{}', uuid {} ({}), times {}", r.blocks(), size == null ? "computed: data and metadata + 10% + 1 MiB"
-          : OutputFile.isBlockDevice(out) ? "the device's" : "given", r.groups(), r.inodes() / r.groups(), r.journalBlocks(), label, r.uuid(),
+          + "label '{}', uuid {} ({}), times {}", r.blocks(), size != null ? "given"
+          : OutputFile.isBlockDevice(out) ? "the whole device" : "computed: data and metadata + 10% + 1 MiB",
+          r.groups(), r.inodes() / r.groups(), r.journalBlocks(), label, r.uuid(),
           uuid == null ? "derived from the content" : "given", options.sourceDateEpoch().orElse(0));
       PrintWriter o = spec.commandLine().getOut();
       if (json) {
