@@ -18,7 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -75,13 +74,15 @@ public final class FsExt4Command implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     Ext4Options options;
+    boolean device;
     try {
       options = options();
       if (!Files.exists(src)) {
         throw new IllegalArgumentException("source " + src + " does not exist");
       }
       out = OutputFile.resolve(out, "image", "", true);
-      if (OutputFile.isBlockDevice(out)) {
+      device = OutputFile.isBlockDevice(out);
+      if (device) {
         options = onDevice(options);
       } else {
         Path parent = out.toAbsolutePath().getParent();
@@ -97,11 +98,11 @@ public final class FsExt4Command implements Callable<Integer> {
       return ErrorHandler.report(err, "cosbuild fs ext4", e, 1, logging);
     }
     try {
-      Ext4Result r = OutputFile.isBlockDevice(out) ? buildOnDevice(src, out, options, Progress.forStderr(err, false))
+      Ext4Result r = device ? buildOnDevice(src, out, options, Progress.forStderr(err, false))
           : build(src, out, options, Progress.forStderr(err, false));
       logging.debug(FsExt4Command.class, "ext4: {} blocks of 4096 ({}), {} groups of {} inodes, journal {} blocks, "
           + "label '{}', uuid {} ({}), times {}", r.blocks(), size != null ? "given"
-          : OutputFile.isBlockDevice(out) ? "the whole device" : "computed: data and metadata + 10% + 1 MiB",
+          : device ? "the whole device" : "computed: data and metadata + 10% + 1 MiB",
           r.groups(), r.inodes() / r.groups(), r.journalBlocks(), label, r.uuid(),
           uuid == null ? "derived from the content" : "given", options.sourceDateEpoch().orElse(0));
       PrintWriter o = spec.commandLine().getOut();
@@ -163,10 +164,7 @@ public final class FsExt4Command implements Callable<Integer> {
    * device's, or a given one that fits on it.
    */
   private Ext4Options onDevice(Ext4Options options) throws IOException {
-    Optional<String> user = OutputFile.user(out);
-    if (user.isPresent()) {
-      throw new IllegalArgumentException(out + " is " + user.get() + "; it cannot be written while in use");
-    }
+    OutputFile.refuseInUse(out);
     long deviceSize;
     try (FileChannel ch = FileChannel.open(out, StandardOpenOption.READ)) {
       deviceSize = ch.size();

@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -83,16 +82,12 @@ public final class FsSquashfsCommand implements Callable<Integer> {
     }
     try {
       out = OutputFile.resolve(out, "image", "", true);
+      OutputFile.refuseInUse(out);
     } catch (IllegalArgumentException e) {
       err.println("cosbuild fs squashfs: " + e.getMessage());
       return 2;
     }
     boolean device = OutputFile.isBlockDevice(out);
-    Optional<String> user = device ? OutputFile.user(out) : Optional.empty();
-    if (user.isPresent()) {
-      err.println("cosbuild fs squashfs: " + out + " is " + user.get() + "; it cannot be written while in use");
-      return 2;
-    }
     Path parent = out.toAbsolutePath().getParent();
     if (parent == null || !Files.isDirectory(parent)) {
       err.println("cosbuild fs squashfs: output directory of " + out + " does not exist");

@@ -67,6 +67,19 @@ final class OutputFile {
     }
   }
 
+  /**
+   * Refuses a block device (or a link to one) that is in use ({@link #user(Path)}); anything else passes.
+   *
+   * @throws IllegalArgumentException naming the device and its user
+   */
+  static void refuseInUse(Path output) {
+    if (isBlockDevice(output)) {
+      user(output).ifPresent(u -> {
+        throw new IllegalArgumentException(output + " is " + u + "; it cannot be written while in use");
+      });
+    }
+  }
+
   /** {@link #user(Path)} of the device {@code id} ("major:minor") from a mount table and a sysfs directory. */
   static Optional<String> user(String id, List<String> mountinfo, Path sysDevBlock) throws IOException {
     // The device itself, then its partitions (sysfs subdirectories with a "partition" file).

@@ -58,9 +58,9 @@ public final class VerityFormatCommand implements Callable<Integer> {
       if (fecDevice == null && (fecOffset != 0 || fecRoots != 2)) {
         throw new IllegalArgumentException("--fec-offset and --fec-roots need --fec-device");
       }
-      refuseInUse(hash);
+      OutputFile.refuseInUse(hash);
       if (fecDevice != null) {
-        refuseInUse(fecDevice);
+        OutputFile.refuseInUse(fecDevice);
       }
       VerityResult r = format(data, hash, options, uuid);
       VerityFec.Result fec = fecDevice == null ? null
@@ -82,15 +82,6 @@ public final class VerityFormatCommand implements Callable<Integer> {
       return 0;
     } catch (Exception e) {
       return VerityCommand.fail(spec, e, logging);
-    }
-  }
-
-  /** A mounted (or stacked-on) device written under its user corrupts what the user sees. */
-  private static void refuseInUse(Path output) {
-    if (OutputFile.isBlockDevice(output)) {
-      OutputFile.user(output).ifPresent(u -> {
-        throw new IllegalArgumentException(output + " is " + u + "; it cannot be written while in use");
-      });
     }
   }
 

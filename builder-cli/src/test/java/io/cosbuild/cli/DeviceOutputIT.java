@@ -70,6 +70,13 @@ class DeviceOutputIT {
     return src.getParent();
   }
 
+  /** The files of {@link #tree()} as the kernel shows them under {@code mnt}. */
+  private static void assertMountShowsTree(Path src, Path mnt) throws IOException {
+    assertArrayEquals(Files.readAllBytes(src.resolve("big.bin")), Files.readAllBytes(mnt.resolve("big.bin")));
+    assertEquals("cosbuild\n", Files.readString(mnt.resolve("etc/hostname")));
+    assertEquals(Path.of("hostname"), Files.readSymbolicLink(mnt.resolve("etc/link")));
+  }
+
   @Test
   void theImageGoesOntoTheDeviceInPlace() throws Exception {
     Path src = tree();
@@ -86,9 +93,7 @@ class DeviceOutputIT {
     Path mnt = Files.createDirectory(dir.resolve("mnt"));
     Out m = run("mount", "-o", "ro", "-t", "squashfs", dev.toString(), mnt.toString());
     assertEquals(0, m.code(), m.text());
-    assertArrayEquals(Files.readAllBytes(src.resolve("big.bin")), Files.readAllBytes(mnt.resolve("big.bin")));
-    assertEquals("cosbuild\n", Files.readString(mnt.resolve("etc/hostname")));
-    assertEquals(Path.of("hostname"), Files.readSymbolicLink(mnt.resolve("etc/link")));
+    assertMountShowsTree(src, mnt);
     MainTest.Result mounted = MainTest.run("fs", "squashfs", src.toString(), dev.toString());
     assertEquals(2, mounted.code(), mounted.err());
     assertTrue(mounted.err().contains(dev + " is mounted at " + mnt + "; it cannot be written while in use"), mounted.err());
@@ -134,9 +139,7 @@ class DeviceOutputIT {
     Path mnt = Files.createDirectory(dir.resolve("mnt"));
     Out m = run("mount", "-t", "ext4", dev.toString(), mnt.toString());
     assertEquals(0, m.code(), m.text());
-    assertArrayEquals(Files.readAllBytes(src.resolve("big.bin")), Files.readAllBytes(mnt.resolve("big.bin")));
-    assertEquals("cosbuild\n", Files.readString(mnt.resolve("etc/hostname")));
-    assertEquals(Path.of("hostname"), Files.readSymbolicLink(mnt.resolve("etc/link")));
+    assertMountShowsTree(src, mnt);
     Files.writeString(mnt.resolve("written-later"), "state\n");
     byte[] before = Files.readAllBytes(dir.resolve("dev.img"));
     MainTest.Result mounted = MainTest.run("fs", "ext4", src.toString(), dev.toString());

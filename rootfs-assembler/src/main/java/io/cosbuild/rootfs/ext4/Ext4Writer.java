@@ -93,7 +93,9 @@ public final class Ext4Writer {
       throw new Ext4Exception("ext4: the device holds " + device.size() + " bytes, fewer than the filesystem's "
           + options.sizeBytes());
     }
-    device.write(ByteBuffer.wrap(ZERO_BLOCK), 0);
+    for (ByteBuffer zero = ByteBuffer.wrap(ZERO_BLOCK); zero.hasRemaining(); ) {
+      device.write(zero, zero.position());
+    }
     device.force(false);
     return new Run(tree, device, 0, options, true).write();
   }
@@ -155,6 +157,8 @@ public final class Ext4Writer {
     private byte[] table;
     private int tableGroup = -1;
     private boolean[] tableWritten;
+    /** Zeros for {@link #writeZeros}, made on first use (only over old content). */
+    private ByteBuffer zeros;
     /** File contents pass through here: direct, so reads and writes need no temporary copy in the JDK. */
     private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
     /** Views of {@link #chunk} for reading into and writing out of; chunk itself keeps its full limit. */
@@ -385,7 +389,9 @@ public final class Ext4Writer {
 
     /** Zeroes {@code count} blocks from {@code block}: only over old content. */
     private void writeZeros(long block, long count) throws IOException {
-      ByteBuffer zeros = ByteBuffer.allocate(CHUNK);
+      if (zeros == null) {
+        zeros = ByteBuffer.allocate(CHUNK);
+      }
       for (long done = 0; done < count; ) {
         int n = (int) Math.min(count - done, CHUNK / BS);
         zeros.clear().limit(n * BS);
