@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Commands that write onto block devices. {@code cosbuild fs squashfs SRC DEVICE} writes the image onto
  * a block device in place, as mksquashfs does: unsquashfs and the kernel (mounting the device) read the
  * tree back; a mounted device is refused; an image too large for the device fails and leaves no
- * superblock. {@code fs ext4} formats a whole device in place, as mke2fs does, under the same rules.
+ * superblock. {@code fs ext4} formats a whole device in place, as mke2fs does, under the same rules
+ * (and a device refused before writing, e.g. one too small for any filesystem, keeps its bytes).
  * {@code verity format} refuses a mounted hash or FEC device and writes one that is not, as veritysetup
  * does.
  */
@@ -152,12 +153,26 @@ class DeviceOutputIT {
   }
 
   @Test
-  void ext4TooLargeForTheDeviceFailsAndLeavesNoSuperblock() throws Exception {
+  void ext4RefusesADeviceTooSmallForAnyFilesystemAndLeavesItAsItWas() throws Exception {
     Path src = tree();
     Path dev = loop("small.img", 256 << 10);
+    byte[] before = Files.readAllBytes(dir.resolve("small.img"));
     MainTest.Result r = MainTest.run("fs", "ext4", "--no-journal", src.toString(), dev.toString());
     assertEquals(1, r.code(), r.err());
-    assertTrue(r.err().contains("formatting " + dev + " (262144 bytes)"), r.err());
+    assertTrue(r.err().contains("formatting " + dev + " (262144 bytes)") && r.err().contains("too small"), r.err());
+    assertArrayEquals(before, Files.readAllBytes(dir.resolve("small.img")));
+  }
+
+  @Test
+  void ext4TreeTooLargeForTheDeviceFailsAndLeavesNoSuperblock() throws Exception {
+    Path src = tree();
+    byte[] big = new byte[9 << 20];
+    new SplittableRandom(9).nextBytes(big);
+    Files.write(src.resolve("larger-than-the-device.bin"), big);
+    Path dev = loop("small.img", 8 << 20);
+    MainTest.Result r = MainTest.run("fs", "ext4", "--no-journal", src.toString(), dev.toString());
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("formatting " + dev + " (8388608 bytes)") && r.err().contains("is full"), r.err());
     byte[] head = Arrays.copyOf(Files.readAllBytes(dir.resolve("small.img")), 4096);
     assertArrayEquals(new byte[4096], head, "a superblock was left on a device holding a partial filesystem");
     assertTrue(run("dumpe2fs", "-h", dev.toString()).code() != 0);

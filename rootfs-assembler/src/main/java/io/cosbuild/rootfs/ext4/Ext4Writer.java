@@ -93,11 +93,13 @@ public final class Ext4Writer {
       throw new Ext4Exception("ext4: the device holds " + device.size() + " bytes, fewer than the filesystem's "
           + options.sizeBytes());
     }
+    Run run = new Run(tree, device, 0, options, true);
+    run.plan(); // what is refused up front leaves the device as it was
     for (ByteBuffer zero = ByteBuffer.wrap(ZERO_BLOCK); zero.hasRemaining(); ) {
       device.write(zero, zero.position());
     }
     device.force(false);
-    return new Run(tree, device, 0, options, true).write();
+    return run.write();
   }
 
   /**
@@ -206,7 +208,30 @@ public final class Ext4Writer {
       lastIno = next - 1;
     }
 
-    Ext4Result write() throws IOException, Ext4Exception {
+    /**
+     * Lays the filesystem out and checks every node against what ext4 can store, before a byte is
+     * written: a refusal known in advance (size, inode count, symlink length, xattrs, file size) must
+     * not cost the old contents of a device. Only a filesystem that fills up is found while writing.
+     */
+    void plan() throws Ext4Exception {
+      for (Map.Entry<FsPath, FsNode> e : tree.entries().entrySet()) {
+        String where = e.getKey().toString();
+        FsNode n = e.getValue();
+        List<Xattr> xattrs = n.metadata().xattrs();
+        if (!xattrs.isEmpty() && XattrBlock.inInode(xattrs, Inode.SIZE - Inode.XATTR_OFFSET, where) == null
+            && !XattrBlock.fitsBlock(xattrs, where)) {
+          throw new Ext4Exception(where + ": extended attributes exceed one 4 KiB block");
+        }
+        if (n instanceof FsNode.Symlink s) {
+          int length = s.target().getBytes(StandardCharsets.UTF_8).length;
+          if (length >= BS) {
+            throw new Ext4Exception(where + ": symlink target of " + length + " bytes is longer than 4095");
+          }
+        } else if (n instanceof FsNode.RegularFile f && (f.blob().size() + BS - 1) / BS > 1L << 32) {
+          throw new Ext4Exception(where + ": " + f.blob().size() + " bytes is larger than ext4 files with 4 KiB"
+              + " blocks can be");
+        }
+      }
       long blocks = options.sizeBytes() > 0 ? options.sizeBytes() / BS : computeBlocks();
       long inodes = lastIno;
       if (options.inodeRatio() > 0) {
@@ -217,6 +242,12 @@ public final class Ext4Writer {
       layout = Ext4Layout.plan(blocks, Math.min(inodes, (long) Ext4Layout.groupsFor(blocks) * Ext4Layout.MAX_INODES_PER_GROUP));
       if (lastIno > (long) layout.groups * layout.inodesPerGroup) {
         throw new Ext4Exception("ext4: " + lastIno + " inodes do not fit; give a larger size");
+      }
+    }
+
+    Ext4Result write() throws IOException, Ext4Exception {
+      if (layout == null) {
+        plan();
       }
       usedDirs = new int[layout.groups];
       tableWritten = new boolean[layout.groups];
@@ -553,9 +584,6 @@ public final class Ext4Writer {
       CRC32C crc32c = new CRC32C();
       CRC32 crc32 = new CRC32();
       if (size > 0) {
-        if ((size + BS - 1) / BS > 1L << 32) {
-          throw new Ext4Exception(where + ": " + size + " bytes is larger than ext4 files with 4 KiB blocks can be");
-        }
         try (FileChannel in = blob.openChannel()) {
           long logical = 0;
           long pos = 0;
@@ -642,9 +670,6 @@ public final class Ext4Writer {
 
     private void writeSymlink(String where, int ino, FsNode.Symlink s) throws IOException, Ext4Exception {
       byte[] target = s.target().getBytes(StandardCharsets.UTF_8);
-      if (target.length >= BS) {
-        throw new Ext4Exception(where + ": symlink target of " + target.length + " bytes is longer than 4095");
-      }
       if (target.length < 60) {
         putInode(ino, inode(s, target.length, 1, 0, 0, Arrays.copyOf(target, 60), where, ino));
         return;

@@ -2,6 +2,8 @@ package io.cosbuild.rootfs.ext4;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cosbuild.rootfs.tree.BlobStore;
 import io.cosbuild.rootfs.tree.FsNode;
@@ -9,14 +11,20 @@ import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.FsTreeBuilder;
 import io.cosbuild.rootfs.tree.NodeMetadata;
+import io.cosbuild.rootfs.tree.Xattr;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The derived UUID: it names the content, so it must follow every byte of it and nothing else. */
+/**
+ * The derived UUID: it names the content, so it must follow every byte of it and nothing else; and
+ * what writing over a device refuses up front.
+ */
 class Ext4WriterTest {
 
   @TempDir Path tmp;
@@ -61,5 +69,33 @@ class Ext4WriterTest {
     UUID given = UUID.fromString("7c1f3b2a-0d4e-4f5a-8b6c-9d0e1f2a3b4c");
     Ext4Options o = Ext4Options.readOnlyRoot().withUuid(given);
     assertEquals(given, uuidOf(tree(store, new byte[] {1, 2, 3}), o));
+  }
+
+  /** Refusals that need no writing happen before the device's first byte changes. */
+  @Test
+  void refusalKnownInAdvanceLeavesTheDeviceAsItWas() throws Exception {
+    BlobStore store = BlobStore.open(tmp.resolve("store"));
+    NodeMetadata meta = NodeMetadata.of(0644, 0, 0, 1_700_000_000L);
+    FsTree small = tree(store, new byte[] {1, 2, 3});
+    FsTreeBuilder link = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 1_700_000_000L));
+    link.add(FsPath.parse("/long"), new FsNode.Symlink(meta.withPermissions(0777), "\u00e9".repeat(2100)), "test");
+    FsTreeBuilder attrs = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 1_700_000_000L));
+    attrs.add(FsPath.parse("/big-xattr"), new FsNode.RegularFile(meta.withXattrs(
+        List.of(new Xattr("user.big", new byte[5000]))), store.put(new byte[] {1})), "test");
+    record Refusal(FsTree tree, long size, String message) {}
+    for (Refusal r : List.of(
+        new Refusal(small, 4L << 20, "too small"),
+        new Refusal(link.build(), 16L << 20, "/long: symlink target of 4200 bytes"),
+        new Refusal(attrs.build(), 16L << 20, "/big-xattr: extended attributes exceed one 4 KiB block"))) {
+      Path device = tmp.resolve("device" + images++);
+      byte[] old = TestTrees.bytes((int) r.size(), 3);
+      Files.write(device, old);
+      try (FileChannel ch = FileChannel.open(device, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        Ext4Exception e = assertThrows(Ext4Exception.class,
+            () -> Ext4Writer.writeOnto(r.tree(), ch, Ext4Options.writable(r.size())));
+        assertTrue(e.getMessage().contains(r.message()), e.getMessage());
+      }
+      assertEquals(-1, java.util.Arrays.mismatch(old, Files.readAllBytes(device)), r.message());
+    }
   }
 }
