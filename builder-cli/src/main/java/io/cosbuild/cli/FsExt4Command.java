@@ -4,6 +4,7 @@ import io.cosbuild.cli.build.BackgroundFlush;
 import io.cosbuild.cli.build.Progress;
 import io.cosbuild.cli.build.StagingDirectory;
 import io.cosbuild.rootfs.ext4.Ext4Exception;
+import io.cosbuild.rootfs.ext4.Ext4FullException;
 import io.cosbuild.rootfs.ext4.Ext4Options;
 import io.cosbuild.rootfs.ext4.Ext4Result;
 import io.cosbuild.rootfs.ext4.Ext4Writer;
@@ -189,6 +190,10 @@ public final class FsExt4Command implements Callable<Integer> {
         Ext4Result r;
         try {
           r = BackgroundFlush.whileWriting(ch, c -> Ext4Writer.writeOnto(tree, c, options));
+        } catch (Ext4FullException e) {
+          throw new Ext4Exception("formatting " + device + " (" + options.sizeBytes() + " bytes): " + e.getMessage()
+              + (options.sizeBytes() < ch.size() ? "; give a larger --size (the device holds " + ch.size()
+              + " bytes) or leave it out to use the whole device" : "; the tree needs a larger device"), e);
         } catch (Ext4Exception e) {
           throw new Ext4Exception("formatting " + device + " (" + options.sizeBytes() + " bytes): " + e.getMessage(), e);
         }
@@ -213,7 +218,11 @@ public final class FsExt4Command implements Callable<Integer> {
       try (Progress.Step step = progress.start("Writing " + out);
           FileChannel ch = FileChannel.open(staging.file(name), StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-        r = BackgroundFlush.whileWriting(ch, c -> Ext4Writer.write(tree, c, options)); // commit syncs the rest
+        try {
+          r = BackgroundFlush.whileWriting(ch, c -> Ext4Writer.write(tree, c, options)); // commit syncs the rest
+        } catch (Ext4FullException e) {
+          throw new Ext4Exception(e.getMessage() + "; give a larger --size or leave it out to compute one", e);
+        }
         step.done(FsCommand.mib(r.sizeBytes()) + " ext4");
       }
       staging.commit(List.of(name));

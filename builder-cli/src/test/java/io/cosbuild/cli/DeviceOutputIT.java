@@ -166,16 +166,23 @@ class DeviceOutputIT {
   @Test
   void ext4TreeTooLargeForTheDeviceFailsAndLeavesNoSuperblock() throws Exception {
     Path src = tree();
-    byte[] big = new byte[9 << 20];
+    byte[] big = new byte[13 << 20];
     new SplittableRandom(9).nextBytes(big);
     Files.write(src.resolve("larger-than-the-device.bin"), big);
-    Path dev = loop("small.img", 8 << 20);
+    Path dev = loop("small.img", 12 << 20);
     MainTest.Result r = MainTest.run("fs", "ext4", "--no-journal", src.toString(), dev.toString());
     assertEquals(1, r.code(), r.err());
-    assertTrue(r.err().contains("formatting " + dev + " (8388608 bytes)") && r.err().contains("is full"), r.err());
+    assertTrue(r.err().contains("formatting " + dev + " (12582912 bytes): ext4: the filesystem of 12582912 bytes is full"
+        + " while writing /larger-than-the-device.bin; the tree needs a larger device"), r.err());
     byte[] head = Arrays.copyOf(Files.readAllBytes(dir.resolve("small.img")), 4096);
     assertArrayEquals(new byte[4096], head, "a superblock was left on a device holding a partial filesystem");
     assertTrue(run("dumpe2fs", "-h", dev.toString()).code() != 0);
+
+    MainTest.Result part = MainTest.run("fs", "ext4", "--no-journal", "--size", String.valueOf(8 << 20), src.toString(),
+        dev.toString());
+    assertEquals(1, part.code(), part.err());
+    assertTrue(part.err().contains("is full while writing /larger-than-the-device.bin; give a larger --size (the device"
+        + " holds 12582912 bytes) or leave it out to use the whole device"), part.err());
   }
 
   @Test

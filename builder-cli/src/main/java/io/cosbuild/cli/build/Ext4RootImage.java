@@ -2,6 +2,7 @@ package io.cosbuild.cli.build;
 
 import io.cosbuild.cli.BuildFailure;
 import io.cosbuild.rootfs.ext4.Ext4Exception;
+import io.cosbuild.rootfs.ext4.Ext4FullException;
 import io.cosbuild.rootfs.ext4.Ext4Options;
 import io.cosbuild.rootfs.ext4.Ext4Result;
 import io.cosbuild.rootfs.ext4.Ext4Writer;
@@ -26,9 +27,13 @@ final class Ext4RootImage {
     try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING)) {
       Ext4Result r = Ext4Writer.write(tree, ch, o);
-      return "ext4, " + r;
+      return String.format(java.util.Locale.ROOT, "ext4, %.1f MiB, %d of %d blocks and %d of %d inodes used",
+          r.sizeBytes() / 1048576.0, r.blocks() - r.freeBlocks(), r.blocks(), r.inodes() - r.freeInodes(), r.inodes());
+    } catch (Ext4FullException e) {
+      throw new BuildFailure(e.getMessage() + "; give rootfs.size in the profile a larger value, or auto to compute one",
+          e);
     } catch (Ext4Exception e) {
-      throw new BuildFailure("ext4: " + e.getMessage(), e);
+      throw new BuildFailure(e.getMessage().startsWith("ext4") ? e.getMessage() : "ext4: " + e.getMessage(), e);
     }
   }
 }

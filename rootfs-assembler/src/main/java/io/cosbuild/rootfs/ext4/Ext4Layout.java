@@ -199,8 +199,8 @@ final class Ext4Layout {
     long limit = resIndex < resStart.length ? resStart[resIndex] : blocks;
     long len = Math.min(want, limit - cursor);
     if (len <= 0 || cursor >= blocks) {
-      throw new Ext4Exception("ext4: the filesystem of " + blocks * BLOCK_SIZE + " bytes is full while writing "
-          + what + "; give a larger --size or leave it out to compute one");
+      throw new Ext4FullException("ext4: the filesystem of " + blocks * BLOCK_SIZE + " bytes is full while writing "
+          + what);
     }
     long[] run = {cursor, len};
     cursor += len;
