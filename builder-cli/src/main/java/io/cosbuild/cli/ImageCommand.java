@@ -112,13 +112,14 @@ public final class ImageCommand implements Callable<Integer> {
       w.println("  filesystem   " + outcome.rootfs().tree().size() + " entries, " + outcome.rootfs().tree().contentBytes() / (1 << 20)
           + " MiB of file content");
       if (m != null) {
-        w.println("  root image   " + m.rootfs().type() + " (" + m.rootfs().compression() + "), " + m.rootfs().size() / (1 << 20) + " MiB");
+        String compression = m.rootfs().compression().equals("none") ? "" : " (" + m.rootfs().compression() + ")";
+        w.println("  root image   " + m.rootfs().type() + compression + ", " + m.rootfs().size() / (1 << 20) + " MiB");
         w.println("  verity       " + m.verity().algorithm() + ", root hash " + m.verity().rootHash());
         w.println("  disk         " + m.disk().sizeBytes() / (1 << 20) + " MiB, " + m.disk().partitions().size() + " partitions");
       }
       w.println("  outputs      " + String.join(", ", outcome.files().stream().map(f -> f.getFileName().toString()).toList()));
       long warnings = outcome.rootfs().audit().findings().values().stream().filter(l -> !l.isEmpty()).count();
-      w.println("  audit        " + (warnings == 0 ? "no findings" : warnings + " kinds of findings, see audit.txt"));
+      w.println("  audit        " + (warnings == 0 ? "no findings" : warnings + (warnings == 1 ? " kind" : " kinds") + " of findings, see audit.txt"));
       if (m != null) {
         w.println("Boot it with: cosbuild boot " + out);
       }

@@ -90,14 +90,19 @@ class MinimalImageIT {
       String sb = ok("unsquashfs", "-s", data);
       assertTrue(sb.contains("Found a valid SQUASHFS 4:0 superblock"), sb);
       ok("mount", "-t", "squashfs", "-o", "ro", data, mnt.toString());
-      assertTrue(Files.isRegularFile(mnt.resolve("usr/bin/busybox")), "busybox in the root");
-      assertTrue(Files.isExecutable(mnt.resolve("sbin/init")), "the profile's init");
-      assertTrue(Files.isDirectory(mnt.resolve("usr/share/factory/etc")), "pristine /etc for a stateless /etc");
+      assertMinimalRoot(mnt);
     } finally {
       run("umount", mnt.toString());
       run("losetup", "-d", data);
       run("losetup", "-d", tree);
     }
+  }
+
+  /** The minimal profile's root, as the kernel mounted it at {@code mnt}. */
+  static void assertMinimalRoot(Path mnt) {
+    assertTrue(Files.isRegularFile(mnt.resolve("usr/bin/busybox")), "busybox in the root");
+    assertTrue(Files.isExecutable(mnt.resolve("sbin/init")), "the profile's init");
+    assertTrue(Files.isDirectory(mnt.resolve("usr/share/factory/etc")), "pristine /etc for a stateless /etc");
   }
 
   @Test
