@@ -215,20 +215,22 @@ public final class Ext4Writer {
      */
     void plan() throws Ext4Exception {
       for (Map.Entry<FsPath, FsNode> e : tree.entries().entrySet()) {
-        String where = e.getKey().toString();
         FsNode n = e.getValue();
         List<Xattr> xattrs = n.metadata().xattrs();
-        if (!xattrs.isEmpty() && XattrBlock.inInode(xattrs, Inode.SIZE - Inode.XATTR_OFFSET, where) == null
-            && !XattrBlock.fitsBlock(xattrs, where)) {
-          throw new Ext4Exception(where + ": extended attributes exceed one 4 KiB block");
+        if (!xattrs.isEmpty()) {
+          String where = e.getKey().toString();
+          if (XattrBlock.inInode(xattrs, Inode.SIZE - Inode.XATTR_OFFSET, where) == null
+              && !XattrBlock.fitsBlock(xattrs, where)) {
+            throw new Ext4Exception(where + ": extended attributes exceed one 4 KiB block");
+          }
         }
         if (n instanceof FsNode.Symlink s) {
           int length = s.target().getBytes(StandardCharsets.UTF_8).length;
           if (length >= BS) {
-            throw new Ext4Exception(where + ": symlink target of " + length + " bytes is longer than 4095");
+            throw new Ext4Exception(e.getKey() + ": symlink target of " + length + " bytes is longer than 4095");
           }
         } else if (n instanceof FsNode.RegularFile f && (f.blob().size() + BS - 1) / BS > 1L << 32) {
-          throw new Ext4Exception(where + ": " + f.blob().size() + " bytes is larger than ext4 files with 4 KiB"
+          throw new Ext4Exception(e.getKey() + ": " + f.blob().size() + " bytes is larger than ext4 files with 4 KiB"
               + " blocks can be");
         }
       }
