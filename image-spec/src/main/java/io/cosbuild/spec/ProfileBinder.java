@@ -52,11 +52,6 @@ final class ProfileBinder {
       }
     }
     // Accepted by the schema for the profile format's sake, refused until the build honours them.
-    if (Boolean.TRUE.equals(map(p, "kernel").get("keep-modules"))) {
-      errors.add(new ProfileError(where.getOrDefault("kernel.keep-modules", new Location(file, 0, 0)), "kernel.keep-modules",
-          "installing kernel modules into the root image is not supported yet; list the modules the image needs in"
-              + " kernel.modules (the initramfs loads them)"));
-    }
     if (!((List<?>) map(map(p, "security"), "firewall").get("allow-udp")).isEmpty()) {
       errors.add(new ProfileError(where.getOrDefault("security.firewall.allow-udp[0]", new Location(file, 0, 0)),
           "security.firewall.allow-udp", "inbound UDP ports are not supported by the firewall ruleset yet"));

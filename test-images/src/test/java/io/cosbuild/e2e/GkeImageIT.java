@@ -21,7 +21,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The gke profile: systemd, containerd and runc on a verified root, booted to multi-user. */
+/**
+ * The gke profile: systemd, containerd and runc on a verified root with the kernel's modules, booted
+ * to multi-user.
+ */
 class GkeImageIT {
 
   @TempDir Path work;
@@ -47,6 +50,14 @@ class GkeImageIT {
       assertTrue(ok("chroot", mnt.toString(), "/usr/bin/containerd", "--version").contains("containerd"));
       assertTrue(ok("chroot", mnt.toString(), "/usr/sbin/runc", "--version").contains("runc version"));
       assertTrue(Files.isSymbolicLink(mnt.resolve("etc/systemd/system/multi-user.target.wants/containerd.service")));
+      // keep-modules: the image's own kmod finds what container networking loads, with its dependencies.
+      String release;
+      try (var releases = Files.list(mnt.resolve("usr/lib/modules"))) {
+        release = releases.findFirst().orElseThrow().getFileName().toString();
+      }
+      String deps = ok("chroot", mnt.toString(), "/usr/sbin/modprobe", "-S", release, "--show-depends", "br_netfilter");
+      assertTrue(deps.contains("/kernel/net/llc/llc.ko") && deps.contains("/kernel/net/bridge/bridge.ko")
+          && deps.contains("/kernel/net/bridge/br_netfilter.ko"), deps);
     } finally {
       run("umount", mnt.toString());
       run("losetup", "-d", dev);

@@ -59,6 +59,9 @@ public final class ImageBuilder {
   public Outcome build() throws BuildFailure, IOException {
     ImageLock lock = lockPackages();
     List<PackageContent> packages = fetch(lock.root(), "Fetching root packages");
+    if (request.profile().kernel().keepModules()) {
+      packages = withKernelPackages(packages, fetch(lock.boot(), "Fetching the kernel package"));
+    }
     AssemblyResult rootfs = assemble(packages);
     List<String> produced = new ArrayList<>();
     Manifest manifest = null;
@@ -196,6 +199,20 @@ public final class ImageBuilder {
     } catch (PackagesException | PackageException e) {
       throw new BuildFailure(e.getMessage(), e);
     }
+  }
+
+  /**
+   * The root packages plus the boot set's kernel image packages ({@code kernel.keep-modules}): their
+   * modules go into the root with the indexes depmod would make, and the package database lists them.
+   */
+  static List<PackageContent> withKernelPackages(List<PackageContent> root, List<PackageContent> boot) {
+    List<PackageContent> out = new ArrayList<>(root);
+    for (PackageContent p : boot) {
+      if (p.name().startsWith("linux-image-") && root.stream().noneMatch(r -> r.name().equals(p.name()))) {
+        out.add(p);
+      }
+    }
+    return out;
   }
 
   private AssemblyResult assemble(List<PackageContent> packages) throws BuildFailure, IOException {

@@ -94,7 +94,7 @@ public final class ProfileSchema {
           of("package", STRING, "linux-image-cloud-{debarch}", "Kernel package; {debarch} becomes amd64 or arm64."),
           of("cmdline", STRING_LIST, List.of(), "Extra kernel command-line arguments (console and verity arguments are added by cosbuild)."),
           of("modules", STRING_LIST, List.of(), "Extra kernel modules for the initramfs, besides those the boot needs."),
-          of("keep-modules", BOOL, false, "Install the kernel's modules into the root image too (not supported yet: refused when true)."),
+          of("keep-modules", BOOL, false, "Install the kernel package's modules into the root image too, with the indexes depmod would make, so that modprobe loads them at run time."),
           of("initramfs-compression", ENUM, "gzip", "Initramfs compression.").choices("gzip", "zstd")),
       of("init", STRING, "/sbin/init", "The program the initramfs hands over to (switch_root) in the verified root."),
       object("rootfs", "The read-only root filesystem image.",

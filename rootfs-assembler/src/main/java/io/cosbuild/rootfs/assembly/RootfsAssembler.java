@@ -55,6 +55,7 @@ public final class RootfsAssembler {
       tree = new SystemdUnitsStep(plan.units(), epoch).apply(tree);
     }
     tree = new MachineIdStep(blobs, epoch).apply(tree);
+    tree = new ModulesIndexStep(blobs, epoch).apply(tree);
 
     ShellReport shells = ShellReport.empty();
     if (h.removeShells()) {

@@ -197,7 +197,21 @@ public final class InitramfsBuilder {
       return resolve(path).filter(n -> n instanceof FsNode.RegularFile).map(n -> ((FsNode.RegularFile) n).blob());
     }
 
-    List<String> children(String dir) {
+    /** The non-blank lines of a text file, trimmed; none if it is absent. */
+    List<String> lines(String path) throws IOException {
+      Optional<Blob> f = file(path);
+      List<String> out = new ArrayList<>();
+      if (f.isPresent()) {
+        for (String l : new String(f.get().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+          if (!l.isBlank()) {
+            out.add(l.trim());
+          }
+        }
+      }
+      return out;
+    }
+
+        List<String> children(String dir) {
       return canonical(dir).map(p -> tree.children(FsPath.parse(p))).orElse(List.of());
     }
 
@@ -241,7 +255,7 @@ public final class InitramfsBuilder {
   }
 
   /** Module files of one release inside a tree. */
-  private static final class TreeModuleSource implements ModuleSource {
+  static final class TreeModuleSource implements ModuleSource {
     private final TreeReader r;
     private final String dir;
 
@@ -274,16 +288,7 @@ public final class InitramfsBuilder {
 
     @Override
     public SortedSet<String> builtin() throws IOException {
-      Optional<Blob> f = r.file(dir + "/modules.builtin");
-      SortedSet<String> out = new TreeSet<>();
-      if (f.isPresent()) {
-        for (String l : new String(f.get().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-          if (!l.isBlank()) {
-            out.add(l.trim());
-          }
-        }
-      }
-      return out;
+      return new TreeSet<>(r.lines(dir + "/modules.builtin"));
     }
   }
 }

@@ -11,8 +11,9 @@ import java.util.List;
  * @param name the module name with {@code -} normalised to {@code _} (how the kernel and modprobe compare names)
  * @param depends names of the modules it needs loaded first ({@code depends=}), normalised
  * @param aliases its {@code alias=} values in file order
+ * @param softdeps its {@code softdep=} values in file order (e.g. {@code pre: crc32c})
  */
-public record KernelModule(String path, String name, List<String> depends, List<String> aliases) {
+public record KernelModule(String path, String name, List<String> depends, List<String> aliases, List<String> softdeps) {
 
   public KernelModule {
     if (path.isEmpty() || path.startsWith("/") || path.contains("..") || path.contains(" ") || path.contains(":")) {
@@ -20,6 +21,7 @@ public record KernelModule(String path, String name, List<String> depends, List<
     }
     depends = List.copyOf(depends);
     aliases = List.copyOf(aliases);
+    softdeps = List.copyOf(softdeps);
   }
 
   /** {@code dm-verity} and {@code dm_verity} name the same module. */
@@ -46,6 +48,7 @@ public record KernelModule(String path, String name, List<String> depends, List<
     String name = null;
     List<String> depends = new ArrayList<>();
     List<String> aliases = new ArrayList<>();
+    List<String> softdeps = new ArrayList<>();
     int start = 0;
     for (int i = 0; i <= info.length; i++) {
       if (i == info.length || info[i] == 0) {
@@ -65,6 +68,7 @@ public record KernelModule(String path, String name, List<String> depends, List<
                 }
               }
               case "alias" -> aliases.add(v);
+              case "softdep" -> softdeps.add(v);
               default -> { }
             }
           }
@@ -77,6 +81,6 @@ public record KernelModule(String path, String name, List<String> depends, List<
       throw new InitramfsException(path + ": .modinfo names the module " + name + " but the file name says "
           + fromPath + "; a renamed module file would not be found by modprobe");
     }
-    return new KernelModule(path, fromPath, depends, aliases);
+    return new KernelModule(path, fromPath, depends, aliases, softdeps);
   }
 }
