@@ -35,15 +35,18 @@ public final class ModulesIndex {
   }
 
   /**
-   * The kernel releases with modules under {@code /lib/modules} of {@code tree}, sorted, each with the
-   * directory's path once symlinks are resolved ({@code /usr/lib/modules/<release>} in a merged /usr).
+   * The kernel releases whose kernel package left its modules under {@code /lib/modules} of {@code tree}
+   * (a {@code kernel/} directory and the package's {@code modules.builtin}; a package of extra modules
+   * alone is no kernel), sorted, each with the directory's path once symlinks are resolved
+   * ({@code /usr/lib/modules/<release>} in a merged /usr).
    */
   public static SortedMap<String, String> releases(FsTree tree) {
     InitramfsBuilder.TreeReader r = new InitramfsBuilder.TreeReader(tree);
     SortedMap<String, String> out = new TreeMap<>();
     for (String rel : r.children("/lib/modules")) {
-      if (r.resolve("/lib/modules/" + rel + "/kernel").isPresent()) {
-        out.put(rel, r.canonical("/lib/modules/" + rel).orElseThrow());
+      String dir = "/lib/modules/" + rel;
+      if (r.resolve(dir + "/kernel").isPresent() && r.file(dir + "/modules.builtin").isPresent()) {
+        out.put(rel, r.canonical(dir).orElseThrow());
       }
     }
     return out;
