@@ -211,7 +211,7 @@ public final class InitramfsBuilder {
       return out;
     }
 
-        List<String> children(String dir) {
+    List<String> children(String dir) {
       return canonical(dir).map(p -> tree.children(FsPath.parse(p))).orElse(List.of());
     }
 

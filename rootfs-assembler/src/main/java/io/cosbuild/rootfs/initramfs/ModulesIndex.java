@@ -94,7 +94,7 @@ public final class ModulesIndex {
 
     String depText = deps.modulesDep();
     KmodIndex depIndex = new KmodIndex();
-    for (String line : depText.split("\n")) {
+    for (String line : depText.lines().toList()) {
       String path = line.substring(0, line.indexOf(':'));
       String name = KernelModule.nameOfPath(path);
       depIndex.add(name, line, priority.get(name));
