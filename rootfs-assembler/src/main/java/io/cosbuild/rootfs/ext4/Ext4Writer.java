@@ -217,12 +217,9 @@ public final class Ext4Writer {
       for (Map.Entry<FsPath, FsNode> e : tree.entries().entrySet()) {
         FsNode n = e.getValue();
         List<Xattr> xattrs = n.metadata().xattrs();
-        if (!xattrs.isEmpty()) {
-          String where = e.getKey().toString();
-          if (XattrBlock.inInode(xattrs, Inode.SIZE - Inode.XATTR_OFFSET, where) == null
-              && !XattrBlock.fitsBlock(xattrs, where)) {
-            throw new Ext4Exception(where + ": extended attributes exceed one 4 KiB block");
-          }
+        // What fits no block fits no inode either; encoding also refuses names ext4 cannot store.
+        if (!xattrs.isEmpty() && !XattrBlock.fitsBlock(xattrs, e.getKey().toString())) {
+          throw new Ext4Exception(e.getKey() + ": extended attributes exceed one 4 KiB block");
         }
         if (n instanceof FsNode.Symlink s) {
           int length = s.target().getBytes(StandardCharsets.UTF_8).length;

@@ -81,16 +81,18 @@ public final class ModulesIndex {
       throw new InitramfsException(dir + ": cannot read the modules: " + e.getMessage(), e);
     }
     ModulesDep deps = ModulesDep.resolve(source, names);
-    // Priorities as depmod numbers modules: in modules.order's order, the others after it by path.
+    // Priorities as depmod numbers modules: in modules.order's order, the others after it by path;
+    // the text files list modules in that order too.
     Map<String, Integer> priority = new HashMap<>();
     for (String p : order) {
       priority.putIfAbsent(KernelModule.nameOfPath(p), priority.size());
     }
-    List<KernelModule> byPath = new ArrayList<>(deps.loadOrder());
-    byPath.sort((a, b) -> a.path().compareTo(b.path()));
-    for (KernelModule m : byPath) {
+    List<KernelModule> modules = new ArrayList<>(deps.loadOrder());
+    modules.sort((a, b) -> a.path().compareTo(b.path()));
+    for (KernelModule m : modules) {
       priority.putIfAbsent(m.name(), priority.size());
     }
+    modules.sort((a, b) -> Integer.compare(priority.get(a.name()), priority.get(b.name())));
 
     String depText = deps.modulesDep();
     KmodIndex depIndex = new KmodIndex();
@@ -102,7 +104,7 @@ public final class ModulesIndex {
     StringBuilder aliasText = new StringBuilder("# Aliases extracted from modules themselves.\n");
     StringBuilder softdepText = new StringBuilder("# Soft dependencies extracted from modules themselves.\n");
     KmodIndex aliasIndex = new KmodIndex();
-    for (KernelModule m : byPath) {
+    for (KernelModule m : modules) {
       for (String alias : m.aliases()) {
         aliasText.append("alias ").append(alias).append(' ').append(m.name()).append('\n');
         aliasIndex.add(normaliseAlias(alias), m.name(), priority.get(m.name()));
@@ -132,11 +134,9 @@ public final class ModulesIndex {
       throw new InitramfsException(dir + ": the built-in modules: " + e.getMessage(), e);
     }
     // Device nodes that load their module when opened (kmod static-nodes): "devname:" with a
-    // "char-major-" or "block-major-" alias, in depmod's module order.
+    // "char-major-" or "block-major-" alias.
     StringBuilder devnameText = new StringBuilder("# Device nodes to trigger on-demand module loading.\n");
-    List<KernelModule> byPriority = new ArrayList<>(byPath);
-    byPriority.sort((a, b) -> Integer.compare(priority.get(a.name()), priority.get(b.name())));
-    for (KernelModule m : byPriority) {
+    for (KernelModule m : modules) {
       String devname = null;
       String node = null;
       for (String alias : m.aliases()) {
