@@ -24,12 +24,13 @@ public final class VerityCommand implements Runnable {
 
   /**
    * Exit code for an exception from the verity core, after printing its one-line message (and its
-   * stack trace under {@code -v} or {@code --stacktrace}).
+   * stack trace under {@code -v} or {@code --stacktrace}): 2 for what the user gave (options, paths that are
+   * missing, unreadable or of the wrong kind), 1 for everything else.
    */
   static int fail(CommandSpec spec, Exception e, LoggingOptions logging) {
     PrintWriter err = spec.commandLine().getErr();
     boolean usage = e instanceof IllegalArgumentException || e instanceof VerityException
-        || e instanceof NoSuchFileException;
+        || e instanceof NoSuchFileException || e instanceof java.nio.file.AccessDeniedException;
     return ErrorHandler.report(err, spec.qualifiedName(), e, usage ? 2 : 1, logging);
   }
 }

@@ -101,6 +101,10 @@ public final class VerityFormatCommand implements Callable<Integer> {
       u = u == null ? VerityFiles.defaultUuid(seed) : u;
     }
     VerityParams p = o.params(blocks, salt, u);
+    if (fecDevice != null) {
+      // Before the tree is written: a refusal then leaves the hash file (and a shared data file) as it was.
+      VerityFiles.checkFec(data, hash, p, fecDevice, fecOffset, fecRoots);
+    }
     if (p.dataBlockSize() > 4096) {
       spec.commandLine().getErr().println("WARNING: Kernel cannot activate device if data block size exceeds page size (4096).");
     }

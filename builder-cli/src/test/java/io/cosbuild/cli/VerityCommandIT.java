@@ -161,4 +161,102 @@ class VerityCommandIT {
     assertTrue(r.err().contains("\tat io.cosbuild.verity."), "--stacktrace shows where: " + r.err());
     assertEquals(2, cosbuild("bogus").exit());
   }
+
+  @Test
+  void fecAreaInTheDataFileLikeVeritysetup() throws Exception {
+    // Data, tree and parity in one file, then parity after the data with the tree elsewhere: both as veritysetup.
+    long dataEnd = Files.size(data) / 4096 * 4096;
+    String blocks = String.valueOf(dataEnd / 4096);
+    long hashAt = dataEnd;
+    long fecAt = dataEnd + (64L << 10);
+    for (String who : List.of("v", "c")) {
+      Path f = dir.resolve(who + ".img");
+      Files.copy(data, f);
+      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.allocate(1), fecAt + (64L << 10) - 1); // veritysetup reads the area up to the parity
+      }
+      String[] args = {"format", f.toString(), f.toString(), "--data-blocks", blocks, "--hash-offset", String.valueOf(hashAt),
+          "--fec-device", f.toString(), "--fec-offset", String.valueOf(fecAt), "--salt", SALT, "--uuid", UUID_};
+      formatWith(who, args);
+      Path g = dir.resolve(who + "-sep.img");
+      Files.copy(data, g);
+      String[] sep = {"format", g.toString(), dir.resolve(who + "-sep.hash").toString(), "--data-blocks", blocks,
+          "--fec-device", g.toString(), "--fec-offset", String.valueOf(dataEnd), "--salt", SALT, "--uuid", UUID_};
+      formatWith(who, sep);
+    }
+    assertEquals(-1, Files.mismatch(dir.resolve("v.img"), dir.resolve("c.img")));
+    assertEquals(-1, Files.mismatch(dir.resolve("v-sep.img"), dir.resolve("c-sep.img")));
+    assertEquals(-1, Files.mismatch(dir.resolve("v-sep.hash"), dir.resolve("c-sep.hash")));
+  }
+
+  /** Runs {@code args} with veritysetup ("v") or cosbuild, which must succeed. */
+  private static void formatWith(String who, String... args) throws Exception {
+    if (who.equals("v")) {
+      String[] v = veritysetup(args);
+      assertEquals("0", v[0], v[1]);
+    } else {
+      Result r = cosbuild(args);
+      assertEquals(0, r.exit(), r.err());
+    }
+  }
+
+  @Test
+  void fecAreaOverlappingTheTreeOrDataIsRefusedBeforeAnythingIsWritten() throws Exception {
+    long dataEnd = Files.size(data) / 4096 * 4096;
+    Path f = dir.resolve("one.img");
+    Files.copy(data, f);
+    Result r = cosbuild("format", f.toString(), f.toString(), "--data-blocks", String.valueOf(dataEnd / 4096),
+        "--hash-offset", String.valueOf(dataEnd), "--fec-device", f.toString(), "--fec-offset", String.valueOf(dataEnd),
+        "--salt", SALT);
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("overlaps the hash tree"), r.err());
+    assertEquals(-1, Files.mismatch(data, f), "the refused format wrote nothing");
+    r = cosbuild("format", f.toString(), dir.resolve("h").toString(), "--data-blocks", String.valueOf(dataEnd / 4096),
+        "--fec-device", f.toString(), "--fec-offset", "4096", "--salt", SALT);
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("overlaps the data"), r.err());
+    assertEquals(-1, Files.mismatch(data, f));
+    assertTrue(Files.notExists(dir.resolve("h")), "no hash file either");
+  }
+
+  @Test
+  void specialFilesAreRefusedWhereverTheyAreGiven() throws Exception {
+    // At an offset the hash and FEC areas are written in place: a character device there would swallow them
+    // and a made-up root hash would be printed.
+    Result r = cosbuild("format", data.toString(), "/dev/zero", "--hash-offset", "4096", "--salt", SALT);
+    assertEquals(2, r.exit(), r.out());
+    assertTrue(r.err().contains("/dev/zero is not a regular file or block device"), r.err());
+    assertTrue(r.out().isEmpty(), "no root hash printed: " + r.out());
+    r = cosbuild("format", data.toString(), dir.resolve("h").toString(), "--fec-device", "/dev/null", "--fec-offset", "4096");
+    assertEquals(2, r.exit(), r.out());
+    assertTrue(r.err().contains("/dev/null is not a regular file or block device"), r.err());
+    assertTrue(Files.notExists(dir.resolve("h")), "refused before the tree was written");
+    Path fifo = dir.resolve("fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    r = cosbuild("format", fifo.toString(), dir.resolve("h").toString()); // opening it would block for ever
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains(fifo + ": the data file is not a regular file"), r.err());
+    r = cosbuild("format", dir.toString(), dir.resolve("h").toString());
+    assertEquals(2, r.exit(), "a directory as the data");
+    assertTrue(r.err().contains(dir + ": the data file"), r.err());
+  }
+
+  @Test
+  void badRootHashesAndOffsetsAreUsageErrors() throws Exception {
+    Path h = dir.resolve("h");
+    Result f = cosbuild("format", data.toString(), h.toString());
+    assertEquals(0, f.exit(), f.err());
+    String root = rootOf(f.out());
+    Result r = cosbuild("verify", data.toString(), h.toString(), root.substring(0, 16));
+    assertEquals(2, r.exit(), "a root hash of the wrong length is the caller's error, not changed data");
+    assertTrue(r.err().contains("the root hash given is 8 bytes; a sha256 root hash is 32 bytes"), r.err());
+    assertEquals(2, cosbuild("verify", data.toString(), h.toString(), "").exit());
+    assertEquals(0, cosbuild("verify", data.toString(), h.toString(), root).exit());
+    r = cosbuild("format", data.toString(), dir.resolve("h2").toString(), "--hash-offset", "9223372036854775296");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("would end beyond the largest possible file"), r.err());
+    r = cosbuild("format", data.toString(), dir.resolve("no/such/dir/h").toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("cannot write the hash tree " + dir.resolve("no/such/dir/h")), "names the user's path: " + r.err());
+  }
 }

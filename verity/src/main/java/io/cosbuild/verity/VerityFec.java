@@ -58,19 +58,25 @@ public final class VerityFec {
    *     the FEC offset when the parity goes into the hash file itself
    * @param fec where the parity goes, at {@code fecOffset}
    */
-  public static Result encode(FileChannel data, FileChannel hash, VerityLayout layout, long hashAreaEnd,
-      FileChannel fec, long fecOffset, int roots, int threads) throws IOException, VerityException {
+  /** Refuses options no FEC area can be made with: roots, block sizes, offset alignment. */
+  public static void checkOptions(VerityParams p, long fecOffset, int roots) throws VerityException {
     if (roots < 2 || roots > 24) {
       throw new VerityException("FEC roots must be 2..24 (veritysetup --fec-roots), got " + roots);
     }
-    VerityParams p = layout.params();
-    int bs = p.dataBlockSize();
-    if (bs != p.hashBlockSize()) {
-      throw new VerityException("FEC needs equal data and hash block sizes, got " + bs + " and " + p.hashBlockSize());
+    if (p.dataBlockSize() != p.hashBlockSize()) {
+      throw new VerityException("FEC needs equal data and hash block sizes, got " + p.dataBlockSize() + " and "
+          + p.hashBlockSize());
     }
     if (fecOffset < 0 || fecOffset % 512 != 0) {
       throw new VerityException("FEC offset " + fecOffset + " must be a non-negative multiple of 512");
     }
+  }
+
+  public static Result encode(FileChannel data, FileChannel hash, VerityLayout layout, long hashAreaEnd,
+      FileChannel fec, long fecOffset, int roots, int threads) throws IOException, VerityException {
+    VerityParams p = layout.params();
+    checkOptions(p, fecOffset, roots);
+    int bs = p.dataBlockSize();
     ReedSolomon rs = new ReedSolomon(roots);
     long hashStart = layout.hashStartBlock();
     long hashBlocks = Math.max(0, hashAreaEnd / bs - hashStart);

@@ -24,6 +24,7 @@ public final class VerityFiles {
 
   /** Whole data blocks in {@code data} (a trailing partial block is not covered, as with veritysetup). */
   public static long dataBlocks(Path data, int dataBlockSize) throws IOException, VerityException {
+    requireFileOrDevice(data, "data");
     long size;
     try (FileChannel ch = FileChannel.open(data, StandardOpenOption.READ)) {
       size = ch.size(); // a block device's size too, which Files.size gives as 0
@@ -42,6 +43,7 @@ public final class VerityFiles {
    */
   public static byte[] defaultSeed(Path data, long dataBlocks, int dataBlockSize, int hashBlockSize,
       VerityHashAlgorithm algorithm) throws IOException {
+    requireFileOrDevice(data, "data");
     MessageDigest md = VerityHashAlgorithm.SHA256.newDigest();
     md.update(ByteBuffer.allocate(16).putLong(dataBlocks).putInt(dataBlockSize).putInt(hashBlockSize).flip());
     md.update(algorithm.kernelName().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -82,6 +84,7 @@ public final class VerityFiles {
       }
     }
     if ((params.hashOffset() != 0 && Files.exists(hash)) || isBlockDevice(hash)) {
+      requireInPlace(hash, "hash tree");
       try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ);
           FileChannel h = FileChannel.open(hash, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         checkDeviceSize(hash, h, VerityLayout.of(params).hashDeviceSize(), "hash tree");
@@ -91,8 +94,7 @@ public final class VerityFiles {
       }
     }
     Path target = replaceable(hash, "hash tree");
-    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-    tmp.toFile().deleteOnExit(); // also when the JVM is stopped by a signal mid-way
+    Path tmp = tempBeside(target, "hash tree");
     try {
       VerityResult r;
       try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ);
@@ -108,6 +110,33 @@ public final class VerityFiles {
   }
 
   /**
+   * Refuses FEC options that {@link #formatFec} would refuse, before anything is written: call it before
+   * {@link #format}. The parity may go into a file of its own, the hash file after the tree, or the data
+   * file after the data (and after the tree when that is there too), as veritysetup allows.
+   */
+  public static void checkFec(Path data, Path hash, VerityParams params, Path fec, long fecOffset, int roots)
+      throws IOException, VerityException {
+    VerityFec.checkOptions(params, fecOffset, roots);
+    if ((fecOffset != 0 && Files.exists(fec)) || isBlockDevice(fec) || sameFile(fec, data) || sameFile(fec, hash)) {
+      if (Files.exists(fec)) {
+        requireInPlace(fec, "FEC area");
+      }
+    } else {
+      replaceable(fec, "FEC area");
+    }
+    long dataEnd = params.dataBlocks() * params.dataBlockSize();
+    if (sameFile(fec, data) && fecOffset < dataEnd) {
+      throw new VerityException("the FEC area at byte " + fecOffset + " of " + fec + " overlaps the data, which ends at byte "
+          + dataEnd + "; give a --fec-offset of at least " + dataEnd);
+    }
+    long treeEnd = VerityLayout.of(params).hashDeviceSize();
+    if (sameFile(fec, hash) && fecOffset < treeEnd) {
+      throw new VerityException("the FEC area at byte " + fecOffset + " of " + fec + " overlaps the hash tree, which ends at byte "
+          + treeEnd + "; give a --fec-offset of at least " + treeEnd);
+    }
+  }
+
+  /**
    * Writes forward error correction for a tree just made by {@link #format}: Reed-Solomon parity with
    * {@code roots} bytes per code word into {@code fec} at {@code fecOffset} ({@link VerityFec}). A
    * separate FEC file at offset 0 is written to a temporary file and renamed; otherwise in place. When
@@ -115,10 +144,8 @@ public final class VerityFiles {
    */
   public static VerityFec.Result formatFec(Path data, Path hash, VerityResult tree, Path fec, long fecOffset,
       int roots, int threads) throws IOException, VerityException {
-    boolean sameAsHash = Files.exists(fec) && Files.isSameFile(hash, fec);
-    if (Files.exists(fec) && Files.isSameFile(data, fec)) {
-      throw new VerityException("the FEC area cannot go into the data file " + data + "; use the hash file or another");
-    }
+    checkFec(data, hash, tree.params(), fec, fecOffset, roots);
+    boolean sameAsHash = sameFile(hash, fec);
     VerityLayout layout = tree.layout();
     try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ);
         FileChannel h = FileChannel.open(hash, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -128,9 +155,11 @@ public final class VerityFiles {
           // The gap between the tree and the parity is covered too: make it (zero) file content.
           h.write(ByteBuffer.allocate(1), fecOffset - 1);
         }
-        return VerityFec.encode(d, h, layout, hashEnd, h, fecOffset, roots, threads);
+        VerityFec.Result r = VerityFec.encode(d, h, layout, hashEnd, h, fecOffset, roots, threads);
+        flushDevice(fec, h);
+        return r;
       }
-      if ((fecOffset != 0 && Files.exists(fec)) || isBlockDevice(fec)) {
+      if ((fecOffset != 0 && Files.exists(fec)) || isBlockDevice(fec) || sameFile(data, fec)) {
         try (FileChannel f = FileChannel.open(fec, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
           VerityFec.Result r = VerityFec.encode(d, h, layout, hashEnd, f, fecOffset, roots, threads);
           flushDevice(fec, f);
@@ -138,8 +167,7 @@ public final class VerityFiles {
         }
       }
       Path target = replaceable(fec, "FEC area");
-      Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-      tmp.toFile().deleteOnExit(); // also when the JVM is stopped by a signal mid-way
+      Path tmp = tempBeside(target, "FEC area");
       try {
         VerityFec.Result r;
         try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -193,10 +221,46 @@ public final class VerityFiles {
         + " goes into a file (replaced when complete) or a block device (written in place)");
   }
 
+  /** An existing file written in place (at an offset, or a device): only a regular file or a block device. */
+  private static void requireInPlace(Path p, String what) throws VerityException {
+    if (!Files.isRegularFile(p) && !isBlockDevice(p)) {
+      throw new VerityException(p + " is not a regular file or block device; the " + what
+          + " goes into a file or a block device");
+    }
+  }
+
+  /** Whether two paths name one file: by identity when both exist, else by their absolute normal form. */
+  private static boolean sameFile(Path a, Path b) throws IOException {
+    if (Files.exists(a) && Files.exists(b)) {
+      return Files.isSameFile(a, b);
+    }
+    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+  }
+
+  /**
+   * A new hidden file beside {@code target}, deleted on exit (also when the JVM is stopped by a signal
+   * mid-way). A failure names the user's path, not the temporary name.
+   */
+  private static Path tempBeside(Path target, String what) throws IOException, VerityException {
+    Path tmp;
+    try {
+      tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new VerityException("cannot write the " + what + " " + target + ": permission denied in " + target.getParent());
+    } catch (NoSuchFileException e) {
+      throw new VerityException("cannot write the " + what + " " + target + ": " + target.getParent() + " does not exist");
+    }
+    tmp.toFile().deleteOnExit();
+    return tmp;
+  }
+
   private static void requireFileOrDevice(Path p, String what) throws NoSuchFileException {
+    if (!Files.exists(p)) {
+      throw new NoSuchFileException(p.toString());
+    }
     if (!Files.isRegularFile(p) && !isBlockDevice(p)) {
       throw new NoSuchFileException(p.toString(), null,
-          "the " + what + " file does not exist or is not a regular file or block device");
+          "the " + what + " file is not a regular file or block device");
     }
   }
 

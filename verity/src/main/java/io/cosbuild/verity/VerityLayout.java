@@ -47,6 +47,15 @@ public record VerityLayout(
           + p.hashAlgorithm().kernelName() + " digests");
     }
     int slot = p.hashType() == 1 ? Integer.highestOneBit(digest - 1) << 1 : digest;
+    try {
+      return of(p, bits, slot);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("a verity tree at hash offset " + p.hashOffset() + " for " + p.dataBlocks()
+          + " data blocks would end beyond the largest possible file", e);
+    }
+  }
+
+  private static VerityLayout of(VerityParams p, int bits, int slot) {
     long hashStart = p.superblock()
         ? ceilDiv(Math.addExact(p.hashOffset(), SUPERBLOCK_SIZE), p.hashBlockSize())
         : p.hashOffset() / p.hashBlockSize();

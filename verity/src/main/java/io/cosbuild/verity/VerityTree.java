@@ -73,6 +73,12 @@ public final class VerityTree {
   public static VerityVerification verify(FileChannel data, FileChannel hash, VerityParams params, byte[] expectedRoot,
       int threads) throws IOException, VerityException {
     VerityLayout layout = VerityLayout.of(params);
+    int digest = params.hashAlgorithm().digestLength();
+    if (expectedRoot.length != digest) {
+      // Said before hashing anything: no tree can match, and "mismatch" would read as changed data.
+      throw new VerityException("the root hash given is " + expectedRoot.length + " bytes; a "
+          + params.hashAlgorithm().kernelName() + " root hash is " + digest + " bytes (" + 2 * digest + " hex digits)");
+    }
     checkInput(data, hash, params);
     if (params.superblock()) {
       VeritySuperblock sb = readSuperblock(hash, params.hashOffset());
