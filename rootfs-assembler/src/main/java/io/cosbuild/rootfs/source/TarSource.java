@@ -11,6 +11,7 @@ import io.cosbuild.rootfs.tree.Xattr;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,62 +66,174 @@ public final class TarSource {
   /** Reads an uncompressed tar stream; does not close {@code in}. */
   public static FsTree read(InputStream in, String name, BlobStore store) throws IOException, TreeException {
     FsTreeBuilder b = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 0));
-    TarArchiveInputStream tin = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
-    TarArchiveEntry e;
-    while ((e = nextEntry(tin, name)) != null) {
-      FsPath path;
+    TarHeaderTap tap = new TarHeaderTap(in);
+    TarArchiveInputStream tin = new TarArchiveInputStream(tap, StandardCharsets.UTF_8.name());
+    String previous = null;
+    while (true) {
+      tap.startRecording();
+      TarArchiveEntry e = nextEntry(tin, name, previous);
+      TarHeaderTap.Headers headers = tap.stopRecording(name, previous);
+      if (e == null) {
+        break;
+      }
+      if (headers == null || headers.typeflag() != e.getLinkFlag()) {
+        throw new TreeException(name + ": the tar headers after " + (previous == null ? "the start" : "member '" + previous + "'")
+            + " could not be read consistently");
+      }
       try {
-        path = FsPath.parse(e.getName());
+        addEntry(b, tin, e, headers, name, store);
       } catch (IllegalArgumentException ex) {
-        throw new TreeException(name + ": refusing entry '" + e.getName() + "': " + ex.getMessage());
+        throw new TreeException(name + ": refusing member '" + abbreviated(e.getName()) + "': " + ex.getMessage(), ex);
       }
-      NodeMetadata meta = new NodeMetadata(e.getMode() & 07777, (int) e.getLongUserId(), (int) e.getLongGroupId(),
-          Math.max(0, e.getLastModifiedTime().toMillis() / 1000), xattrs(e));
-      String origin = name;
-      if (e.isDirectory()) {
-        b.replace(path, new FsNode.Directory(meta), origin);
-      } else if (e.isSymbolicLink()) {
-        b.add(path, new FsNode.Symlink(meta, e.getLinkName()), origin);
-      } else if (e.isLink()) {
-        FsPath target;
-        try {
-          target = FsPath.parse(e.getLinkName());
-        } catch (IllegalArgumentException ex) {
-          throw new TreeException(name + ": refusing hard link '" + e.getName() + "': " + ex.getMessage());
-        }
-        b.addHardlink(path, target, origin);
-      } else if (e.isCharacterDevice() || e.isBlockDevice()) {
-        b.add(path, new FsNode.Device(meta, e.isBlockDevice(), e.getDevMajor(), e.getDevMinor()), origin);
-      } else if (e.isFIFO()) {
-        b.add(path, new FsNode.Fifo(meta), origin);
-      } else if (e.isFile()) {
-        b.add(path, new FsNode.RegularFile(meta, store.put(tin)), origin);
-      } else {
-        throw new TreeException(name + ": unsupported tar entry type '" + (char) e.getLinkFlag() + "' at " + e.getName());
-      }
+      // Whatever the entry left unread, so that only headers pass the tap while the next is looked for.
+      readEntry(tin, OutputStream.nullOutputStream(), name, e);
+      previous = abbreviated(e.getName());
     }
     return b.build();
   }
 
-  /** The next header; a malformed one is bad input (a TreeException naming the archive), not an I/O failure. */
-  private static TarArchiveEntry nextEntry(TarArchiveInputStream tin, String name) throws TreeException {
+  private static void addEntry(FsTreeBuilder b, TarArchiveInputStream tin, TarArchiveEntry e, TarHeaderTap.Headers headers,
+      String name, BlobStore store) throws IOException, TreeException {
+    FsPath path;
     try {
-      return tin.getNextEntry();
-    } catch (IOException e) {
-      throw new TreeException(name + ": corrupt tar archive: " + e.getMessage(), e);
+      path = FsPath.parse(e.getName());
+    } catch (IllegalArgumentException ex) {
+      throw new TreeException(name + ": refusing entry '" + abbreviated(e.getName()) + "': " + ex.getMessage());
+    }
+    NodeMetadata meta = new NodeMetadata(e.getMode() & 07777, id(e.getLongUserId(), "uid"), id(e.getLongGroupId(), "gid"),
+        Math.max(0, e.getLastModifiedTime().toMillis() / 1000), xattrs(e, headers, name));
+    String origin = name;
+    if (e.isDirectory()) {
+      FsNode dir = new FsNode.Directory(meta);
+      if (b.get(path).filter(n -> !(n instanceof FsNode.Directory)).isPresent()) {
+        b.add(path, dir, origin); // a directory over a file or link: refused as a conflict, like the other way round
+      }
+      b.replace(path, dir, origin);
+    } else if (e.isSymbolicLink()) {
+      b.add(path, new FsNode.Symlink(meta, e.getLinkName()), origin);
+    } else if (e.isLink()) {
+      FsPath target;
+      try {
+        target = FsPath.parse(e.getLinkName());
+      } catch (IllegalArgumentException ex) {
+        throw new TreeException(name + ": refusing hard link '" + abbreviated(e.getName()) + "': " + ex.getMessage());
+      }
+      b.addHardlink(path, target, origin);
+    } else if (e.isCharacterDevice() || e.isBlockDevice()) {
+      b.add(path, new FsNode.Device(meta, e.isBlockDevice(), e.getDevMajor(), e.getDevMinor()), origin);
+    } else if (e.isFIFO()) {
+      b.add(path, new FsNode.Fifo(meta), origin);
+    } else if (e.isFile()) {
+      io.cosbuild.rootfs.tree.Blob content;
+      try {
+        content = store.put(new MemberStream(tin, name, e));
+      } catch (UnreadableMember u) {
+        throw (TreeException) u.getCause();
+      }
+      b.add(path, new FsNode.RegularFile(meta, content), origin);
+    } else {
+      throw new TreeException(name + ": unsupported tar entry type '" + (char) e.getLinkFlag() + "' at " + abbreviated(e.getName()));
     }
   }
 
-  private static List<Xattr> xattrs(TarArchiveEntry e) {
-    List<Xattr> out = new ArrayList<>();
-    for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
-      if (h.getKey().startsWith("SCHILY.xattr.")) {
-        // Commons Compress decodes pax values as UTF-8; ISO-8859-1 round-trips raw bytes only if it
-        // was given them, so binary values are re-encoded from the decoded text.
-        out.add(new Xattr(h.getKey().substring("SCHILY.xattr.".length()), h.getValue().getBytes(StandardCharsets.UTF_8)));
+  /** The next header; a malformed one is bad input (a TreeException naming the archive), not an I/O failure. */
+  private static TarArchiveEntry nextEntry(TarArchiveInputStream tin, String name, String previous) throws TreeException {
+    try {
+      return tin.getNextEntry();
+    } catch (IOException e) {
+      throw new TreeException(name + ": corrupt tar archive " + (previous == null ? "at the start" : "after member '" + previous + "'")
+          + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    }
+  }
+
+  private static void readEntry(TarArchiveInputStream tin, OutputStream to, String name, TarArchiveEntry e)
+      throws TreeException {
+    try {
+      tin.transferTo(to);
+    } catch (IOException ex) {
+      throw truncated(name, e, ex);
+    }
+  }
+
+  private static TreeException truncated(String name, TarArchiveEntry e, IOException ex) {
+    return new TreeException(name + ": member '" + abbreviated(e.getName()) + "' cannot be read, the archive is truncated or corrupt: "
+        + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()), ex);
+  }
+
+  /**
+   * A member's content for the blob store: a failure to read the archive becomes an {@link UnreadableMember}
+   * naming the member, told apart from a failure of the store itself.
+   */
+  private static final class MemberStream extends java.io.FilterInputStream {
+    private final String name;
+    private final TarArchiveEntry entry;
+
+    MemberStream(InputStream in, String name, TarArchiveEntry entry) {
+      super(in);
+      this.name = name;
+      this.entry = entry;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws UnreadableMember {
+      try {
+        return in.read(b, off, len);
+      } catch (IOException ex) {
+        throw new UnreadableMember(truncated(name, entry, ex));
       }
     }
+
+    @Override
+    public int read() throws UnreadableMember {
+      try {
+        return in.read();
+      } catch (IOException ex) {
+        throw new UnreadableMember(truncated(name, entry, ex));
+      }
+    }
+  }
+
+  /** The archive, not the blob store, failed while a member's content was read. */
+  private static final class UnreadableMember extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    UnreadableMember(TreeException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /** A tar uid or gid as cosbuild keeps it: 0 to 2^31 - 1. */
+  private static int id(long id, String what) {
+    if (id < 0 || id > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(what + " " + id + " is out of range (cosbuild supports 0 to " + Integer.MAX_VALUE + ")");
+    }
+    return (int) id;
+  }
+
+  /**
+   * The entry's extended attributes, with the values byte for byte as the archive holds them (the tap's),
+   * checked against what Commons Compress saw so that the two can never disagree on which attributes exist.
+   */
+  private static List<Xattr> xattrs(TarArchiveEntry e, TarHeaderTap.Headers headers, String name) throws TreeException {
+    for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
+      if (h.getKey().startsWith("SCHILY.xattr.")) {
+        byte[] raw = headers.xattrs().get(h.getKey().substring("SCHILY.xattr.".length()));
+        if (raw == null || !new String(raw, StandardCharsets.UTF_8).equals(h.getValue())) {
+          throw new TreeException(name + ": the pax header of member '" + abbreviated(e.getName())
+              + "' could not be read consistently (" + h.getKey() + ")");
+        }
+      }
+    }
+    List<Xattr> out = new ArrayList<>();
+    for (Map.Entry<String, byte[]> x : headers.xattrs().entrySet()) {
+      out.add(new Xattr(x.getKey(), x.getValue()));
+    }
     return out;
+  }
+
+  /** A name from the archive, short enough for a one-line message. */
+  private static String abbreviated(String s) {
+    return s.length() <= 120 ? s : s.substring(0, 100) + "... (" + s.length() + " characters)";
   }
 
   private static InputStream decompress(InputStream in) throws IOException {

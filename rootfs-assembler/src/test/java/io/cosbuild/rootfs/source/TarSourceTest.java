@@ -82,4 +82,68 @@ class TarSourceTest {
     TreeException e = assertThrows(TreeException.class, () -> TarSource.read(tar, store()));
     assertTrue(e.getMessage().startsWith(tar + ": corrupt tar archive"), e.getMessage());
   }
+  private static byte[] tarOf(TarArchiveEntry... entries) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
+      out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      for (TarArchiveEntry e : entries) {
+        out.putArchiveEntry(e);
+        out.write(new byte[(int) e.getSize()]);
+        out.closeArchiveEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private static TarArchiveEntry file(String name, int size) {
+    TarArchiveEntry e = new TarArchiveEntry(name);
+    e.setSize(size);
+    e.setMode(0100644);
+    return e;
+  }
+
+  private TreeException refused(byte[] archive) throws Exception {
+    Path tar = Files.write(tmp.resolve("t.tar"), archive);
+    return assertThrows(TreeException.class, () -> TarSource.read(tar, store()));
+  }
+
+  @Test
+  void aHeaderWhoseChecksumDoesNotMatchIsRefused() throws Exception {
+    byte[] tar = tarOf(file("good", 2), file("evil", 4));
+    // A header changed after it was written (mode 0644 to 4644, say) no longer matches its checksum.
+    int evil = 0;
+    while (tar[evil] != 'e' || tar[evil + 1] != 'v') {
+      evil += 512;
+    }
+    tar[evil + 100 + 3] = '4';
+    TreeException e = refused(tar);
+    assertTrue(e.getMessage().contains("corrupt tar header after member 'good' (its checksum does not match)"), e.getMessage());
+  }
+
+  @Test
+  void idsBeyondWhatCosbuildKeepsAreRefusedNotWrapped() throws Exception {
+    TarArchiveEntry big = file("a", 1);
+    big.setUserId(1L << 32); // as an int it would be 0: root
+    TreeException e = refused(tarOf(big));
+    assertTrue(e.getMessage().contains("refusing member 'a': uid 4294967296 is out of range"), e.getMessage());
+    TarArchiveEntry g = file("b", 1);
+    g.setGroupId(3_000_000_000L);
+    e = refused(tarOf(g));
+    assertTrue(e.getMessage().contains("refusing member 'b': gid 3000000000 is out of range"), e.getMessage());
+  }
+
+  @Test
+  void aDirectoryOverAFileIsAConflictAsAFileOverADirectoryIs() throws Exception {
+    TarArchiveEntry dir = new TarArchiveEntry("etc/shadow/");
+    dir.setMode(040777);
+    TreeException e = refused(tarOf(file("etc/shadow", 4), dir));
+    assertTrue(e.getMessage().contains("/etc/shadow") && e.getMessage().contains("conflicts"), e.getMessage());
+  }
+
+  @Test
+  void aTruncatedMemberIsRefusedNamingIt() throws Exception {
+    byte[] whole = tarOf(file("etc/big", 100_000));
+    TreeException e = refused(Arrays.copyOf(whole, 50_000));
+    assertTrue(e.getMessage().contains("member 'etc/big' cannot be read, the archive is truncated"), e.getMessage());
+  }
 }
