@@ -25,11 +25,15 @@ import java.util.zip.CRC32;
  * <tr><td>48</td><td>8</td><td>last usable LBA</td></tr>
  * <tr><td>56</td><td>16</td><td>disk GUID</td></tr>
  * <tr><td>72</td><td>8</td><td>LBA of the partition entry array</td></tr>
- * <tr><td>80</td><td>4</td><td>number of entries (128)</td></tr>
- * <tr><td>84</td><td>4</td><td>size of one entry (128)</td></tr>
+ * <tr><td>80</td><td>4</td><td>number of entries (usually 128)</td></tr>
+ * <tr><td>84</td><td>4</td><td>size of one entry: 128 x 2^n (usually 128)</td></tr>
  * <tr><td>88</td><td>4</td><td>CRC32 of the entry array</td></tr>
  * <tr><td>92</td><td>420</td><td>reserved, zero</td></tr>
  * </table>
+ *
+ * <p>The constructor refuses an entry size other than 128 x 2^n (as the UEFI spec's GPT header demands) and an
+ * entry array larger than 4 MiB: real tables are 16 KiB, Linux reads none larger (KMALLOC_MAX_SIZE with 4 KiB
+ * pages), and the reader holds the array in memory, so a bigger one is damage.
  */
 public record GptHeader(
     long currentLba,
@@ -44,12 +48,25 @@ public record GptHeader(
   public static final int SECTOR = 512;
   public static final int HEADER_SIZE = 92;
   public static final int REVISION = 0x00010000;
+  public static final int MAX_ENTRY_ARRAY_BYTES = 4 << 20;
   private static final byte[] SIGNATURE = "EFI PART".getBytes(StandardCharsets.US_ASCII);
 
   public GptHeader {
-    if (entryCount <= 0 || entryCount > 4096 || entrySize < 128 || entrySize > 4096 || entrySize % 8 != 0) {
-      throw new IllegalArgumentException("GPT header has unsupported entry count/size " + entryCount + "/" + entrySize);
+    // Both fields are unsigned on disk: a negative int here is a count or size of 2^31 or more.
+    if (entrySize < GptPartitionEntry.SIZE || Integer.bitCount(entrySize) != 1) {
+      throw new IllegalArgumentException("entry size " + Integer.toUnsignedString(entrySize)
+          + " is not 128 x 2^n bytes");
     }
+    if (entryCount <= 0 || (long) entryCount * entrySize > MAX_ENTRY_ARRAY_BYTES) {
+      throw new IllegalArgumentException(entryCount == 0 ? "entry count is 0"
+          : "entry array of " + Integer.toUnsignedString(entryCount) + " x " + entrySize
+              + " bytes is larger than 4 MiB");
+    }
+  }
+
+  /** Sectors the entry array fills, the last one perhaps in part. */
+  public long entryArraySectors() {
+    return ((long) entryCount * entrySize + SECTOR - 1) / SECTOR;
   }
 
   /** The header as a full 512-byte sector with its CRC32 filled in. */

@@ -13,8 +13,10 @@ import java.util.UUID;
 
 /**
  * Reads a GPT and checks it: protective MBR, both headers' CRC32s, both entry arrays' CRC32s, that the backup
- * header sits in the last sector and that primary and backup agree. Every problem is collected as a message;
- * the partitions come from the primary table when it is intact, else from the backup.
+ * header sits in the last sector, that primary and backup agree, and that the partitions keep to the
+ * {@link GptBounds} the intact header declares (its entry count and usable range, whatever their size). Every
+ * problem is collected as a message; the partitions come from the primary table when it is intact, else from the
+ * backup.
  * Stateless and thread-safe; the caller owns and closes the channel.
  */
 public final class GptReader {
@@ -87,11 +89,8 @@ public final class GptReader {
         problems.add(chosen.name + " GPT entry " + (i + 1) + ": " + ex.getMessage());
       }
     }
-    try {
-      new GptTable(sectors, chosen.header.diskGuid(), parts.stream()
-          .filter(p -> p.number() <= GptTable.ENTRY_COUNT).toList());
-    } catch (IllegalArgumentException ex) {
-      problems.add(chosen.name + " GPT: " + ex.getMessage());
+    for (String p : bounds(sectors, chosen.header, primary, backup).problems(parts)) {
+      problems.add(chosen.name + " GPT: " + p);
     }
     return new Result(sectors, Optional.of(chosen.header.diskGuid()), parts, problems);
   }
@@ -111,6 +110,19 @@ public final class GptReader {
     }
   }
 
+  /** The partitions' bounds as {@code judged} declares them; the entry arrays where they were read. */
+  private static GptBounds bounds(long sectors, GptHeader judged, Copy primary, Copy backup) {
+    long n = judged.entryArraySectors();
+    return new GptBounds(sectors, judged.entryCount(), judged.firstUsableLba(), judged.lastUsableLba(),
+        GptBounds.gptAreas(sectors, arrayArea(primary, 2, n), arrayArea(backup, sectors - 1 - n, n)));
+  }
+
+  /** Where a copy's entry array lies: as its header says when it was read there, else where the spec puts it. */
+  private static GptBounds.Area arrayArea(Copy c, long usualLba, long usualSectors) {
+    return c.entries != null ? GptBounds.Area.entryArray(c.name, c.header.entriesLba(), c.header.entryArraySectors())
+        : GptBounds.Area.entryArray(c.name, usualLba, usualSectors);
+  }
+
   private static Copy readCopy(FileChannel disk, long lba, String name, List<String> problems) throws IOException {
     Copy c = new Copy(name);
     String where = name + " GPT header at LBA " + lba;
@@ -125,13 +137,12 @@ public final class GptReader {
       problems.add(where + " says it is at LBA " + h.currentLba());
     }
     long sectors = disk.size() / GptHeader.SECTOR;
-    long arrayBytes = (long) h.entryCount() * h.entrySize();
-    long arraySectors = (arrayBytes + GptHeader.SECTOR - 1) / GptHeader.SECTOR;
+    long arraySectors = h.entryArraySectors();
     if (h.entriesLba() < 1 || h.entriesLba() > sectors - arraySectors) {
       problems.add(where + ": entry array LBA " + h.entriesLba() + " is outside the disk");
       return c;
     }
-    c.entries = new byte[(int) arrayBytes];
+    c.entries = new byte[h.entryCount() * h.entrySize()];
     readFully(disk, ByteBuffer.wrap(c.entries), h.entriesLba() * GptHeader.SECTOR);
     int crc = GptHeader.crc32(c.entries, 0, c.entries.length);
     if (crc != h.entriesCrc32()) {

@@ -7,8 +7,8 @@ import java.util.UUID;
 
 /**
  * A whole GPT: disk size, disk GUID and partitions, with 128 entries of 128 bytes (the usual array, 32 sectors).
- * The constructor refuses a table that cannot be written: partitions outside the usable area, overlapping,
- * or with duplicate numbers. Immutable and thread-safe.
+ * The constructor refuses a table that cannot be written: any breach of its {@link #bounds}. Immutable and
+ * thread-safe.
  *
  * @param diskSectors disk size in 512-byte sectors
  * @param diskGuid disk GUID
@@ -28,24 +28,18 @@ public record GptTable(long diskSectors, UUID diskGuid, List<GptPartition> parti
     List<GptPartition> sorted = new ArrayList<>(partitions);
     sorted.sort(Comparator.comparingInt(GptPartition::number));
     partitions = List.copyOf(sorted);
-    long lastUsable = lastUsableLba(diskSectors);
-    for (int i = 0; i < partitions.size(); i++) {
-      GptPartition p = partitions.get(i);
-      GptPartitionEntry e = p.entry();
-      if (e.firstLba() < FIRST_USABLE_LBA || e.lastLba() > lastUsable) {
-        throw new IllegalArgumentException("partition " + p.number() + " (" + e.name() + ") at LBA " + e.firstLba()
-            + ".." + e.lastLba() + " is outside the usable area " + FIRST_USABLE_LBA + ".." + lastUsable);
-      }
-      for (int j = 0; j < i; j++) {
-        GptPartition q = partitions.get(j);
-        if (q.number() == p.number()) {
-          throw new IllegalArgumentException("partition number " + p.number() + " is used twice");
-        }
-        if (q.entry().firstLba() <= e.lastLba() && e.firstLba() <= q.entry().lastLba()) {
-          throw new IllegalArgumentException("partitions " + q.number() + " and " + p.number() + " overlap");
-        }
-      }
+    List<String> problems = bounds(diskSectors).problems(partitions);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
     }
+  }
+
+  /** What the partitions of the table this class writes must respect. */
+  public static GptBounds bounds(long diskSectors) {
+    long backupArray = diskSectors - 1 - ENTRY_SECTORS;
+    return new GptBounds(diskSectors, ENTRY_COUNT, FIRST_USABLE_LBA, lastUsableLba(diskSectors),
+        GptBounds.gptAreas(diskSectors, GptBounds.Area.entryArray("primary", 2, ENTRY_SECTORS),
+            GptBounds.Area.entryArray("backup", backupArray, ENTRY_SECTORS)));
   }
 
   public static long lastUsableLba(long diskSectors) {

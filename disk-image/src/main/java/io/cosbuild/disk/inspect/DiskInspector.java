@@ -45,7 +45,8 @@ public final class DiskInspector {
       // Compare in sectors first: hostile LBAs must not overflow into a valid-looking offset.
       boolean inside = e.lastLba() < gpt.diskSectors();
       long offset = inside ? e.firstLba() * 512 : -1;
-      long size = inside ? e.sizeSectors() * 512 : -1;
+      // The size the entry declares, even past the disk's end; -1 only beyond 8 EiB, where no disk reaches.
+      long size = e.sizeSectors() <= Long.MAX_VALUE / 512 ? e.sizeSectors() * 512 : -1;
       FilesystemInfo fs = inside ? FilesystemInfo.probe(ch, offset, size)
           : new FilesystemInfo("beyond the end of the disk", -1, null);
       String rootHash = null;
@@ -75,8 +76,10 @@ public final class DiskInspector {
     sb.append(String.format(Locale.ROOT, "%-3s %-11s %10s %10s %10s  %-10s %s%n", "#", "Name", "Start LBA",
         "End LBA", "Size MiB", "Content", "Type / GUID / attributes"));
     for (PartitionReport p : r.partitions()) {
+      // From the LBAs, which hold any declared size (sizeBytes is -1 past 8 EiB).
+      double mib = (p.lastLba() - p.firstLba() + 1.0) / 2048;
       sb.append(String.format(Locale.ROOT, "%-3d %-11s %10d %10d %10.1f  %-10s %s%n", p.number(), p.name(),
-          p.firstLba(), p.lastLba(), p.sizeBytes() / 1048576.0, p.filesystem(), p.typeName()));
+          p.firstLba(), p.lastLba(), mib, p.filesystem(), p.typeName()));
       sb.append(String.format(Locale.ROOT, "%47s type %s, partition %s%n", "", p.typeGuid(), p.partGuid()));
       if (!p.flags().isEmpty()) {
         sb.append(String.format(Locale.ROOT, "%47s attributes %s %s%n", "", p.attributes(), p.flags()));

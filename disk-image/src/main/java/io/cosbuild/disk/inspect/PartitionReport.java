@@ -13,8 +13,9 @@ import java.util.List;
  * @param partGuid unique partition GUID
  * @param firstLba first sector
  * @param lastLba last sector
- * @param offsetBytes byte offset on the disk (for {@code losetup --offset})
- * @param sizeBytes partition size in bytes
+ * @param offsetBytes byte offset on the disk (for {@code losetup --offset}), -1 when the partition runs past the
+ *     disk's end
+ * @param sizeBytes partition size in bytes as its entry declares it, even past the disk's end (-1 beyond 8 EiB)
  * @param attributes attribute field as hex
  * @param flags decoded attribute names
  * @param filesystem what the partition holds

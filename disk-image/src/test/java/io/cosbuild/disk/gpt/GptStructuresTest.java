@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cosbuild.disk.DiskImageException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +39,7 @@ class GptStructuresTest {
 
   @Test
   void headerRoundTripsAndAnyFlippedByteBreaksItsCrc() throws Exception {
-    GptTable t = new GptTable(131072, DISK, java.util.List.of());
+    GptTable t = new GptTable(131072, DISK, List.of());
     GptHeader h = t.primaryHeader();
     byte[] b = h.toBytes();
     assertEquals(h, GptHeader.parse(b, "test"));
@@ -64,9 +66,42 @@ class GptStructuresTest {
     GptAttributes a = GptAttributes.NONE;
     GptPartition p1 = new GptPartition(1, new GptPartitionEntry(PartitionType.VAR.guid(), DISK, 2048, 4095, a, "a"));
     GptPartition p2 = new GptPartition(2, new GptPartitionEntry(PartitionType.VAR.guid(), DISK, 4000, 5000, a, "b"));
-    assertThrows(IllegalArgumentException.class, () -> new GptTable(131072, DISK, java.util.List.of(p1, p2)));
+    assertThrows(IllegalArgumentException.class, () -> new GptTable(131072, DISK, List.of(p1, p2)));
     GptPartition p3 = new GptPartition(3, new GptPartitionEntry(PartitionType.VAR.guid(), DISK, 2048, 131040, a, "c"));
-    assertThrows(IllegalArgumentException.class, () -> new GptTable(131072, DISK, java.util.List.of(p3)));
+    assertThrows(IllegalArgumentException.class, () -> new GptTable(131072, DISK, List.of(p3)));
     assertEquals(131072 - 34, GptTable.lastUsableLba(131072));
+  }
+
+  @Test
+  void entriesAre128BytesTimesAPowerOfTwoInAnArrayOfAtMost4MiB() {
+    // UEFI: entry size 128 x 2^n. The array limit is what Linux reads (KMALLOC_MAX_SIZE with 4 KiB pages).
+    for (int[] ok : new int[][] {{128, 128}, {256, 256}, {4, 128}, {1, 8192}, {32768, 128}, {512, 8192}}) {
+      new GptHeader(1, 2, 3, 4, DISK, 2, ok[0], ok[1], 0);
+    }
+    for (int[] bad : new int[][] {{128, 0}, {128, 64}, {128, 136}, {128, 192}, {128, 384}, {0, 128}, {-1, 128},
+        {32769, 128}, {1 << 24, 256}, {1, 1 << 30}}) {
+      assertThrows(IllegalArgumentException.class, () -> new GptHeader(1, 2, 3, 4, DISK, 2, bad[0], bad[1], 0),
+          () -> bad[0] + " x " + bad[1]);
+    }
+  }
+
+  @Test
+  void aRefusedTableNamesEveryBreachAndCountsOverlapsPastTwenty() {
+    List<GptPartition> parts = new ArrayList<>();
+    for (int n = 1; n <= 100; n++) { // 4950 overlapping pairs
+      parts.add(new GptPartition(n, new GptPartitionEntry(PartitionType.VAR.guid(), DISK, 2048, 4095,
+          GptAttributes.NONE, "p")));
+    }
+    // 131072 sectors: last usable LBA 131038, backup array 131039..131070, backup header 131071.
+    parts.add(new GptPartition(101, new GptPartitionEntry(PartitionType.VAR.guid(), DISK, 131000, 131071,
+        GptAttributes.NONE, "q")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new GptTable(131072, DISK, parts));
+    List<String> problems = List.of(e.getMessage().split("; "));
+    assertEquals("partition 101 (q) at LBA 131000..131071 ends 33 sectors past the last usable LBA 131038, on the "
+        + "backup GPT entry array (LBA 131039..131070) and the backup GPT header (LBA 131071)", problems.get(0));
+    assertEquals("partitions 1 and 2 overlap at LBA 2048..4095", problems.get(1));
+    assertEquals("and 4930 more overlapping pairs of partitions", problems.get(21));
+    assertEquals(22, problems.size(), problems.toString());
   }
 }

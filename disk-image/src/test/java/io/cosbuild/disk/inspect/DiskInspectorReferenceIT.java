@@ -1,0 +1,33 @@
+package io.cosbuild.disk.inspect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cosbuild.disk.Sgdisk;
+import io.cosbuild.disk.Tools;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Inspection of damaged tables, judged by sgdisk. */
+class DiskInspectorReferenceIT {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aPartitionPastTheEndShowsTheSizeItsEntryDeclares() throws Exception {
+    Path disk = Sgdisk.disk(dir.resolve("c.raw"), 20 << 20, "-n", "1:2048:+4M", "-n", "2:0:+4M", "-n", "3:0:+4M");
+    Sgdisk.setLbas(disk, 3, 20480, 99999);
+    long sectors = Long.parseLong(Sgdisk.all(Tools.run("sgdisk", "-i", "3", disk.toString()),
+        "Partition size: (\\d+) sectors").get(0).get(0));
+    DiskReport r = DiskInspector.inspect(disk);
+    PartitionReport p3 = r.partitions().get(2);
+    assertEquals(3, p3.number());
+    assertEquals(sectors * 512, p3.sizeBytes());
+    assertEquals("beyond the end of the disk", p3.filesystem());
+    String row = String.format(Locale.ROOT, "%10.1f", sectors / 2048.0);
+    assertTrue(DiskInspector.toText(r).lines().anyMatch(l -> l.startsWith("3 ") && l.contains(row)),
+        DiskInspector.toText(r));
+  }
+}
