@@ -1,10 +1,11 @@
 package io.cosbuild.cli;
 
+import io.cosbuild.disk.DiskImageException;
 import io.cosbuild.disk.inspect.DiskInspector;
 import io.cosbuild.disk.inspect.DiskReport;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,12 +32,14 @@ public final class DiskCommand implements Callable<Integer> {
   @Command(name = "inspect", mixinStandardHelpOptions = true,
       description = {"Show a disk's partition table, each partition's file system and size, dm-verity superblock "
           + "facts and the root hash its partition UUIDs spell.",
-          "Exit 0 when the GPT is healthy, 1 when it has problems (listed), 2 when the disk cannot be read."})
+          "Exit 0 when the GPT is healthy, 1 when it has problems (listed), 2 when the disk cannot be read or "
+              + "is no raw disk (a directory, a FIFO, a qcow2 image)."})
   public static final class Inspect implements Callable<Integer> {
+    private static final String NAME = "cosbuild disk inspect";
     @Spec CommandSpec spec;
     @Mixin LoggingOptions logging;
 
-    @Parameters(index = "0", paramLabel = "DISK", description = "raw disk image (e.g. disk.raw)")
+    @Parameters(index = "0", paramLabel = "DISK", description = "raw disk image (e.g. disk.raw) or block device")
     Path disk;
 
     @Option(names = "--json", description = "print JSON instead of text")
@@ -46,16 +49,16 @@ public final class DiskCommand implements Callable<Integer> {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      if (!Files.exists(disk)) {
-        err.println("cosbuild disk inspect: " + disk + ": no such file");
-        return 2;
-      }
       DiskReport report;
       try {
         report = DiskInspector.inspect(disk);
+      } catch (DiskImageException e) {
+        return ErrorHandler.report(err, NAME, e, Main.USAGE, logging);
       } catch (IOException e) {
-        err.println("cosbuild disk inspect: cannot read " + disk + ": " + e.getMessage());
-        return 2;
+        // A FileSystemException names its file, and describe() adds the reason (permission denied) the JDK omits.
+        String what = (e instanceof FileSystemException fs && fs.getFile() != null ? "" : disk + ": ")
+            + ErrorHandler.describe(e);
+        return ErrorHandler.report(err, NAME, "cannot read " + what, e, Main.USAGE, logging);
       }
       if (json) {
         out.println(Json.write(report));

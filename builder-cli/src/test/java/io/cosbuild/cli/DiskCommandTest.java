@@ -1,6 +1,7 @@
 package io.cosbuild.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,10 +29,11 @@ class DiskCommandTest {
   @TempDir
   Path dir;
 
-  private record Result(int code, String out, String err) {
+  record Result(int code, String out, String err) {
   }
 
-  private Result run(String... args) {
+  /** {@code cosbuild disk ARGS} in this JVM. */
+  static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cl = new CommandLine(new DiskCommand());
@@ -72,5 +75,17 @@ class DiskCommandTest {
     Result missing = run("inspect", dir.resolve("nope.raw").toString());
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("no such file"), missing.err());
+  }
+
+  @Test
+  void aDirectoryOrAFifoIsAnInputErrorNotAHang() throws Exception {
+    Result d = run("inspect", dir.toString());
+    assertEquals(2, d.code(), d.out());
+    assertTrue(d.err().contains(dir + " is a directory"), d.err());
+    Path fifo = dir.resolve("fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Result f = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> run("inspect", fifo.toString()));
+    assertEquals(2, f.code(), f.out());
+    assertTrue(f.err().contains(fifo + " is a FIFO"), f.err());
   }
 }

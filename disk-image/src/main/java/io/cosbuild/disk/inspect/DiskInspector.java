@@ -1,5 +1,6 @@
 package io.cosbuild.disk.inspect;
 
+import io.cosbuild.disk.DiskImageException;
 import io.cosbuild.disk.gpt.GptPartition;
 import io.cosbuild.disk.gpt.GptPartitionEntry;
 import io.cosbuild.disk.gpt.GptReader;
@@ -8,7 +9,6 @@ import io.cosbuild.disk.gpt.RootHash;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,8 +28,13 @@ public final class DiskInspector {
 
   private DiskInspector() {}
 
-  public static DiskReport inspect(Path disk) throws IOException {
-    try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
+  /**
+   * Inspects the raw disk image or block device at {@code disk}.
+   *
+   * @throws DiskImageException if it is no raw disk (a directory, a FIFO, a qcow2 image...), saying what it is
+   */
+  public static DiskReport inspect(Path disk) throws IOException, DiskImageException {
+    try (FileChannel ch = DiskFile.open(disk)) {
       return inspect(ch);
     }
   }
