@@ -60,7 +60,8 @@ public final class FsExt4Command implements Callable<Integer> {
   String uuid;
 
   @Option(names = "--source-date-epoch", paramLabel = "N",
-      description = "Time for inodes and superblock; mtimes are clamped to it (default: $SOURCE_DATE_EPOCH, else 0).")
+      description = "Time for inodes and superblock; mtimes are clamped to it (default: $SOURCE_DATE_EPOCH, else 0, "
+          + "which makes every mtime 0).")
   Long sourceDateEpoch;
 
   @Option(names = "--json", description = "Print the result as JSON.")

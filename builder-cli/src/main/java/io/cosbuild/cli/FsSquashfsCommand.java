@@ -60,7 +60,8 @@ public final class FsSquashfsCommand implements Callable<Integer> {
   boolean alwaysFragments;
 
   @Option(names = "--source-date-epoch", paramLabel = "N",
-      description = "clamp mtimes to N and record N as the image time (default: env SOURCE_DATE_EPOCH, else 0)")
+      description = "clamp mtimes to N and record N as the image time (default: env SOURCE_DATE_EPOCH; without "
+          + "either, mtimes are kept and the image time is 0)")
   Long sourceDateEpoch;
 
   @Option(names = "--json", description = "print the summary as JSON")

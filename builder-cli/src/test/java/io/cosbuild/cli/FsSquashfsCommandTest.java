@@ -73,6 +73,14 @@ class FsSquashfsCommandTest {
     assertEquals(5L, c.options("99").sourceDateEpoch().getAsLong());
   }
 
+  /** Without an epoch nothing is clamped (see above): the help must not promise a default of 0. */
+  @Test
+  void helpSaysMtimesAreKeptWithoutAnEpoch() {
+    String usage = new CommandLine(new FsSquashfsCommand()).getUsageMessage().replaceAll("\\s+", " ");
+    assertTrue(usage.contains("default: env SOURCE_DATE_EPOCH; without either, mtimes are kept and the image time "
+        + "is 0"), usage);
+  }
+
   private static SquashfsSuperblock parse(byte[] b) throws SquashfsException {
     return SquashfsSuperblock.parse(b);
   }

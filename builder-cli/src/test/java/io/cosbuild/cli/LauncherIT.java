@@ -202,4 +202,35 @@ class LauncherIT {
     lines = Files.readAllLines(sha256Probe());
     assertEquals("false", lines.get(lines.size() - 1), "C1 only was recorded as having the intrinsic");
   }
+
+  /**
+   * A caller in the C locale (cron, CI, env -i): the launcher runs java in a UTF-8 locale, so a UTF-8
+   * name reaches the image byte for byte (unsquashfs lists it); java run directly in the C locale
+   * refuses it, naming the path and the locale, rather than storing U+FFFD.
+   */
+  @Test
+  void aCallerInTheCLocaleStillGetsUtf8Names() throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(Path.of("/usr/lib/locale/C.utf8")), "SKIPPED: no C.UTF-8 locale");
+    Path tree = Files.createDirectories(home.resolve("tree"));
+    Process mk = new ProcessBuilder("sh", "-c", "printf x > \"$(printf 'caf\\303\\251')\"").directory(tree.toFile())
+        .start();
+    assertEquals(0, mk.waitFor());
+    Map<String, String> cLocale = Map.of("COSBUILD_CDS", "off", "LC_ALL", "C", "LANG", "C", "LC_CTYPE", "C");
+    Path img = home.resolve("x.sqfs");
+    Run run = cosbuild(cLocale, "fs", "squashfs", tree.toString(), img.toString());
+    assertEquals(0, run.exit(), run.err());
+    Process ls = new ProcessBuilder("unsquashfs", "-ls", "-d", "", img.toString()).start();
+    byte[] listing = ls.getInputStream().readAllBytes();
+    assertEquals(0, ls.waitFor());
+    assertTrue(new String(listing, StandardCharsets.ISO_8859_1).contains("/caf\u00c3\u00a9\n"),
+        new String(listing, StandardCharsets.ISO_8859_1));
+
+    ProcessBuilder direct = new ProcessBuilder("java", "-jar", jar.toString(), "fs", "squashfs", tree.toString(),
+        home.resolve("y.sqfs").toString()).redirectErrorStream(true);
+    direct.environment().putAll(cLocale);
+    Process p = direct.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(2, p.waitFor(), out);
+    assertTrue(out.contains(tree + "/caf") && out.contains("the locale is not UTF-8"), out);
+  }
 }

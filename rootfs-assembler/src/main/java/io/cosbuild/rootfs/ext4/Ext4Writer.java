@@ -50,6 +50,8 @@ public final class Ext4Writer {
   private static final int ROOT_INO = 2;
   private static final int JOURNAL_INO = 8;
   private static final int FIRST_INO = 11;
+  /** The most links of one inode that the kernel makes or accepts (fs/ext4/ext4.h). */
+  private static final int EXT4_LINK_MAX = 65000;
   private static final int CHUNK = 1 << 20;
   private static final byte[] ZERO_BLOCK = new byte[BS];
 
@@ -226,9 +228,15 @@ public final class Ext4Writer {
           if (length >= BS) {
             throw new Ext4Exception(e.getKey() + ": symlink target of " + length + " bytes is longer than 4095");
           }
-        } else if (n instanceof FsNode.RegularFile f && (f.blob().size() + BS - 1) / BS > 1L << 32) {
-          throw new Ext4Exception(e.getKey() + ": " + f.blob().size() + " bytes is larger than ext4 files with 4 KiB"
-              + " blocks can be");
+        } else if (n instanceof FsNode.RegularFile f) {
+          if ((f.blob().size() + BS - 1) / BS > 1L << 32) {
+            throw new Ext4Exception(e.getKey() + ": " + f.blob().size() + " bytes is larger than ext4 files with 4 KiB"
+                + " blocks can be");
+          }
+          int links = tree.linkCount(f); // a directory past the limit counts 1 (dir_nlink), a file cannot
+          if (links > EXT4_LINK_MAX) {
+            throw new Ext4Exception(e.getKey() + ": " + links + " hard links; ext4 allows at most " + EXT4_LINK_MAX);
+          }
         }
       }
       long blocks = options.sizeBytes() > 0 ? options.sizeBytes() / BS : computeBlocks();
@@ -527,8 +535,8 @@ public final class Ext4Writer {
       ExtentTree.Built t = tree(extents, ino, where);
       long sectors = (long) (blocks.size() + t.blocks().size()) * (BS / 512);
       usedDirs[(ino - 1) / layout.inodesPerGroup]++;
-      putInode(ino, inode(d, (long) blocks.size() * BS, links > 65000 ? 1 : links, sectors, flags, t.iBlock(), where,
-          ino));
+      putInode(ino, inode(d, (long) blocks.size() * BS, links > EXT4_LINK_MAX ? 1 : links, sectors, flags, t.iBlock(),
+          where, ino));
     }
 
     private void writeLostFound(int ino) throws IOException, Ext4Exception {

@@ -39,7 +39,8 @@ record Inode(int mode, int uid, int gid, long size, long atime, long ctime, long
       throw new IllegalArgumentException("in-inode xattr area too large: " + xattrArea.length);
     }
     if (sectors >= 1L << 48 || size < 0 || links < 0 || links > 65535) {
-      throw new IllegalArgumentException("inode counts out of range");
+      throw new IllegalArgumentException("inode counts out of range: " + sectors + " sectors, " + size + " bytes, "
+          + links + " links");
     }
     block = block.clone();
     xattrArea = xattrArea.clone();

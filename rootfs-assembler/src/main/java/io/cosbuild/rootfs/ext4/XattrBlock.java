@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
@@ -43,6 +44,10 @@ final class XattrBlock {
   }
 
   private static List<Encoded> encode(List<Xattr> xattrs, String where) throws Ext4Exception {
+    Optional<String> problem = Xattr.linuxProblem(xattrs);
+    if (problem.isPresent()) {
+      throw new Ext4Exception(where + ": " + problem.get());
+    }
     List<Encoded> out = new ArrayList<>();
     for (Xattr x : xattrs) {
       String n = x.name();
@@ -66,11 +71,8 @@ final class XattrBlock {
       } else {
         throw new Ext4Exception(where + ": xattr " + n + " has a namespace ext4 cannot store");
       }
-      byte[] s = suffix.getBytes(StandardCharsets.UTF_8);
-      if (s.length > 255) {
-        throw new Ext4Exception(where + ": xattr name too long: " + n);
-      }
-      out.add(new Encoded(index, s, x.value()));
+      // Under XATTR_NAME_MAX with its prefix, so the suffix fits e_name_len.
+      out.add(new Encoded(index, suffix.getBytes(StandardCharsets.UTF_8), x.value()));
     }
     out.sort(Comparator.comparingInt(Encoded::index).thenComparingInt(e -> e.suffix().length)
         .thenComparing(Encoded::suffix, Arrays::compare));

@@ -6,6 +6,7 @@ import io.cosbuild.rootfs.tree.FsNode;
 import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.NodeMetadata;
+import io.cosbuild.rootfs.tree.TreeException;
 import io.cosbuild.rootfs.tree.Xattr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,7 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Reads a host directory into an {@link FsTree}: owners, modes, mtimes, symlinks, hard links (by
  * device and inode), device nodes, fifos and sockets as the host reports them. Extended attributes
  * are read where the JDK can see them ({@code user.*} only); for {@code security.*} attributes
- * build from a tar archive instead. Stateless and thread-safe.
+ * build from a tar archive instead. Names, symlink targets and xattr names must be valid UTF-8 (and
+ * the JVM's locale UTF-8 to read any that is not ASCII; see {@link HostNames}), owners at most
+ * 2147483647: anything else is a {@link TreeException} naming the path. Stateless and thread-safe.
  */
 public final class DirectorySource {
 
@@ -49,7 +52,7 @@ public final class DirectorySource {
 
   private DirectorySource() {}
 
-  public static FsTree read(Path dir, BlobStore store) throws IOException {
+  public static FsTree read(Path dir, BlobStore store) throws IOException, TreeException {
     return scan(dir, java.util.Objects.requireNonNull(store, "store"), true);
   }
 
@@ -58,7 +61,7 @@ public final class DirectorySource {
    * files under {@code dir} (hashed, not copied), so the caller must leave {@code dir} unchanged
    * while the tree is in use. For one-shot conversions such as {@code cosbuild fs squashfs DIR}.
    */
-  public static FsTree readInPlace(Path dir) throws IOException {
+  public static FsTree readInPlace(Path dir) throws IOException, TreeException {
     return scan(dir, null, true);
   }
 
@@ -67,7 +70,7 @@ public final class DirectorySource {
    * blobs {@linkplain Blob#unhashed compute their digests} when first asked. For writers that compare
    * contents only between files of the same size (squashfs): most files are then read once.
    */
-  public static FsTree readInPlace(Path dir, boolean hash) throws IOException {
+  public static FsTree readInPlace(Path dir, boolean hash) throws IOException, TreeException {
     return scan(dir, null, hash);
   }
 
@@ -75,7 +78,7 @@ public final class DirectorySource {
    * Reads {@code dir}; file contents go to {@code store}, or stay in place when it is null, hashed now
    * (on all scan threads) or when first asked.
    */
-  private static FsTree scan(Path dir, BlobStore store, boolean hash) throws IOException {
+  private static FsTree scan(Path dir, BlobStore store, boolean hash) throws IOException, TreeException {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(dir + " is not a directory");
     }
@@ -150,7 +153,7 @@ public final class DirectorySource {
       this.hash = hash;
     }
 
-    Queue<Entry> run(Path root) throws IOException {
+    Queue<Entry> run(Path root) throws IOException, TreeException {
       try {
         submit(() -> list(root, FsPath.ROOT));
         done.await();
@@ -166,6 +169,8 @@ public final class DirectorySource {
       }
       if (t instanceof IOException io) {
         throw io;
+      } else if (t instanceof TreeException te) {
+        throw te;
       } else if (t instanceof RuntimeException re) {
         throw re;
       } else if (t instanceof Error err) {
@@ -175,7 +180,7 @@ public final class DirectorySource {
     }
 
     private interface Work {
-      void run() throws IOException;
+      void run() throws IOException, TreeException;
     }
 
     private void submit(Work w) {
@@ -199,7 +204,7 @@ public final class DirectorySource {
     }
 
     /** Lists a directory and hands its entries out in batches: large directories use all threads. */
-    private void list(Path dir, FsPath at) throws IOException {
+    private void list(Path dir, FsPath at) throws IOException, TreeException {
       List<Path> children = new ArrayList<>();
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
         ds.forEach(children::add);
@@ -214,8 +219,8 @@ public final class DirectorySource {
       }
     }
 
-    private void scan(Path p, FsPath at) throws IOException {
-      FsPath path = at.resolve(p.getFileName().toString());
+    private void scan(Path p, FsPath at) throws IOException, TreeException {
+      FsPath path = at.resolve(HostNames.fileName(p));
       Map<String, Object> a = Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
       NodeMetadata meta = metadata(p, a);
       int mode = (Integer) a.get("mode");
@@ -231,12 +236,13 @@ public final class DirectorySource {
           }
           yield new FsNode.RegularFile(meta, content(p, (Long) a.get("size"), inodeKey));
         }
-        case FsNode.S_IFLNK -> new FsNode.Symlink(meta, Files.readSymbolicLink(p).toString());
+        case FsNode.S_IFLNK -> node(p, () -> new FsNode.Symlink(meta,
+            HostNames.symlinkTarget(p, Files.readSymbolicLink(p))));
         case FsNode.S_IFCHR, FsNode.S_IFBLK -> {
           long rdev = (Long) a.get("rdev");
           int major = (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
           int minor = (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
-          yield new FsNode.Device(meta, (mode & 0170000) == FsNode.S_IFBLK, major, minor);
+          yield node(p, () -> new FsNode.Device(meta, (mode & 0170000) == FsNode.S_IFBLK, major, minor));
         }
         case FsNode.S_IFIFO -> new FsNode.Fifo(meta);
         case FsNode.S_IFSOCK -> new FsNode.Socket(meta);
@@ -279,13 +285,36 @@ public final class DirectorySource {
     }
   }
 
-  private static NodeMetadata metadata(Path p, Map<String, Object> a) throws IOException {
-    int mode = (Integer) a.get("mode");
-    long mtime = ((FileTime) a.get("lastModifiedTime")).toMillis() / 1000;
-    return new NodeMetadata(mode & 07777, (Integer) a.get("uid"), (Integer) a.get("gid"), Math.max(0, mtime), userXattrs(p, mode));
+  private interface NodeMaker {
+    FsNode make() throws IOException, TreeException;
   }
 
-  private static List<Xattr> userXattrs(Path p, int mode) throws IOException {
+  /** The node {@code make} returns; one the tree refuses is refused naming the path. */
+  private static FsNode node(Path p, NodeMaker make) throws IOException, TreeException {
+    try {
+      return make.make();
+    } catch (IllegalArgumentException e) {
+      throw new TreeException(p + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static NodeMetadata metadata(Path p, Map<String, Object> a) throws IOException, TreeException {
+    int mode = (Integer) a.get("mode");
+    long mtime = ((FileTime) a.get("lastModifiedTime")).toMillis() / 1000;
+    return new NodeMetadata(mode & 07777, owner(p, "uid", (Integer) a.get("uid")),
+        owner(p, "gid", (Integer) a.get("gid")), Math.max(0, mtime), userXattrs(p, mode));
+  }
+
+  /** The JDK gives a uid_t as an int: ids from 2^31 on come out negative. */
+  private static int owner(Path p, String what, int id) throws TreeException {
+    if (id < 0) {
+      throw new TreeException(p + ": " + what + " " + Integer.toUnsignedString(id) + " is above "
+          + Integer.MAX_VALUE + ", the largest cosbuild supports");
+    }
+    return id;
+  }
+
+  private static List<Xattr> userXattrs(Path p, int mode) throws IOException, TreeException {
     int type = mode & 0170000;
     if (type != FsNode.S_IFREG && type != FsNode.S_IFDIR) {
       // Linux allows user.* xattrs only on files and directories; listing them opens the path,
@@ -299,9 +328,10 @@ public final class DirectorySource {
     }
     try {
       for (String name : view.list()) {
+        String full = HostNames.xattrName(p, "user." + name); // before reading under a mangled name
         ByteBuffer buf = ByteBuffer.allocate(view.size(name));
         view.read(name, buf);
-        out.add(new Xattr("user." + name, buf.array()));
+        out.add(new Xattr(full, buf.array()));
       }
     } catch (UnsupportedOperationException e) {
       return out;

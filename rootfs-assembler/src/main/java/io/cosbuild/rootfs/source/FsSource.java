@@ -1,11 +1,16 @@
 package io.cosbuild.rootfs.source;
 
 import io.cosbuild.rootfs.tree.BlobStore;
+import io.cosbuild.rootfs.tree.FsNode;
+import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.TreeException;
+import io.cosbuild.rootfs.tree.Xattr;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The SRC of {@code cosbuild fs squashfs|ext4}: a host directory, read in place (owners, modes and
@@ -30,6 +35,21 @@ public final class FsSource {
     if (!Files.isRegularFile(src)) {
       throw new IOException(src + " is neither a directory nor a tar archive");
     }
-    return TarSource.read(src, BlobStore.open(tarBlobs));
+    return withLinuxXattrs(TarSource.read(src, BlobStore.open(tarBlobs)));
+  }
+
+  /**
+   * {@code tree}, if every xattr is one Linux could hold: an archive can carry any, and one beyond
+   * the limits is bad input, refused here naming the path rather than by a writer (which refuses it
+   * as well, for every other caller). A directory's come from the kernel and are within them.
+   */
+  private static FsTree withLinuxXattrs(FsTree tree) throws TreeException {
+    for (Map.Entry<FsPath, FsNode> e : tree.entries().entrySet()) {
+      Optional<String> problem = Xattr.linuxProblem(e.getValue().metadata().xattrs());
+      if (problem.isPresent()) {
+        throw new TreeException(e.getKey() + ": " + problem.get());
+      }
+    }
+    return tree;
   }
 }

@@ -54,7 +54,9 @@ public final class SquashfsWriter {
     this.options = options;
     this.compressor = Compressor.create(options.compression(), options.level(), options.blockSize());
     Set<Integer> owners = new HashSet<>();
-    for (FsNode n : tree.entries().values()) {
+    for (Map.Entry<FsPath, FsNode> e : tree.entries().entrySet()) {
+      FsNode n = e.getValue();
+      XattrTable.check(n.metadata().xattrs(), e.getKey().toString()); // before anything is written
       owners.add(n.metadata().uid());
       owners.add(n.metadata().gid());
     }

@@ -1,5 +1,6 @@
 package io.cosbuild.rootfs.squashfs;
 
+import io.cosbuild.rootfs.tree.Abbreviated;
 import io.cosbuild.rootfs.tree.Xattr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Extended attributes. Each distinct set is stored once as key/value pairs in metadata blocks:
@@ -40,7 +42,36 @@ final class XattrTable {
     return entries.isEmpty();
   }
 
-  /** The xattr id for a set, storing it the first time; {@link #NONE} for an empty set. */
+  /**
+   * Refuses, naming the path, attributes Linux could not hold and namespaces squashfs has no type for;
+   * the writer checks every node with this before it writes anything.
+   */
+  static void check(List<Xattr> xattrs, String path) throws SquashfsException {
+    Optional<String> problem = Xattr.linuxProblem(xattrs);
+    if (problem.isPresent()) {
+      throw new SquashfsException(path + ": " + problem.get());
+    }
+    for (Xattr x : xattrs) {
+      if (type(x.name()) < 0) {
+        throw new SquashfsException(path + ": xattr " + Abbreviated.of(x.name())
+            + " cannot be stored in squashfs (only user., trusted. and security.); remove it from the tree");
+      }
+    }
+  }
+
+  private static int type(String name) {
+    for (int t = 0; t < PREFIXES.length; t++) {
+      if (name.startsWith(PREFIXES[t])) {
+        return t;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The xattr id for a set that passed {@link #check}, storing it the first time; {@link #NONE} for an
+   * empty set.
+   */
   long idFor(List<Xattr> xattrs, String path) throws IOException, SquashfsException {
     if (xattrs.isEmpty()) {
       return NONE;
@@ -52,19 +83,11 @@ final class XattrTable {
     long ref = pairs.reference();
     long size = 0;
     for (Xattr x : xattrs) {
-      int type = -1;
-      String name = x.name();
-      for (int t = 0; t < PREFIXES.length; t++) {
-        if (name.startsWith(PREFIXES[t]) && name.length() > PREFIXES[t].length()) {
-          type = t;
-          name = name.substring(PREFIXES[t].length());
-          break;
-        }
-      }
+      int type = type(x.name());
       if (type < 0) {
-        throw new SquashfsException(path + ": xattr " + x.name()
-            + " cannot be stored in squashfs (only user., trusted. and security.); remove it from the tree");
+        throw new IllegalStateException(path + ": xattr " + x.name() + " was not checked");
       }
+      String name = x.name().substring(PREFIXES[type].length());
       byte[] n = name.getBytes(StandardCharsets.UTF_8);
       byte[] v = x.value();
       ByteBuffer b = ByteBuffer.allocate(8 + n.length + v.length).order(ByteOrder.LITTLE_ENDIAN);

@@ -69,8 +69,13 @@ public sealed interface FsNode {
   /** A symbolic link; the target is stored as written, relative or absolute. */
   record Symlink(NodeMetadata metadata, String target) implements FsNode {
     public Symlink {
-      if (target == null || target.isEmpty() || target.indexOf('\0') >= 0 || target.length() > 4095) {
-        throw new IllegalArgumentException("invalid symlink target: " + target);
+      // Short messages without the path, which only the caller knows and adds.
+      if (target == null || target.isEmpty()) {
+        throw new IllegalArgumentException("symlink target is empty");
+      } else if (target.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("symlink target " + Abbreviated.of(target) + " contains a NUL character");
+      } else if (target.length() > 4095) {
+        throw new IllegalArgumentException("symlink target " + Abbreviated.of(target) + " is longer than 4095");
       }
     }
 
@@ -89,7 +94,8 @@ public sealed interface FsNode {
   record Device(NodeMetadata metadata, boolean block, int major, int minor) implements FsNode {
     public Device {
       if (major < 0 || major > 0xfff || minor < 0 || minor > 0xfffff) {
-        throw new IllegalArgumentException("device number out of range: " + major + ":" + minor);
+        throw new IllegalArgumentException("device number " + major + ":" + minor
+            + " is out of range (major 0 to 4095, minor 0 to 1048575)");
       }
     }
 

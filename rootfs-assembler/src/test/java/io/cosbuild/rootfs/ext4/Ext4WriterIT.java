@@ -7,13 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cosbuild.rootfs.testutil.FsJudges;
 import io.cosbuild.rootfs.testutil.FsJudges.Out;
 import io.cosbuild.rootfs.tree.BlobStore;
+import io.cosbuild.rootfs.tree.FsNode;
+import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
+import io.cosbuild.rootfs.tree.NodeMetadata;
+import io.cosbuild.rootfs.tree.Xattr;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +67,38 @@ class Ext4WriterIT {
     FsTree tree = TestTrees.features(store, tmp, true);
     Path img = write(tree, "m.img", Ext4Options.readOnlyRoot().withLabel("ROOT"));
     FsJudges.assertKernelShowsTree(tree, img, "ext4", Files.createDirectory(tmp.resolve("mnt")));
+  }
+
+  /**
+   * At Linux's limits, EXT4_LINK_MAX names of one inode and a 255-byte xattr name, and with an empty
+   * xattr value: e2fsck finds the image clean and the kernel shows all of it.
+   */
+  @Test
+  void linksAndXattrsAtTheLimitsAreKept() throws Exception {
+    BlobStore store = BlobStore.open(tmp.resolve("store"));
+    NodeMetadata meta = NodeMetadata.of(0644, 0, 0, 1_700_000_000L);
+    TreeMap<FsPath, FsNode> nodes = new TreeMap<>();
+    nodes.put(FsPath.ROOT, new FsNode.Directory(NodeMetadata.of(0755, 0, 0, 1_700_000_000L)));
+    nodes.put(FsPath.parse("/attrs"), new FsNode.RegularFile(meta.withXattrs(List.of(
+        new Xattr("user." + "n".repeat(250), new byte[] {'v'}), new Xattr("user.empty", new byte[0]))),
+        store.put(new byte[] {1})));
+    nodes.put(FsPath.parse("/links"), new FsNode.Directory(NodeMetadata.of(0755, 0, 0, 1_700_000_000L)));
+    FsNode.RegularFile linked = new FsNode.RegularFile(meta, store.put(new byte[] {2}), 1);
+    for (int i = 0; i < 65_000; i++) {
+      nodes.put(FsPath.parse(String.format("/links/l%05d", i)), linked);
+    }
+    FsTree tree = FsTree.ofCanonical(nodes);
+    Path img = write(tree, "limits.img", Ext4Options.readOnlyRoot());
+    assertClean(img);
+    Path mnt = Files.createDirectory(tmp.resolve("limits-mnt"));
+    FsJudges.mountReadOnly(img, "ext4", mnt);
+    try {
+      assertEquals(65_000, Files.getAttribute(mnt.resolve("links/l64999"), "unix:nlink"));
+      assertEquals(Map.of("user." + "n".repeat(250), "76", "user.empty", ""),
+          FsJudges.getfattr(mnt).get("/attrs"));
+    } finally {
+      assertEquals(0, run("umount", mnt.toString()).code());
+    }
   }
 
   @Test

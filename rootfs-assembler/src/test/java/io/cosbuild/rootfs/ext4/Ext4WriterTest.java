@@ -82,18 +82,40 @@ class Ext4WriterTest {
     FsTreeBuilder attrs = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 1_700_000_000L));
     attrs.add(FsPath.parse("/big-xattr"), new FsNode.RegularFile(meta.withXattrs(
         List.of(new Xattr("user.big", new byte[5000]))), store.put(new byte[] {1})), "test");
+    // Beyond Linux's limits (XattrTest has the kernel's word): a long name, a large value, an empty name.
+    FsTreeBuilder linux = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 1_700_000_000L));
+    linux.add(FsPath.parse("/long-name"), new FsNode.RegularFile(meta.withXattrs(
+        List.of(new Xattr("user." + "n".repeat(251), new byte[1]))), store.put(new byte[] {1})), "test");
+    FsTreeBuilder value = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 1_700_000_000L));
+    value.add(FsPath.parse("/large-value"), new FsNode.RegularFile(meta.withXattrs(
+        List.of(new Xattr("user.big", new byte[65537]))), store.put(new byte[] {1})), "test");
+    FsTreeBuilder empty = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 1_700_000_000L));
+    empty.add(FsPath.parse("/empty-name"), new FsNode.RegularFile(meta.withXattrs(
+        List.of(new Xattr("user.", new byte[1]))), store.put(new byte[] {1})), "test");
+    // One inode with more names than EXT4_LINK_MAX (65000).
+    FsNode.RegularFile linked = new FsNode.RegularFile(meta, store.put(new byte[] {1}), 1);
+    java.util.TreeMap<FsPath, FsNode> links = new java.util.TreeMap<>();
+    links.put(FsPath.ROOT, new FsNode.Directory(NodeMetadata.of(0755, 0, 0, 1_700_000_000L)));
+    for (int i = 0; i < 66_000; i++) {
+      links.put(FsPath.parse(String.format("/l%05d", i)), linked);
+    }
     record Refusal(FsTree tree, long size, String message) {}
     for (Refusal r : List.of(
         new Refusal(small, 4L << 20, "too small"),
         new Refusal(link.build(), 16L << 20, "/long: symlink target of 4200 bytes"),
-        new Refusal(attrs.build(), 16L << 20, "/big-xattr: extended attributes exceed one 4 KiB block"))) {
+        new Refusal(attrs.build(), 16L << 20, "/big-xattr: extended attributes exceed one 4 KiB block"),
+        new Refusal(linux.build(), 16L << 20, "/long-name: xattr name 'user.nnn"),
+        new Refusal(value.build(), 16L << 20, "/large-value: xattr 'user.big' has a value of 65537 bytes, larger than "
+            + "65536"),
+        new Refusal(empty.build(), 16L << 20, "/empty-name: xattr 'user.' has an empty name"),
+        new Refusal(FsTree.ofCanonical(links), 64L << 20, "/l00000: 66000 hard links; ext4 allows at most 65000"))) {
       Path device = tmp.resolve("device" + images++);
       byte[] old = TestTrees.bytes((int) r.size(), 3);
       Files.write(device, old);
       try (FileChannel ch = FileChannel.open(device, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         Ext4Exception e = assertThrows(Ext4Exception.class,
             () -> Ext4Writer.writeOnto(r.tree(), ch, Ext4Options.writable(r.size())));
-        assertTrue(e.getMessage().contains(r.message()), e.getMessage());
+        assertTrue(e.getMessage().contains(r.message()) && e.getMessage().length() < 200, e.getMessage());
       }
       assertEquals(-1, java.util.Arrays.mismatch(old, Files.readAllBytes(device)), r.message());
     }

@@ -1,14 +1,17 @@
 package io.cosbuild.rootfs.source;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cosbuild.rootfs.tree.BlobStore;
 import io.cosbuild.rootfs.tree.FsNode;
 import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
+import io.cosbuild.rootfs.tree.TreeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -193,6 +197,71 @@ class DirectorySourceTest {
     Path missing = tmp.resolve("no-such-dir");
     var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> DirectorySource.readInPlace(missing));
     assertTrue(e.getMessage().contains("no-such-dir"), e.getMessage());
+  }
+
+  /** Runs {@code script} with sh in {@code dir}: names made byte for byte, whatever the JVM's locale. */
+  private static void sh(Path dir, String script) throws Exception {
+    Process p = new ProcessBuilder("sh", "-c", script).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), script + ": " + out);
+  }
+
+  private static final String NOT_UTF8 = "(is not valid UTF-8|cannot be read as UTF-8: the locale is not UTF-8).*";
+
+  /** Two names the JVM decodes to the same U+FFFD: neither one entry for both nor a silent loss. */
+  @Test
+  void namesThatAreNotUtf8AreRefusedNamingThePath() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("latin1"));
+    sh(src, "printf one > \"$(printf '\\377')\"; printf two > \"$(printf '\\376')\"; printf ok > plain");
+    TreeException e = assertThrows(TreeException.class, () -> DirectorySource.readInPlace(src));
+    assertTrue(e.getMessage().matches(java.util.regex.Pattern.quote(src + "/") + ".: file name " + NOT_UTF8),
+        e.getMessage());
+
+    Path links = Files.createDirectories(tmp.resolve("links"));
+    sh(links, "ln -s \"caf$(printf '\\351')\" link");
+    e = assertThrows(TreeException.class, () -> DirectorySource.readInPlace(links));
+    assertTrue(e.getMessage().matches(java.util.regex.Pattern.quote(links + "/link: symlink target ") + NOT_UTF8),
+        e.getMessage());
+  }
+
+  /** Valid UTF-8 is kept byte for byte, also a name that really holds U+FFFD (find is the judge). */
+  @Test
+  void utf8NamesAndTargetsAreKeptByteForByte() throws Exception {
+    Assumptions.assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")),
+        "SKIPPED: the JVM's locale is not UTF-8");
+    Path src = Files.createDirectories(tmp.resolve("utf8"));
+    sh(src, "mkdir \"$(printf 'caf\\303\\251')\" && printf x > \"$(printf 'caf\\303\\251/\\357\\277\\275')\""
+        + " && ln -s \"$(printf 'caf\\303\\251')\" link");
+    Process find = new ProcessBuilder("find", ".", "-mindepth", "1", "-printf", "/%P -> %l\\n").directory(src.toFile())
+        .start();
+    // Decoded strictly: a byte that is not UTF-8 fails here rather than compare as U+FFFD.
+    String listing = StandardCharsets.UTF_8.newDecoder()
+        .decode(java.nio.ByteBuffer.wrap(find.getInputStream().readAllBytes())).toString();
+    assertEquals(0, find.waitFor());
+    FsTree tree = DirectorySource.readInPlace(src);
+    List<String> ours = new ArrayList<>();
+    for (Map.Entry<FsPath, FsNode> e : tree.entries().entrySet()) {
+      if (!e.getKey().isRoot()) {
+        ours.add(e.getKey() + " -> " + (e.getValue() instanceof FsNode.Symlink l ? l.target() : ""));
+      }
+    }
+    assertEquals(listing.lines().sorted().toList(), ours.stream().sorted().toList());
+    assertTrue(tree.contains(FsPath.parse("/caf\u00e9/\ufffd")), ours.toString());
+  }
+
+  /** The JDK gives uid_t as an int; chown(1) sets the real ids. */
+  @Test
+  void ownersAboveTheLargestSignedIntAreRefusedWithTheRealId() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("ids"));
+    Path a = Files.writeString(src.resolve("a"), "x");
+    for (String owner : new String[] {"3000000000:0", "0:4294967294"}) {
+      Process chown = new ProcessBuilder("chown", owner, a.toString()).redirectErrorStream(true).start();
+      String out = new String(chown.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      Assumptions.assumeTrue(chown.waitFor() == 0, "SKIPPED: chown needs root: " + out);
+      TreeException e = assertThrows(TreeException.class, () -> DirectorySource.readInPlace(src));
+      String id = owner.startsWith("0:") ? "gid 4294967294" : "uid 3000000000";
+      assertEquals(a + ": " + id + " is above 2147483647, the largest cosbuild supports", e.getMessage());
+    }
   }
 
   /** Everything but where a blob lives: path, type, mode, owner, content digest, link group. */

@@ -2,6 +2,7 @@ package io.cosbuild.rootfs.squashfs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -13,11 +14,14 @@ import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.FsTreeBuilder;
 import io.cosbuild.rootfs.tree.NodeMetadata;
+import io.cosbuild.rootfs.tree.Xattr;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -192,6 +196,36 @@ class SquashfsWriterIT {
         () -> SquashfsWriter.writeFile(again, dir.resolve("changed.sqfs"), SquashfsOptions.of(Compression.GZIP)));
     assertTrue(changed.getMessage().contains("/b has 18 bytes, not the 9") && changed.getMessage().contains("modified"),
         changed.getMessage());
+  }
+
+  /**
+   * Attributes beyond Linux's limits (the kernel refuses them, XattrTest) are refused naming the path
+   * before a byte is written; at the limits, and with an empty value, the kernel reads them back.
+   */
+  @Test
+  void xattrsBeyondLinuxLimitsAreRefusedBeforeWritingAndAtThemAreKept() throws Exception {
+    Blob content = store.put(new byte[] {1});
+    for (Xattr bad : List.of(new Xattr("user." + "n".repeat(251), new byte[1]), new Xattr("user.big", new byte[65537]),
+        new Xattr("user.", new byte[1]))) {
+      try (FileChannel ch = FileChannel.open(dir.resolve("refused.sqfs"), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        SquashfsException e = assertThrows(SquashfsException.class,
+            () -> SquashfsWriter.write(oneFile(content, bad), ch, SquashfsOptions.of(Compression.GZIP)));
+        assertTrue(e.getMessage().startsWith("/f: xattr") && e.getMessage().length() < 200, e.getMessage());
+        assertEquals(0, ch.size(), "written before refusing: " + e.getMessage());
+      }
+    }
+    FsTree limits = oneFile(content, new Xattr("user." + "n".repeat(250), new byte[] {'v'}),
+        new Xattr("user.empty", new byte[0]), new Xattr("user.max", "v".repeat(65536).getBytes(StandardCharsets.UTF_8)));
+    Path img = dir.resolve("limits.sqfs");
+    SquashfsWriter.writeFile(limits, img, SquashfsOptions.of(Compression.GZIP));
+    FsJudges.assertKernelShowsTree(limits, img, "squashfs", Files.createDirectories(dir.resolve("limits-mnt")));
+  }
+
+  private static FsTree oneFile(Blob content, Xattr... xattrs) throws Exception {
+    FsTreeBuilder b = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 0));
+    b.add(FsPath.parse("/f"), new FsNode.RegularFile(new NodeMetadata(0644, 0, 0, 0, List.of(xattrs)), content), "t");
+    return b.build();
   }
 
   // ---- helpers ----
