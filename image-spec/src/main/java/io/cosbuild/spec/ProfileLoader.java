@@ -7,9 +7,9 @@ import io.cosbuild.spec.node.Location;
 import io.cosbuild.spec.node.Node;
 import io.cosbuild.spec.node.NodeReader;
 import io.cosbuild.spec.node.NodeSyntaxException;
+import io.cosbuild.spec.node.Utf8Text;
 import io.cosbuild.spec.schema.ProfileSchema;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -176,20 +176,25 @@ public final class ProfileLoader {
   }
 
   private static Node.MapNode read(Path file) throws ProfileException {
-    String text;
+    byte[] bytes;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ProfileException(List.of(new ProfileError(new Location(file.toString(), 0, 0), "", "cannot read: " + e.getMessage())));
     }
     try {
-      Node n = NodeReader.read(file.toString(), text);
-      if (n instanceof Node.MapNode m) {
-        return m;
+      Node n = NodeReader.read(file.toString(), Utf8Text.decode(file.toString(), bytes));
+      if (!(n instanceof Node.MapNode m)) {
+        throw new ProfileException(List.of(new ProfileError(n.location(), "", "a profile must be a mapping, found " + n.kind())));
       }
-      throw new ProfileException(List.of(new ProfileError(n.location(), "", "a profile must be a mapping, found " + n.kind())));
+      if (m.fields().isEmpty()) {
+        // Nothing would be built from it; the image would only fail later on an empty package list.
+        throw new ProfileException(List.of(new ProfileError(new Location(file.toString(), 0, 0), "",
+            "the profile is empty (no fields, only blank lines or comments): give at least 'extends' or 'packages'")));
+      }
+      return m;
     } catch (NodeSyntaxException e) {
-      throw new ProfileException(List.of(new ProfileError(e.location(), "", e.getMessage().substring(e.location().toString().length() + 2))));
+      throw new ProfileException(List.of(new ProfileError(e.location(), e.field(), e.problem())));
     }
   }
 

@@ -112,7 +112,7 @@ class ProfileLoaderTest {
   void syntaxErrorsAndDuplicateKeysNameTheLine() throws Exception {
     write("dup.yaml", "rootfs:\n  type: ext4\n  type: squashfs\n");
     List<String> errs = errors("dup");
-    assertEquals(List.of(dir.resolve("dup.yaml") + ":3:3: duplicate key 'type'"), errs);
+    assertEquals(List.of(dir.resolve("dup.yaml") + ":3:3: rootfs.type: duplicate key 'type'"), errs);
     write("broken.yaml", "packages:\n  include: [a, b\n");
     String err = errors("broken").get(0);
     assertTrue(err.startsWith(dir.resolve("broken.yaml") + ":"), err);
@@ -187,5 +187,27 @@ class ProfileLoaderTest {
     assertTrue(gke.packages().deny().contains("python3"));
     assertEquals("linux-image-cloud-arm64", gke.kernel().packageFor(Architecture.ARM64));
     assertTrue(gke.security().firewall().allowTcp().contains(22), "inherits base's firewall");
+  }
+
+  @Test
+  void aProfileWithNothingButCommentsIsRefused() throws Exception {
+    write("empty.yaml", "# only a comment\n\n");
+    assertEquals(List.of(dir.resolve("empty.yaml") + ": the profile is empty (no fields, only blank lines or comments): give at least"
+        + " 'extends' or 'packages'"), errors("empty"));
+  }
+
+  @Test
+  void aLatin1ProfileIsNamedAsNotUtf8() throws Exception {
+    Files.write(dir.resolve("latin.yaml"), "description: caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    List<String> errors = errors("latin");
+    assertEquals(1, errors.size());
+    assertTrue(errors.get(0).startsWith(dir.resolve("latin.yaml") + ":1:17: the file is not UTF-8"), errors.get(0));
+  }
+
+  @Test
+  void anAliasInAProfileIsAnErrorNamingTheField() throws Exception {
+    write("a.yaml", "security:\n  sysctl:\n    kernel.dmesg_restrict: &one \"1\"\n    fs.suid_dumpable: *one\n");
+    assertEquals(List.of(dir.resolve("a.yaml") + ":4:23: security.sysctl.fs.suid_dumpable: YAML anchors and aliases are not"
+        + " supported (write the value out)"), errors("a"));
   }
 }

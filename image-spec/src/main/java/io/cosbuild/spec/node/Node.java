@@ -48,7 +48,8 @@ public sealed interface Node {
   }
 
   /**
-   * A scalar: {@code value} is a String, Long, Double, Boolean or null (YAML {@code ~}/{@code null}).
+   * A scalar: {@code value} is a String, Long, Double, Boolean or null (YAML {@code ~}/{@code null}),
+   * or a BigInteger for a whole number beyond a long.
    */
   record ScalarNode(Object value, Location location) implements Node {
     @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -13,10 +14,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads YAML or JSON into {@link Node}s with locations. Jackson's tree model forgets where values
- * came from, so this walks the token stream itself. Duplicate keys are an error. Thread-safe.
+ * came from, so this walks the token stream itself. Duplicate keys, a key next to its {@code !}
+ * replace form, and YAML anchors and aliases are errors. Thread-safe.
  */
 public final class NodeReader {
 
@@ -25,7 +29,10 @@ public final class NodeReader {
 
   private NodeReader() {}
 
-  /** Parses {@code text}; {@code file} names it in locations and errors. JSON if it ends in .json. */
+  /**
+   * Parses {@code text}; {@code file} names it in locations and errors. JSON if it ends in .json.
+   * A text without any value (empty, or only comments) is an empty mapping.
+   */
   public static Node read(String file, String text) throws NodeSyntaxException {
     JsonFactory factory = file.endsWith(".json") ? JSON : YAML;
     try (Reader r = new StringReader(text); JsonParser p = factory.createParser(r)) {
@@ -33,32 +40,62 @@ public final class NodeReader {
       if (t == null) {
         return new Node.MapNode(Map.of(), new Location(file, 1, 1));
       }
-      Node n = readValue(p, file);
+      Node n = readValue(p, file, "");
       if (p.nextToken() != null) {
         throw new NodeSyntaxException(loc(file, p.currentTokenLocation()), "more than one document in the file");
       }
       return n;
     } catch (JsonProcessingException e) {
-      JsonLocation l = e.getLocation();
-      String msg = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
-      throw new NodeSyntaxException(l == null ? new Location(file, 0, 0) : loc(file, l), msg);
+      throw syntaxError(file, e);
     } catch (IOException e) {
       throw new NodeSyntaxException(new Location(file, 0, 0), e.getMessage());
     }
   }
 
-  private static Node readValue(JsonParser p, String file) throws IOException, NodeSyntaxException {
+  /**
+   * SnakeYAML's own problem at its own mark: Jackson's message and location are those of the
+   * enclosing construct ("while parsing a block mapping"), often lines away from the fault.
+   */
+  private static NodeSyntaxException syntaxError(String file, JsonProcessingException e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof MarkedYAMLException m && m.getProblem() != null) {
+        Mark mark = m.getProblemMark() != null ? m.getProblemMark() : m.getContextMark();
+        Location where = mark == null ? new Location(file, 0, 0) : new Location(file, mark.getLine() + 1, mark.getColumn() + 1);
+        String hint = m.getProblem().startsWith("expected <block end>") ? " (check the indentation of this line)" : "";
+        return new NodeSyntaxException(where, oneLine(m.getProblem()) + hint);
+      }
+    }
+    JsonLocation l = e.getLocation();
+    String msg = oneLine(e.getOriginalMessage());
+    return new NodeSyntaxException(l == null ? new Location(file, 0, 0) : loc(file, l), msg.isEmpty() ? "syntax error" : msg);
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "" : String.join(" ", s.strip().lines().map(String::strip).toList());
+  }
+
+  private static Node readValue(JsonParser p, String file, String path) throws IOException, NodeSyntaxException {
     Location where = loc(file, p.currentTokenLocation());
+    refuseAnchors(p, where, path);
     switch (p.currentToken()) {
       case START_OBJECT -> {
         Map<String, Node.Field> fields = new LinkedHashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String key = p.currentName();
           Location keyLoc = loc(file, p.currentTokenLocation());
+          String keyPath = path.isEmpty() ? key : path + "." + key;
+          refuseAnchors(p, keyLoc, keyPath);
           p.nextToken();
-          Node value = readValue(p, file);
+          Node value = readValue(p, file, keyPath);
           if (fields.put(key, new Node.Field(key, keyLoc, value)) != null) {
-            throw new NodeSyntaxException(keyLoc, "duplicate key '" + key + "'");
+            throw new NodeSyntaxException(keyLoc, keyPath, "duplicate key '" + key + "'");
+          }
+          // 'k' merges with the parent's value and 'k!' replaces it: both at once leave one silently dropped.
+          String other = key.endsWith("!") ? key.substring(0, key.length() - 1) : key + "!";
+          if (fields.containsKey(other)) {
+            throw new NodeSyntaxException(keyLoc, keyPath, "'" + other + "' and '" + key
+                + "' in one mapping: write one of them ('" + stripBang(key) + "!' replaces the parent's value, '"
+                + stripBang(key) + "' merges with it)");
           }
         }
         return new Node.MapNode(fields, where);
@@ -66,7 +103,7 @@ public final class NodeReader {
       case START_ARRAY -> {
         List<Node> items = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
-          items.add(readValue(p, file));
+          items.add(readValue(p, file, path + "[" + items.size() + "]"));
         }
         return new Node.ListNode(items, where);
       }
@@ -74,7 +111,9 @@ public final class NodeReader {
         return new Node.ScalarNode(p.getText(), where);
       }
       case VALUE_NUMBER_INT -> {
-        return new Node.ScalarNode(p.getLongValue(), where);
+        // Beyond a long it is kept whole, so that range checks can name it instead of a parse error.
+        return new Node.ScalarNode(p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue() : p.getLongValue(),
+            where);
       }
       case VALUE_NUMBER_FLOAT -> {
         return new Node.ScalarNode(p.getDoubleValue(), where);
@@ -85,8 +124,19 @@ public final class NodeReader {
       case VALUE_NULL -> {
         return new Node.ScalarNode(null, where);
       }
-      default -> throw new NodeSyntaxException(where, "unexpected " + p.currentToken());
+      default -> throw new NodeSyntaxException(where, path, "unexpected " + p.currentToken());
     }
+  }
+
+  /** Jackson hands an alias over as the anchor's name, a plain string: refused rather than misread. */
+  private static void refuseAnchors(JsonParser p, Location where, String path) throws IOException, NodeSyntaxException {
+    if (p instanceof YAMLParser y && (y.isCurrentAlias() || y.getObjectId() != null)) {
+      throw new NodeSyntaxException(where, path, "YAML anchors and aliases are not supported (write the value out)");
+    }
+  }
+
+  private static String stripBang(String key) {
+    return key.endsWith("!") ? key.substring(0, key.length() - 1) : key;
   }
 
   private static Location loc(String file, JsonLocation l) {
