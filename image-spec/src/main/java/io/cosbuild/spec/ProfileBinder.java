@@ -1,5 +1,10 @@
 package io.cosbuild.spec;
 
+import static io.cosbuild.spec.Values.map;
+import static io.cosbuild.spec.Values.maps;
+import static io.cosbuild.spec.Values.size;
+import static io.cosbuild.spec.Values.strings;
+
 import io.cosbuild.spec.model.Architecture;
 import io.cosbuild.spec.model.DiskSpec;
 import io.cosbuild.spec.model.FileSpec;
@@ -14,7 +19,6 @@ import io.cosbuild.spec.model.SystemdSpec;
 import io.cosbuild.spec.model.UserSpec;
 import io.cosbuild.spec.model.VeritySpec;
 import io.cosbuild.spec.node.Location;
-import io.cosbuild.spec.schema.ByteSize;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,21 +148,6 @@ final class ProfileBinder {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Map<String, Object> m, String key) {
-    return (Map<String, Object>) m.get(key);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> maps(Map<String, Object> m, String key) {
-    return (List<Map<String, Object>>) m.get(key);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<String> strings(Map<String, Object> m, String key) {
-    return (List<String>) m.get(key);
-  }
-
-  @SuppressWarnings("unchecked")
   private static List<Integer> ints(Map<String, Object> m, String key) {
     return ((List<Long>) m.get(key)).stream().map(Long::intValue).toList();
   }
@@ -178,10 +167,6 @@ final class ProfileBinder {
 
   private static OptionalInt optInt(Object v) {
     return v == null ? OptionalInt.empty() : OptionalInt.of(((Long) v).intValue());
-  }
-
-  private static long size(Object v) {
-    return v instanceof Long l ? l : ByteSize.parse((String) v);
   }
 
   private static OptionalLong autoSize(Object v) {

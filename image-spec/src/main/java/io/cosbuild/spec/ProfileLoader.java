@@ -54,6 +54,7 @@ public final class ProfileLoader {
     List<ProfileError> errors = new ArrayList<>(v.errors());
     if (errors.isEmpty()) {
       errors.addAll(ProfileBinder.crossChecks(effective, v.locations(), file.toString()));
+      errors.addAll(ImageRules.check(effective, v.locations(), file.toString()));
     }
     if (!errors.isEmpty()) {
       throw new ProfileException(errors);

@@ -4,6 +4,7 @@ import io.cosbuild.spec.node.Location;
 import io.cosbuild.spec.node.Node;
 import io.cosbuild.spec.schema.FieldSpec;
 import io.cosbuild.spec.schema.FieldType;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,8 @@ final class ProfileValidator {
   }
 
   private Object value(Node n, FieldSpec spec, String path) {
+    // Lists and mappings too: rules about a whole list (e.g. an empty one) name where it was written.
+    locations.put(path, n.location());
     switch (spec.type()) {
       case OBJECT -> {
         if (n instanceof Node.MapNode m) {
@@ -131,6 +134,10 @@ final class ProfileValidator {
       return null;
     }
     Object v = s.value();
+    if (v instanceof BigInteger) {
+      errors.add(new ProfileError(n.location(), path, "'" + v + "' is too large"));
+      return null;
+    }
     boolean ok = switch (type) {
       case INT -> v instanceof Long;
       case BOOL -> v instanceof Boolean;

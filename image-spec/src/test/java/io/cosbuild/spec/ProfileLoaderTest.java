@@ -81,7 +81,8 @@ class ProfileLoaderTest {
     assertTrue(errs.contains(f + ":5:7: packages.include[1]: unknown package name syntax 'foo bar'"
         + " (Debian names: lower case letters, digits, + - . ; optional :arch and =version)"), errs.toString());
     assertTrue(errs.contains(f + ":7:9: rootfs.type: 'btrfs' is not one of squashfs, ext4"), errs.toString());
-    assertTrue(errs.contains(f + ":9:20: verity.data-block-size: '3000' is not a power of two from 512 to 65536"), errs.toString());
+    assertTrue(errs.contains(f + ":9:20: verity.data-block-size: '3000' is not a power of two from 512 to 4096"
+        + " (the kernel refuses verity blocks larger than its 4 KiB pages)"), errs.toString());
     assertTrue(errs.contains(f + ":11:9: disk.size: 'lots' is not a size (e.g. 512MiB, 4G, 1000000)"), errs.toString());
     assertTrue(errs.contains(f + ":14:21: security.firewall.allow-tcp[1]: '70000' is not a port number (1-65535)"), errs.toString());
     assertTrue(errs.contains(f + ":16:11: security.ssh.port: expected integer, found a string '22'"), errs.toString());

@@ -58,30 +58,72 @@ public final class ProfileSchema {
   static final FieldCheck UNIT_NAME = v -> UNIT.matcher(String.valueOf(v)).matches() ? null : "'" + v + "' is not a systemd unit name";
   static final FieldCheck USER_NAME = v -> USER.matcher(String.valueOf(v)).matches() ? null : "'" + v + "' is not a valid user name";
   static final FieldCheck OCTAL_MODE = v -> String.valueOf(v).matches("0?[0-7]{3,4}") ? null : "'" + v + "' is not an octal mode such as 0644";
-  static final FieldCheck OWNER = v -> String.valueOf(v).matches("\\d+:\\d+") ? null : "'" + v + "' is not a numeric owner uid:gid";
+  /** The largest uid or gid: the image's model and tools hold ids as Java ints. */
+  public static final long MAX_ID = Integer.MAX_VALUE;
+  static final FieldCheck OWNER = v -> {
+    String s = String.valueOf(v);
+    if (!s.matches("\\d+:\\d+")) {
+      return "'" + s + "' is not a numeric owner uid:gid";
+    }
+    for (String id : s.split(":")) {
+      if (id.length() > 10 || Long.parseLong(id) > MAX_ID) {
+        return "'" + s + "': uid and gid must be between 0 and " + MAX_ID;
+      }
+    }
+    return null;
+  };
   static final FieldCheck HEX_OR_AUTO = v -> String.valueOf(v).matches("auto|-|([0-9a-fA-F]{2}){1,256}") ? null
       : "'" + v + "' is not 'auto', '-' (no salt) or an even number of hex digits";
-  static final FieldCheck POWER_OF_TWO_BLOCK = v -> v instanceof Long l && l >= 512 && l <= 65536 && Long.bitCount(l) == 1 ? null
-      : "'" + v + "' is not a power of two from 512 to 65536";
-  static final FieldCheck NON_NEGATIVE = v -> v instanceof Long l && l >= 0 ? null : "'" + v + "' must be a whole number >= 0";
+  // The kernels cosbuild boots (Debian cloud kernels) have 4 KiB pages, and dm-verity refuses blocks
+  // larger than a page ("verity: Invalid data device block size"): such an image would not boot.
+  static final FieldCheck VERITY_BLOCK = v -> v instanceof Long l && l >= 512 && l <= 4096 && Long.bitCount(l) == 1 ? null
+      : "'" + v + "' is not a power of two from 512 to 4096 (the kernel refuses verity blocks larger than its 4 KiB pages)";
+  static final FieldCheck SQUASHFS_BLOCK = v -> {
+    String problem = SIZE_CHECK.check(v);
+    if (problem != null) {
+      return problem;
+    }
+    long b = v instanceof Long l ? l : ByteSize.parse(String.valueOf(v));
+    return b >= 4096 && b <= 1 << 20 && Long.bitCount(b) == 1 ? null
+        : "block size must be a power of two from 4KiB to 1MiB (4096 to 1048576), got " + v;
+  };
+  /** Sizes of partitions that must exist: more than 0 bytes. */
+  static final FieldCheck PARTITION_SIZE = v -> {
+    String problem = SIZE_CHECK.check(v);
+    if (problem == null && !"auto".equals(v) && (v instanceof Long l ? l : ByteSize.parse(String.valueOf(v))) == 0) {
+      return "size must be more than 0";
+    }
+    return problem;
+  };
+  static final FieldCheck DISK_SIZE = v -> {
+    String problem = PARTITION_SIZE.check(v);
+    if (problem == null && (v instanceof Long l ? l : ByteSize.parse(String.valueOf(v))) % 512 != 0) {
+      return "disk size must be a whole number of 512-byte sectors, got " + v;
+    }
+    return problem;
+  };
+
+  static FieldCheck range(long min, long max) {
+    return v -> v instanceof Long l && l >= min && l <= max ? null : "'" + v + "' must be a whole number from " + min + " to " + max;
+  }
 
   public static final FieldSpec ROOT = object("", "An image profile.",
       of("name", STRING, null, "Profile name; defaults to the file name without its extension."),
       of("description", STRING, "", "One line saying what the image is for."),
       of("extends", STRING_LIST, List.of(), "Parent profiles (names or paths), merged in order before this file."),
-      of("architectures", STRING_LIST, List.of("x86_64", "arm64"), "Architectures the profile can be built for.")
+      of("architectures", STRING_LIST, List.of("x86_64", "arm64"), "Architectures the profile can be built for (at least one).")
           .choices("x86_64", "arm64"),
       of("source-date-epoch", INT, null,
-          "Timestamp (seconds) every mtime is clamped to; the --source-date-epoch flag, then the SOURCE_DATE_EPOCH variable, win over it; 0 when none is set.")
-          .checked(NON_NEGATIVE),
-      objectList("repositories", "Debian repository to resolve from (one entry for now); none means the host's apt sources, suites bookworm and bookworm-updates, component main.",
+          "Timestamp (seconds, 0 to 4294967295: squashfs and ext4 keep 32-bit times) every mtime is clamped to; the --source-date-epoch flag, then the SOURCE_DATE_EPOCH variable, win over it; 0 when none is set.")
+          .checked(range(0, 0xffffffffL)),
+      objectList("repositories", "Debian repository to resolve from (one entry for now); none means the host's apt sources, suites bookworm and bookworm-updates, component main. suites and components must not be empty.",
           of("uri", STRING, "apt-sources",
               "Repository base URL, or 'apt-sources' for the mirror in the host's apt sources (COSBUILD_DEBIAN_MIRROR or --mirror override it)."),
           of("suites", STRING_LIST, List.of("bookworm", "bookworm-updates"), "Suites to read."),
           of("components", STRING_LIST, List.of("main"), "Components to read."),
           of("keyring", STRING, "/usr/share/keyrings/debian-archive-keyring.gpg", "OpenPGP keyring that signs the InRelease files.")),
       object("packages", "Which Debian packages make the image.",
-          of("include", STRING_LIST, List.of(), "Packages to install with their dependencies ('name', 'name:arch', 'name=version').")
+          of("include", STRING_LIST, List.of(), "Packages to install with their dependencies ('name', 'name:arch', 'name=version'); none may also be in exclude or deny.")
               .checked(PACKAGE_NAME),
           of("exclude", STRING_LIST, List.of(), "Packages never installed even when a dependency names them (the dependency must be satisfied otherwise).")
               .checked(PACKAGE_NAME),
@@ -100,13 +142,17 @@ public final class ProfileSchema {
       object("rootfs", "The read-only root filesystem image.",
           of("type", ENUM, "squashfs", "Filesystem of the root image.").choices("squashfs", "ext4"),
           of("compression", ENUM, "zstd", "squashfs compressor.").choices("gzip", "zstd", "xz", "lz4"),
-          of("compression-level", INT, null, "Compressor level; the compressor's default when absent."),
-          of("block-size", SIZE, "128KiB", "squashfs block size.").checked(SIZE_CHECK),
+          of("compression-level", INT, null,
+              "Compressor level (gzip 1-9, xz 0-9, lz4 0-17 where 0 is fast LZ4 and 1-17 LZ4 HC, zstd 1-22); the compressor's default when absent.")
+              .checked(range(0, 22)),
+          of("block-size", SIZE, "128KiB", "squashfs block size: a power of two from 4KiB to 1MiB.").checked(SQUASHFS_BLOCK),
           of("size", SIZE, "auto", "ext4 image size; 'auto' is the content plus a documented margin.").checked(SIZE_CHECK)),
       object("verity", "dm-verity protection of the root image.",
           of("algorithm", ENUM, "sha256", "Hash algorithm.").choices("sha256", "sha1", "sha512"),
-          of("data-block-size", INT, 4096L, "Data block size in bytes.").checked(POWER_OF_TWO_BLOCK),
-          of("hash-block-size", INT, 4096L, "Hash block size in bytes.").checked(POWER_OF_TWO_BLOCK),
+          of("data-block-size", INT, 4096L, "Data block size in bytes: a power of two from 512 to 4096 (the kernel's page size).")
+              .checked(VERITY_BLOCK),
+          of("hash-block-size", INT, 4096L, "Hash block size in bytes: a power of two from 512 to 4096 (the kernel's page size).")
+              .checked(VERITY_BLOCK),
           of("salt", STRING, "auto", "Hex salt, '-' for none, or 'auto' to derive it from the profile digest and root image.")
               .checked(HEX_OR_AUTO),
           of("on-corruption", ENUM, "panic", "What the kernel does on a corrupted block.").choices("panic", "restart"),
@@ -118,16 +164,16 @@ public final class ProfileSchema {
           of("read-only", STRING_LIST, List.of("/", "/usr"), "Paths mounted read-only from the verified root.").checked(ABSOLUTE_PATH),
           of("etc", ENUM, "stateless", "/etc: 'stateless' (tmpfs overlay, reset every boot) or 'stateful' (overlay upper on STATE).")
               .choices("stateless", "stateful"),
-          of("tmpfs", STRING_LIST, List.of("/tmp", "/run"), "Paths mounted as tmpfs.").checked(ABSOLUTE_PATH),
-          of("stateful", STRING_LIST, List.of("/var"), "Paths bound from the STATE partition.").checked(ABSOLUTE_PATH),
-          of("var-symlinks", STRING_LIST, List.of(), "Paths that become symlinks into /var (e.g. /home -> /var/home).").checked(ABSOLUTE_PATH),
+          of("tmpfs", STRING_LIST, List.of("/tmp", "/run"), "Paths mounted as tmpfs; must include /run (the init and a stateless /etc use it).").checked(ABSOLUTE_PATH),
+          of("stateful", STRING_LIST, List.of("/var"), "Paths bound from the STATE partition; not /, /etc or a tmpfs path.").checked(ABSOLUTE_PATH),
+          of("var-symlinks", STRING_LIST, List.of(), "Paths that become symlinks into /var (e.g. /home -> /var/home); not / or a path below /var.").checked(ABSOLUTE_PATH),
           of("noexec", STRING_LIST, List.of(), "Mounts with noexec.").checked(ABSOLUTE_PATH),
-          of("exec", STRING_LIST, List.of(), "Paths under noexec mounts that get their own exec bind mount (e.g. /var/lib/containerd).")
+          of("exec", STRING_LIST, List.of(), "Paths under noexec mounts that get their own exec bind mount (e.g. /var/lib/containerd); each below a stateful path.")
               .checked(ABSOLUTE_PATH),
           of("format-state", ENUM, "first-boot", "Format STATE at boot when it has no filesystem ('first-boot') or never ('never').")
               .choices("first-boot", "never")),
       object("security", "Hardening of the root filesystem.",
-          of("sysctl", STRING_MAP, Map.of(), "Kernel settings written to /etc/sysctl.d/50-cosbuild.conf."),
+          of("sysctl", STRING_MAP, Map.of(), "Kernel settings written to /etc/sysctl.d/60-cosbuild-hardening.conf, over cosbuild's hardening defaults."),
           object("firewall", "Default-deny nftables ruleset.",
               of("enabled", BOOL, false, "Write /etc/nftables.conf with a default-deny input policy."),
               of("allow-tcp", INT_LIST, List.of(), "Inbound TCP ports allowed.").checked(PORT),
@@ -138,8 +184,9 @@ public final class ProfileSchema {
               of("port", INT, 22L, "sshd port.").checked(PORT)),
           objectList("users", "Accounts added to /etc/passwd and /etc/group (locked passwords).",
               of("name", STRING, null, "User name (required).").checked(USER_NAME),
-              of("uid", INT, null, "Numeric uid; allocated from the system range when absent.").checked(NON_NEGATIVE),
-              of("gid", INT, null, "Numeric primary gid; a group of the same name is made when absent.").checked(NON_NEGATIVE),
+              of("uid", INT, null, "Numeric uid (0 to 2147483647); allocated from the system range when absent.").checked(range(0, MAX_ID)),
+              of("gid", INT, null, "Numeric primary gid (0 to 2147483647); a group of the same name is made when absent.")
+                  .checked(range(0, MAX_ID)),
               of("groups", STRING_LIST, List.of(), "Supplementary groups."),
               of("home", STRING, "/nonexistent", "Home directory.").checked(ABSOLUTE_PATH),
               of("shell", STRING, "/usr/sbin/nologin", "Login shell.").checked(ABSOLUTE_PATH)),
@@ -158,13 +205,14 @@ public final class ProfileSchema {
           of("source", STRING, null, "A file whose bytes are copied, relative to the profile."),
           of("symlink", STRING, null, "Make a symlink with this target instead of a file."),
           of("mode", STRING, "0644", "Octal permissions.").checked(OCTAL_MODE),
-          of("owner", STRING, "0:0", "Numeric uid:gid.").checked(OWNER)),
+          of("owner", STRING, "0:0", "Numeric uid:gid, each 0 to 2147483647.").checked(OWNER)),
       object("disk", "The GPT disk image.",
-          of("size", SIZE, "4GiB", "Whole disk size; STATE fills what the other partitions leave.").checked(SIZE_CHECK),
-          of("esp-size", SIZE, "64MiB", "EFI system partition (partition 1).").checked(SIZE_CHECK),
-          of("root-size", SIZE, "1GiB", "Each of ROOT-A and ROOT-B.").checked(SIZE_CHECK),
-          of("verity-size", SIZE, "auto", "Each of VERITY-A and VERITY-B; 'auto' fits the hash tree of root-size.").checked(SIZE_CHECK),
-          of("oem-size", SIZE, "16MiB", "OEM partition.").checked(SIZE_CHECK),
+          of("size", SIZE, "4GiB", "Whole disk size (512-byte sectors); STATE fills what the other partitions leave; every partition,"
+              + " each rounded up to 1MiB, must fit.").checked(DISK_SIZE),
+          of("esp-size", SIZE, "64MiB", "EFI system partition (partition 1).").checked(PARTITION_SIZE),
+          of("root-size", SIZE, "1GiB", "Each of ROOT-A and ROOT-B.").checked(PARTITION_SIZE),
+          of("verity-size", SIZE, "auto", "Each of VERITY-A and VERITY-B; 'auto' fits the hash tree of root-size.").checked(PARTITION_SIZE),
+          of("oem-size", SIZE, "16MiB", "OEM partition.").checked(PARTITION_SIZE),
           of("state-min-size", SIZE, "512MiB", "Smallest STATE partition accepted.").checked(SIZE_CHECK),
           of("root-b", ENUM, "empty", "ROOT-B/VERITY-B: left empty, or a copy of slot A.").choices("empty", "copy"),
           of("formats", STRING_LIST, List.of("raw"), "Outputs besides disk.raw.").choices("raw", "qcow2", "gce")));

@@ -1,0 +1,79 @@
+package io.cosbuild.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What the image build would refuse is refused when the profile is loaded, naming file, line and field. */
+class ImageRulesTest {
+
+  @TempDir Path dir;
+
+  /** The errors of a profile made of {@code yaml} over a parent with a package, as "line:col: field: message". */
+  private List<String> errors(String yaml) throws Exception {
+    Files.writeString(dir.resolve("parent.yaml"), "packages:\n  include: [busybox]\n");
+    Files.writeString(dir.resolve("p.yaml"), "extends: parent\n" + yaml);
+    ProfileException e = assertThrows(ProfileException.class, () -> new ProfileLoader(List.of(dir)).load("p"));
+    return e.errors().stream().map(ProfileError::toString).map(s -> s.replace(dir.resolve("p.yaml") + ":", "")).toList();
+  }
+
+  /** One refused profile each: what it adds to its parent, and its only error. */
+  static Stream<Arguments> refused() {
+    return Stream.of(
+        Arguments.of("uid beyond 31 bits", "security:\n  users:\n    - name: bob\n      uid: 4294968296\n",
+            "5:12: security.users[0].uid: '4294968296' must be a whole number from 0 to 2147483647"),
+        Arguments.of("owner beyond 31 bits", "files:\n  - path: /x\n    content: x\n    owner: \"99999999999:0\"\n",
+            "5:12: files[0].owner: '99999999999:0': uid and gid must be between 0 and 2147483647"),
+        Arguments.of("number beyond a long", "source-date-epoch: 99999999999999999999\n",
+            "2:20: source-date-epoch: '99999999999999999999' is too large"),
+        Arguments.of("level beyond any compressor", "rootfs:\n  compression-level: 99999999999\n",
+            "3:22: rootfs.compression-level: '99999999999' must be a whole number from 0 to 22"),
+        Arguments.of("gzip level", "rootfs:\n  compression: gzip\n  compression-level: 12\n",
+            "4:22: rootfs.compression-level: gzip level must be between 1 and 9, got 12"),
+        Arguments.of("zstd level", "rootfs:\n  compression-level: 0\n",
+            "3:22: rootfs.compression-level: zstd level must be between 1 and 22, got 0"),
+        Arguments.of("no architecture", "architectures!: []\n",
+            "2:17: architectures: the list is empty: name at least one of x86_64, arm64"),
+        Arguments.of("no suite", "repositories!: [ {suites: []} ]\n",
+            "2:27: repositories[0].suites: the list is empty: name at least one"),
+        Arguments.of("squashfs block size", "rootfs:\n  block-size: 3\n",
+            "3:15: rootfs.block-size: block size must be a power of two from 4KiB to 1MiB (4096 to 1048576), got 3"),
+        Arguments.of("epoch beyond 32 bits", "source-date-epoch: 99999999999\n",
+            "2:20: source-date-epoch: '99999999999' must be a whole number from 0 to 4294967295"),
+        Arguments.of("stateful path as tmpfs", "filesystem:\n  tmpfs: [/var, /run]\n",
+            "3:11: filesystem.tmpfs[0]: stateful path /var cannot be /, /etc or a tmpfs path (it is filesystem.stateful[0], the default)"),
+        Arguments.of("tmpfs without /run", "filesystem:\n  tmpfs!: [/tmp]\n",
+            "3:11: filesystem.tmpfs: must include /run: the init and a stateless /etc use it"),
+        Arguments.of("empty disk", "disk:\n  size: 0\n", "3:9: disk.size: size must be more than 0"),
+        Arguments.of("included and denied", "packages:\n  include: [perl]\n  deny: [perl]\n",
+            "3:13: packages.include[1]: 'perl' is also in packages.deny: remove it from one of them"),
+        Arguments.of("included and excluded", "packages:\n  include: [perl:amd64]\n  exclude: [perl]\n",
+            "3:13: packages.include[1]: 'perl:amd64' is also in packages.exclude: remove it from one of them"),
+        Arguments.of("verity block above a page", "verity:\n  data-block-size: 8192\n",
+            "3:20: verity.data-block-size: '8192' is not a power of two from 512 to 4096 (the kernel refuses verity blocks larger than"
+                + " its 4 KiB pages)"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void refused(String what, String yaml, String error) throws Exception {
+    assertEquals(List.of(error), errors(yaml), what);
+  }
+
+  @Test
+  void aRootLargerThanTheDiskIsNamedWhereTheProfileWroteIt() throws Exception {
+    List<String> errs = errors("disk: {root-size: 1TiB}\n");
+    assertEquals(1, errs.size(), errs.toString());
+    assertTrue(errs.get(0).startsWith("2:19: disk.root-size: the partitions need "), errs.get(0));
+  }
+}
