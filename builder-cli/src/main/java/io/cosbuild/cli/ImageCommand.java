@@ -83,7 +83,7 @@ public final class ImageCommand implements Callable<Integer> {
       }
     }
     Path cache = cacheDir != null ? cacheDir : ContentStore.defaultDirectory();
-    BuildRequest req = new BuildRequest(p, a, out, lockFile, lock, wanted, epoch, ProfileMapping.source(p, mirror, cache, allowExpired));
+    BuildRequest req = new BuildRequest(p, profile, a, out, lockFile, lock, wanted, epoch, ProfileMapping.source(p, mirror, cache, allowExpired));
     Progress progress = Progress.forStderr(spec.commandLine().getErr(), false);
     ImageBuilder.Outcome outcome = new ImageBuilder(req, progress).build();
     PrintWriter w = spec.commandLine().getOut();

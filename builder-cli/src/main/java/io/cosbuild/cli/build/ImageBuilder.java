@@ -3,6 +3,7 @@ package io.cosbuild.cli.build;
 import io.cosbuild.cli.BuildFailure;
 import io.cosbuild.packages.PackagesException;
 import io.cosbuild.packages.lock.LockFile;
+import io.cosbuild.packages.resolve.ResolveRequest;
 import io.cosbuild.rootfs.assembly.AssemblyException;
 import io.cosbuild.rootfs.assembly.AssemblyResult;
 import io.cosbuild.rootfs.assembly.AuditFailedException;
@@ -58,9 +59,12 @@ public final class ImageBuilder {
 
   public Outcome build() throws BuildFailure, IOException {
     ImageLock lock = lockPackages();
-    List<PackageContent> packages = fetch(lock.root(), "Fetching root packages");
+    List<PackageContent> packages = fetch(lock.root(), ProfileMapping.rootRequest(request.profile(), request.arch()),
+        "Fetching root packages", "root");
+    List<PackageContent> bootPackages = fetch(lock.boot(), ProfileMapping.bootRequest(request.profile(), request.arch()),
+        "Fetching the kernel and initramfs packages", "boot");
     if (request.profile().kernel().keepModules()) {
-      packages = withKernelPackages(packages, fetch(lock.boot(), "Fetching the kernel package"));
+      packages = withKernelPackages(packages, bootPackages);
     }
     AssemblyResult rootfs = assemble(packages);
     List<String> produced = new ArrayList<>();
@@ -82,7 +86,7 @@ public final class ImageBuilder {
         produced.add("rootfs.tar");
       }
       if (request.formats().stream().anyMatch(f -> !f.equals("rootfs-tar"))) {
-        manifest = buildDisk(lock, rootfs, staging, produced);
+        manifest = buildDisk(lock, rootfs, bootPackages, staging, produced);
       }
       staging.commit(produced);
     }
@@ -90,7 +94,8 @@ public final class ImageBuilder {
     return new Outcome(files, lock, rootfs, manifest);
   }
 
-  private Manifest buildDisk(ImageLock lock, AssemblyResult rootfs, StagingDirectory staging, List<String> produced)
+  private Manifest buildDisk(ImageLock lock, AssemblyResult rootfs, List<PackageContent> bootPackages, StagingDirectory staging,
+      List<String> produced)
       throws BuildFailure, IOException {
     Path work = Files.createDirectories(staging.file(".work"));
     String seed = request.profile().digest() + "/" + request.arch().id();
@@ -124,11 +129,8 @@ public final class ImageBuilder {
     }
     BootStage.Result boot;
     try (Progress.Step step = progress.start("Building the kernel and initramfs")) {
-      List<PackageContent> bootPackages = PackageSet.open(request.source(), lock.boot(), step);
       boot = BootStage.build(request, bootPackages, verity, staging.file("vmlinuz"), staging.file("initrd.img"));
       step.done(boot.summary());
-    } catch (PackagesException | PackageException e) {
-      throw new BuildFailure(e.getMessage(), e);
     }
     produced.add("vmlinuz");
     produced.add("initrd.img");
@@ -181,9 +183,9 @@ public final class ImageBuilder {
     try (Progress.Step step = progress.start(request.lock() == null ? "Resolving packages" : "Checking the lock file")) {
       ImageLock given = request.lock();
       LockFile root = PackageSet.lock(request.source(), ProfileMapping.rootRequest(request.profile(), request.arch()),
-          given == null ? null : given.root(), request.lockPath());
+          given == null ? null : given.root(), request.lockPath(), relockCommand());
       LockFile boot = PackageSet.lock(request.source(), ProfileMapping.bootRequest(request.profile(), request.arch()),
-          given == null ? null : given.boot(), request.lockPath());
+          given == null ? null : given.boot(), request.lockPath(), relockCommand());
       step.done(root.packages().size() + " root packages, " + boot.packages().size() + " boot packages");
       return new ImageLock(ImageLock.VERSION, request.profile().name(), request.arch().id(), root, boot);
     } catch (PackagesException e) {
@@ -191,9 +193,22 @@ public final class ImageBuilder {
     }
   }
 
-  private List<PackageContent> fetch(LockFile lock, String what) throws BuildFailure {
+  /** What writes a current image lock: the stale-lock advice (a plain lock is no image lock). */
+  private String relockCommand() {
+    return "cosbuild packages resolve --profile " + request.profileArgument() + " --arch " + request.arch().id()
+        + " --write-lock " + request.lockPath();
+  }
+
+  /**
+   * Fetches and opens the packages of {@code lock}; a given lock's set must also satisfy
+   * {@code expected} (its request digest alone proves nothing about the package list).
+   */
+  private List<PackageContent> fetch(LockFile lock, ResolveRequest expected, String what, String set) throws BuildFailure {
     try (Progress.Step step = progress.start(what)) {
       List<PackageContent> out = PackageSet.open(request.source(), lock, step);
+      if (request.lock() != null) {
+        PackageSet.requireSatisfies(lock, expected, out, request.lockPath() + " (" + set + " packages)");
+      }
       step.done(out.size() + " verified");
       return out;
     } catch (PackagesException | PackageException e) {

@@ -2,7 +2,7 @@ package io.cosbuild.cli.build;
 
 import io.cosbuild.packages.DebianPackages;
 import io.cosbuild.packages.PackagesException;
-import io.cosbuild.packages.RepositoryException;
+import io.cosbuild.packages.lock.LockCheck;
 import io.cosbuild.packages.lock.LockFile;
 import io.cosbuild.packages.lock.LockedPackage;
 import io.cosbuild.packages.resolve.ResolveRequest;
@@ -11,6 +11,7 @@ import io.cosbuild.rootfs.dpkg.PackageContent;
 import io.cosbuild.rootfs.dpkg.PackageException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,19 +23,29 @@ public final class PackageSet {
 
   private PackageSet() {}
 
-  /** The lock for {@code request}: the given one if it still matches the request, else a fresh resolution. */
-  public static LockFile lock(DebianPackages.Source source, ResolveRequest request, LockFile given, Path givenPath)
+  /**
+   * The lock for {@code request}: the given one if it was written for the request, else a fresh
+   * resolution. Whether the given lock's packages satisfy the request is known only once they are
+   * fetched: {@link #requireSatisfies}.
+   *
+   * @param rewrite the command that writes a current lock, for the stale-lock message
+   */
+  public static LockFile lock(DebianPackages.Source source, ResolveRequest request, LockFile given, Path givenPath, String rewrite)
       throws PackagesException {
     if (given != null) {
-      given.requireMatches(request, givenPath);
+      given.requireMatches(request, givenPath, rewrite);
       return given;
     }
     return LockFile.of(DebianPackages.resolve(source, request));
   }
 
-  /** Downloads (or finds in the cache) every package of {@code lock} and opens it, in lock order. */
+  /**
+   * Downloads (or finds in the cache) every package of {@code lock} and opens it, in lock order. Each
+   * {@code .deb} must be what its lock entry names (package, version, architecture): the SHA-256 proves
+   * only the file, and the manifest, SBOM and dpkg database repeat the entry's words.
+   */
   public static List<PackageContent> open(DebianPackages.Source source, LockFile lock, Progress.Step step)
-      throws RepositoryException, PackageException {
+      throws PackagesException, PackageException {
     Map<LockedPackage, Path> files = DebianPackages.fetch(source, lock, (p, cached, done, total) -> step.update(done, total));
     List<PackageContent> out = new ArrayList<>();
     for (LockedPackage p : lock.packages()) {
@@ -45,7 +56,18 @@ public final class PackageSet {
         throw new PackageException(p.name() + " " + p.version() + " (" + p.arch() + ", " + p.filename() + "): "
             + e.getMessage(), e);
       }
+      LockCheck.requireIdentity(p, out.get(out.size() - 1).control());
     }
     return out;
+  }
+
+  /** Fails when the opened packages of {@code lock} do not satisfy {@code request} (see {@link LockCheck}). */
+  public static void requireSatisfies(LockFile lock, ResolveRequest request, List<PackageContent> opened, String what)
+      throws PackagesException {
+    Map<LockedPackage, Map<String, String>> control = new HashMap<>();
+    for (int i = 0; i < opened.size(); i++) {
+      control.put(lock.packages().get(i), opened.get(i).control());
+    }
+    LockCheck.requireSatisfies(lock, request, control, what);
   }
 }

@@ -107,9 +107,20 @@ public record LockFile(int lockVersion, String request, String arch, KeyringInfo
      * @param file names the lock in the message
      */
     public void requireMatches(ResolveRequest req, Path file) throws PackagesException {
+        requireMatches(req, file, "cosbuild packages resolve --write-lock " + file);
+    }
+
+    /**
+     * Fails when this lock was written for another request.
+     *
+     * @param file    names the lock in the message
+     * @param rewrite the command that writes a current lock of the same kind (an image lock needs
+     *                {@code --profile}), given as advice
+     */
+    public void requireMatches(ResolveRequest req, Path file, String rewrite) throws PackagesException {
         if (!matches(req)) {
             throw new PackagesException(file + " is stale: it was written for a different package request or "
-                    + "architecture; run 'cosbuild packages resolve --write-lock " + file + "' again");
+                    + "architecture; run '" + rewrite + "' again");
         }
     }
 

@@ -51,9 +51,22 @@ public final class Resolver {
     private static final int MAX_STEPS = 2_000_000;
 
     private final PackageIndex index;
+    private final boolean partialIndex;
 
     public Resolver(PackageIndex index) {
+        this(index, false);
+    }
+
+    /**
+     * @param partialIndex the index holds only the packages of an earlier resolution (a lock), so an excluded
+     *                     package and its {@code Provides} are missing from it: a dependency that nothing in the
+     *                     index satisfies is then dropped when one of its alternatives names an excluded package,
+     *                     as the full resolution may have dropped it (e.g. {@code initramfs-tools |
+     *                     linux-initramfs-tool} with every provider excluded)
+     */
+    public Resolver(PackageIndex index, boolean partialIndex) {
         this.index = index;
+        this.partialIndex = partialIndex;
     }
 
     /**
@@ -165,7 +178,8 @@ public final class Resolver {
                     allowed.add(s);
                 }
                 boolean onlyExcluded = reasons.isEmpty() && allowed.isEmpty() && (!solutions.isEmpty()
-                        || g.alternatives().stream().allMatch(r -> req.excludes().contains(r.name())));
+                        || g.alternatives().stream().allMatch(r -> req.excludes().contains(r.name()))
+                        || partialIndex && g.alternatives().stream().anyMatch(r -> req.excludes().contains(r.name())));
                 if (onlyExcluded) {
                     dropped.add(p.name() + ": " + g);
                     continue;

@@ -57,6 +57,11 @@ class LockFileTest {
         ResolveRequest other = ResolveRequest.of("gke", List.of("a", "b"), "amd64");
         PackagesException e = assertThrows(PackagesException.class, () -> lock.requireMatches(other, Path.of("x.lock")));
         assertTrue(e.getMessage().contains("x.lock is stale"), e.getMessage());
+        // An image lock is rewritten with --profile: the advice is the caller's.
+        e = assertThrows(PackagesException.class, () -> lock.requireMatches(other, Path.of("x.lock"),
+                "cosbuild packages resolve --profile gke --write-lock x.lock"));
+        assertTrue(e.getMessage().endsWith("run 'cosbuild packages resolve --profile gke --write-lock x.lock' again"),
+                e.getMessage());
         // Order of the include list does not matter.
         assertTrue(lock.matches(ResolveRequest.of("gke", List.of("b", "b"), "amd64")));
     }
