@@ -91,7 +91,8 @@ public final class ProfileMapping {
         .units(p.systemd().enable())
         .users(users(p))
         .alternatives(alternatives(p), true)
-        .auditErrors(auditErrors(p));
+        .auditErrors(auditErrors(p))
+        .init(p.init());
     Map<FsPath, String> overrides = new TreeMap<>();
     p.packages().allowOverrides().forEach((path, pkg) -> overrides.put(FsPath.parse(path), pkg));
     b.overrides(overrides);

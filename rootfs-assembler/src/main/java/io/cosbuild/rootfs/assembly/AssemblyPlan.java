@@ -33,12 +33,13 @@ import java.util.TreeMap;
  * @param factoryEtc keep a pristine copy of /etc in /usr/share/factory/etc
  * @param statusForm how the dpkg database is written
  * @param auditErrors audit checks that fail the assembly when they have findings
+ * @param init the program the boot runs after {@code switch_root}, which the root must have (null: not checked)
  */
 public record AssemblyPlan(String imageName, List<PackageContent> packages, BlobStore blobs, long sourceDateEpoch,
     List<String> mergedUsr, Map<FsPath, String> overrides, List<OverlayFile> overlayFiles,
     Map<FsPath, String> overlaySymlinks, List<UserSpec> users, List<String> units, List<Alternative> alternatives,
     boolean knownAlternatives, HardeningOptions hardening, MountLayout mountLayout, boolean factoryEtc,
-    StatusForm statusForm, Set<AuditCheck> auditErrors) {
+    StatusForm statusForm, Set<AuditCheck> auditErrors, String init) {
 
   public AssemblyPlan {
     Objects.requireNonNull(imageName, "imageName");
@@ -91,6 +92,7 @@ public record AssemblyPlan(String imageName, List<PackageContent> packages, Blob
     private boolean factoryEtc;
     private StatusForm statusForm = StatusForm.DPKG;
     private Set<AuditCheck> auditErrors = Set.of();
+    private String init;
 
     private Builder(String imageName, List<PackageContent> packages, BlobStore blobs, long epoch) {
       this.imageName = imageName;
@@ -160,9 +162,15 @@ public record AssemblyPlan(String imageName, List<PackageContent> packages, Blob
       return this;
     }
 
+    /** The init the boot runs: the assembly fails unless the root has it, executable. */
+    public Builder init(String v) {
+      init = v;
+      return this;
+    }
+
     public AssemblyPlan build() {
       return new AssemblyPlan(imageName, packages, blobs, epoch, mergedUsr, overrides, overlayFiles, overlaySymlinks,
-          users, units, alternatives, knownAlternatives, hardening, mountLayout, factoryEtc, statusForm, auditErrors);
+          users, units, alternatives, knownAlternatives, hardening, mountLayout, factoryEtc, statusForm, auditErrors, init);
     }
   }
 }

@@ -23,6 +23,7 @@ import java.util.Optional;
  *   <li>{@link UsersStep}, {@link AlternativesStep}, {@link SystemdUnitsStep}, {@link MachineIdStep}</li>
  *   <li>{@link ShellRemovalStep}, {@link DocsRemovalStep}, {@link SysctlStep}, {@link FirewallStep}, {@link SshPolicyStep}</li>
  *   <li>{@link MountLayoutStep}, {@link DpkgStatusWriter}, {@link FactoryEtcStep}</li>
+ *   <li>{@link InitCheck}: the plan's init is an executable file in the tree</li>
  *   <li>mtimes clamped to the source date epoch; then {@link Auditor} and {@link SpdxSbomWriter}</li>
  * </ol>
  * Same plan, same tree: nothing depends on the clock, the host or hash order. Stateless and
@@ -79,6 +80,9 @@ public final class RootfsAssembler {
     tree = new DpkgStatusWriter(plan.statusForm(), blobs, epoch).apply(tree, extraction.packages());
     if (plan.factoryEtc()) {
       tree = new FactoryEtcStep().apply(tree);
+    }
+    if (plan.init() != null) {
+      InitCheck.require(tree, plan.init()); // after every step that adds or removes files
     }
     FsTreeBuilder clamp = tree.toBuilder();
     clamp.mapMetadata((p, m) -> m.mtime() > epoch ? m.withMtime(epoch) : m);
