@@ -7,6 +7,7 @@ import io.cosbuild.rootfs.assembly.AssemblyPlan;
 import io.cosbuild.rootfs.assembly.HardeningOptions;
 import io.cosbuild.rootfs.assembly.MountLayout;
 import io.cosbuild.rootfs.assembly.OverlayFile;
+import io.cosbuild.rootfs.assembly.SshPolicy;
 import io.cosbuild.rootfs.assembly.UserSpec;
 import io.cosbuild.rootfs.audit.AuditCheck;
 import io.cosbuild.rootfs.dpkg.PackageContent;
@@ -82,14 +83,15 @@ public final class ProfileMapping {
     HardeningOptions hardening = new HardeningOptions(removeShells,
         removeShells ? s.removeInterpreters() : HardeningOptions.DEFAULT_SHELLS, !s.keepDocs(), List.of(), true, !s.keepDocs(),
         !keepAllLocales, keepAllLocales ? List.of() : s.keepLocales(), true, s.sysctl(),
-        s.firewall().enabled() ? s.firewall().allowTcp() : null, true, true);
+        s.firewall().enabled() ? s.firewall().allowTcp() : null,
+        new SshPolicy(s.ssh().port(), s.ssh().permitRootLogin(), s.ssh().passwordAuthentication()), true);
     AssemblyPlan.Builder b = AssemblyPlan.builder(p.name(), packages, blobs, epoch)
         .mergedUsr(AssemblyPlan.mergedUsrFor(arch.debianArch()))
         .hardening(hardening)
         .mountLayout(mountLayout(p))
         .factoryEtc(p.filesystem().statelessEtc())
         .units(p.systemd().enable())
-        .users(users(p))
+        .users(users(p, packages))
         .alternatives(alternatives(p), true)
         .auditErrors(auditErrors(p))
         .init(p.init());
@@ -125,10 +127,16 @@ public final class ProfileMapping {
     return s.stream().map(FsPath::parse).toList();
   }
 
-  private static List<UserSpec> users(ImageProfile p) {
+  private static List<UserSpec> users(ImageProfile p, List<PackageContent> packages) {
     List<UserSpec> out = new ArrayList<>();
+    boolean sshd = packages.stream().anyMatch(c -> c.name().equals("openssh-server"));
+    if (sshd && p.security().users().stream().noneMatch(u -> u.name().equals("sshd"))) {
+      // sshd's privilege separation user, which openssh-server's postinst (not run) adds with adduser --system.
+      out.add(new UserSpec("sshd", null, "nogroup", List.of(), "/run/sshd", null));
+    }
     for (var u : p.security().users()) {
-      out.add(new UserSpec(u.name(), u.uid().isPresent() ? u.uid().getAsInt() : null, null, u.groups(), u.home(), u.shell()));
+      out.add(new UserSpec(u.name(), u.uid().isPresent() ? u.uid().getAsInt() : null, null, u.groups(), u.home(), u.shell(),
+          u.gid().isPresent() ? u.gid().getAsInt() : null));
     }
     return out;
   }

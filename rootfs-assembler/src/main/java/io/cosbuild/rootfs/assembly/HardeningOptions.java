@@ -17,13 +17,13 @@ import java.util.TreeMap;
  * @param sysctl settings written to {@code /etc/sysctl.d/}, over {@link #DEFAULT_SYSCTL}; empty map and
  *     {@code writeSysctl} false writes nothing
  * @param firewallTcpPorts TCP ports the default-deny nftables ruleset accepts, or {@code null} for no ruleset
- * @param sshPolicy write an sshd drop-in forbidding passwords and root login
+ * @param sshPolicy the sshd drop-in to write (see {@link SshPolicyStep}), or {@code null} for none
  * @param lockAccounts give every account a locked password and {@code /usr/sbin/nologin}
  */
 public record HardeningOptions(boolean removeShells, List<String> shellNames, boolean removeDocs,
     List<String> keepDocPackages, boolean keepCopyright, boolean removeManPages, boolean removeLocales,
     List<String> keepLocales, boolean writeSysctl, Map<String, String> sysctl, List<Integer> firewallTcpPorts,
-    boolean sshPolicy, boolean lockAccounts) {
+    SshPolicy sshPolicy, boolean lockAccounts) {
 
   /** Shells and interpreters removed by default; busybox is one because it contains {@code ash}. */
   public static final List<String> DEFAULT_SHELLS =
@@ -65,13 +65,13 @@ public record HardeningOptions(boolean removeShells, List<String> shellNames, bo
   /** No hardening at all: the packages as they are. */
   public static HardeningOptions none() {
     return new HardeningOptions(false, DEFAULT_SHELLS, false, List.of(), true, false, false, List.of(), false,
-        Map.of(), null, false, false);
+        Map.of(), null, null, false);
   }
 
   /** Everything on, as COS does: no shells, no docs, sysctl defaults, SSH (22) only, no passwords. */
   public static HardeningOptions strict() {
     return new HardeningOptions(true, DEFAULT_SHELLS, true, List.of(), true, true, true, List.of(), true,
-        Map.of(), List.of(22), true, true);
+        Map.of(), List.of(22), SshPolicy.strict(), true);
   }
 
   public HardeningOptions withRemoveShells(boolean remove) {

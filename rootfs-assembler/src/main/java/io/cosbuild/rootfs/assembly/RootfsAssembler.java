@@ -71,8 +71,8 @@ public final class RootfsAssembler {
     if (h.firewallTcpPorts() != null) {
       tree = new FirewallStep(h.firewallTcpPorts(), blobs, epoch).apply(tree);
     }
-    if (h.sshPolicy()) {
-      tree = new SshPolicyStep(blobs, epoch).apply(tree);
+    if (h.sshPolicy() != null) {
+      tree = new SshPolicyStep(h.sshPolicy(), blobs, epoch).apply(tree);
     }
     if (plan.mountLayout() != null) {
       tree = new MountLayoutStep(plan.mountLayout(), blobs, epoch).apply(tree);

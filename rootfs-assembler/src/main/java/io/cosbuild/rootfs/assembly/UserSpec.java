@@ -11,10 +11,21 @@ import java.util.List;
  * @param group the primary group, created with the same id as the user when missing; {@code null}
  *     means a group named like the user
  * @param groups supplementary groups, which must exist (base-passwd's or created here)
+ * @param gid the primary group's numeric id, or {@code null} for the group's own (or, for a new
+ *     group, the uid when free); as with {@code useradd -g}, an existing group with this id becomes
+ *     the primary group, else {@code group} is created with it
  */
-public record UserSpec(String name, Integer uid, String group, List<String> groups, String home, String shell) {
+public record UserSpec(String name, Integer uid, String group, List<String> groups, String home, String shell, Integer gid) {
+
+  /** A user whose primary group's id is not fixed. */
+  public UserSpec(String name, Integer uid, String group, List<String> groups, String home, String shell) {
+    this(name, uid, group, groups, home, shell, null);
+  }
 
   public UserSpec {
+    if (gid != null && (gid < 0 || gid > 65534)) {
+      throw new IllegalArgumentException("user " + name + ": gid " + gid + " is outside 0..65534");
+    }
     checkName(name);
     if (uid != null && (uid < 0 || uid > 65534)) {
       throw new IllegalArgumentException("user " + name + ": uid " + uid + " is outside 0..65534");

@@ -92,7 +92,7 @@ public final class UsersStep {
       } else {
         uid = lowestFree(usedUids, u.name());
       }
-      Group primary = groups.get(u.group());
+      Group primary = u.gid() == null ? groups.get(u.group()) : primaryByGid(groups, u);
       if (primary == null) {
         int gid = usedGids.contains(uid) ? lowestFree(usedGids, u.group()) : uid;
         primary = new Group(u.group(), gid);
@@ -132,6 +132,23 @@ public final class UsersStep {
     TreeEdits.writeBytes(b, store, FsPath.parse("/etc/gshadow"), gsh.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
         0640, 0, shadowGid, epoch, ORIGIN);
     return b.build();
+  }
+
+  /** {@code useradd -g GID}: the group with that id, else the user's group made with it. */
+  private static Group primaryByGid(Map<String, Group> groups, UserSpec u) throws AssemblyException {
+    for (Group g : groups.values()) {
+      if (g.gid == u.gid()) {
+        return g;
+      }
+    }
+    Group named = groups.get(u.group());
+    if (named != null) {
+      throw new AssemblyException("users: " + u.name() + " should have primary gid " + u.gid() + ", but group " + u.group()
+          + " already exists with gid " + named.gid);
+    }
+    Group g = new Group(u.group(), u.gid());
+    groups.put(u.group(), g);
+    return g;
   }
 
   private static int lowestFree(TreeSet<Integer> used, String name) throws AssemblyException {

@@ -200,6 +200,22 @@ class StepsTest {
   }
 
   @Test
+  void aUsersGidNamesItsPrimaryGroupAsWithUseraddG() throws Exception {
+    file("/usr/share/base-passwd/passwd.master", "root:*:0:0:root:/root:/bin/bash\n", 0644);
+    file("/usr/share/base-passwd/group.master", "root:*:0:\nusers:*:100:\n", 0644);
+    FsTree t = new UsersStep(List.of(new UserSpec("admin", 1000, null, List.of(), null, null, 1500),
+        new UserSpec("ops", 1001, null, List.of(), null, null, 100)), true, store, EPOCH).apply(b.build());
+    // useradd -u 1000 -g 1500 fails without the group; cosbuild makes it, named like the user.
+    assertTrue(text(t, "/etc/passwd").contains("admin:x:1000:1500:") && text(t, "/etc/passwd").contains("ops:x:1001:100:"),
+        text(t, "/etc/passwd"));
+    assertEquals("root:x:0:\nusers:x:100:\nadmin:x:1500:\n", text(t, "/etc/group"));
+    file("/etc/x", "", 0644);
+    String m = assertThrows(AssemblyException.class, () -> new UsersStep(List.of(
+        new UserSpec("users", 1000, null, List.of(), null, null, 1500)), true, store, EPOCH).apply(b.build())).getMessage();
+    assertTrue(m.contains("group users already exists with gid 100"), m);
+  }
+
+  @Test
   void hardeningConfigFiles() throws Exception {
     FsTree t = new SysctlStep(HardeningOptions.strict().effectiveSysctl(), store, EPOCH).apply(b.build());
     String sysctl = text(t, SysctlStep.FILE);
@@ -208,7 +224,7 @@ class StepsTest {
     t = new FirewallStep(List.of(22, 10250), store, EPOCH).apply(t);
     String nft = text(t, FirewallStep.FILE);
     assertTrue(nft.contains("policy drop;") && nft.contains("tcp dport { 22, 10250 } accept"), nft);
-    t = new SshPolicyStep(store, EPOCH).apply(t);
+    t = new SshPolicyStep(SshPolicy.strict(), store, EPOCH).apply(t);
     assertTrue(text(t, SshPolicyStep.FILE).contains("PermitRootLogin no\nPasswordAuthentication no\n"));
   }
 }
