@@ -126,6 +126,14 @@ public class PackagesCommand implements Callable<Integer> {
                 }
             }
             if (profile != null) {
+                List<String> ignored = profileConflicts();
+                if (!ignored.isEmpty()) {
+                    err.println("cosbuild packages resolve: " + String.join(", ", ignored) + (ignored.size() == 1 ? " does" : " do")
+                            + " not combine with --profile: the profile's packages (include, exclude, deny, recommends,"
+                            + " essential) and repositories (suite, keyring) decide the image's package sets; change or"
+                            + " extend the profile instead");
+                    return 2;
+                }
                 return ProfileResolution.run(profiles.loader().load(profile).profile(), arch, includes, source.mirror,
                         source.cacheDir, source.allowExpired, writeLock, json, spec.commandLine().getOut());
             }
@@ -138,6 +146,20 @@ public class PackagesCommand implements Callable<Integer> {
                 return 2;
             }
             return run(req, source.source(), writeLock, json, spec.commandLine().getOut(), err);
+        }
+
+        /**
+         * Options that the profile decides, given with {@code --profile}: refused rather than ignored (a lock
+         * written with them would not be the profile's, and {@code image} would call it stale).
+         */
+        List<String> profileConflicts() {
+            List<String> out = new ArrayList<>();
+            for (String o : List.of("--exclude", "--deny", "--essential", "--with-recommends", "--release", "--keyring")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                    out.add(o);
+                }
+            }
+            return out;
         }
     }
 

@@ -153,7 +153,7 @@ public record ClearSigned(String text, List<String> signers) {
         if (good.isEmpty()) {
             throw new SignatureException(file, "no valid signature from a key in " + keyring.path()
                     + (unknown.isEmpty() ? "" : " (signed by unknown key(s) " + unknown + ")")
-                    + "; pass --keyring with the repository's key");
+                    + "; name the repository's key: " + Keyring.HOW_TO_NAME);
         }
         return new ClearSigned(new String(plain.toString().getBytes(StandardCharsets.ISO_8859_1),
                 StandardCharsets.UTF_8), List.copyOf(good));

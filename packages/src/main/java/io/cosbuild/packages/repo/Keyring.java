@@ -21,6 +21,13 @@ import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
  * <p>Immutable and thread-safe once loaded.
  */
 public final class Keyring {
+    /**
+     * Where a keyring is named: {@code --keyring} works only without a profile ({@code cosbuild image} and
+     * {@code packages resolve --profile} take the profile's), so advice names both.
+     */
+    public static final String HOW_TO_NAME = "'keyring' of the profile's repository (cosbuild image, packages resolve --profile),"
+            + " else --keyring FILE (packages resolve/fetch without --profile)";
+
     /** The keyring Debian hosts install with the debian-archive-keyring package. */
     public static final Path DEBIAN_ARCHIVE_KEYRING = Path.of("/usr/share/keyrings/debian-archive-keyring.gpg");
 
@@ -52,7 +59,8 @@ public final class Keyring {
                         MessageDigest.getInstance("SHA-256").digest(bytes)));
             }
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new RepositoryException(path + ": keyring not found; install debian-archive-keyring or pass --keyring FILE");
+            throw new RepositoryException(path + ": keyring not found; install debian-archive-keyring or name a keyring: "
+                    + HOW_TO_NAME);
         } catch (IOException | PGPException e) {
             throw new RepositoryException(path + ": not an OpenPGP keyring: " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
