@@ -64,6 +64,10 @@ public final class ImageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+      // Before resolving, fetching and assembling, which would all be lost.
+      throw new UsageException("--out " + out + " exists and is not a directory; name a directory (it is created if missing)");
+    }
     ImageProfile p = profiles.loader().load(profile).profile();
     Architecture a = arch != null ? Architecture.parse(arch)
         : p.architectures().contains(Architecture.host()) ? Architecture.host() : p.architectures().get(0);

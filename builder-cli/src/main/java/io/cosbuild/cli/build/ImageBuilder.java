@@ -46,6 +46,12 @@ public final class ImageBuilder {
   /** The certificate that checks {@link #SIGNATURE}. */
   public static final String SIGNING_CERTIFICATE = "verity-signing.crt";
 
+  /** Every file a build may write to the output directory; a build removes those it did not write. */
+  public static final List<String> OUTPUTS = List.of("audit.txt", "audit.json", "sbom.spdx.json", "cosbuild.lock", "rootfs.tar",
+      "vmlinuz", "initrd.img", "disk.raw", "disk.qcow2", "disk.tar.gz", "manifest.json", SIGNATURE, SIGNING_CERTIFICATE);
+  /** Where a build that failed its audit leaves the report, inside the output directory, whose files it does not touch. */
+  public static final String FAILED = ".cosbuild-failed";
+
   private final BuildRequest request;
   private final Progress progress;
 
@@ -88,7 +94,11 @@ public final class ImageBuilder {
       if (request.formats().stream().anyMatch(f -> !f.equals("rootfs-tar"))) {
         manifest = buildDisk(lock, rootfs, bootPackages, staging, produced);
       }
-      staging.commit(produced);
+      staging.commit(produced, OUTPUTS);
+      for (String f : List.of("audit.txt", "audit.json")) { // an earlier failure's report no longer applies
+        Files.deleteIfExists(request.out().resolve(FAILED).resolve(f));
+      }
+      Files.deleteIfExists(request.out().resolve(FAILED));
     }
     List<Path> files = produced.stream().map(request.out()::resolve).toList();
     return new Outcome(files, lock, rootfs, manifest);
@@ -239,9 +249,11 @@ public final class ImageBuilder {
       LOG.debug("audit:\n{}", r.audit().toText());
       return r;
     } catch (AuditFailedException e) {
-      Files.createDirectories(request.out());
-      e.report().writeTo(request.out());
-      throw new BuildFailure(e.getMessage() + "\n(the report is in " + request.out().resolve("audit.txt") + ")", e);
+      // Not next to the outputs: DIR's audit.txt must stay the one its manifest and disk were audited with.
+      Path failed = Files.createDirectories(request.out().resolve(FAILED));
+      e.report().writeTo(failed);
+      throw new BuildFailure(e.getMessage() + "\n(the report is in " + failed.resolve("audit.txt") + "; nothing else in "
+          + request.out() + " was changed)", e);
     } catch (AssemblyException | PackageException e) {
       throw new BuildFailure(e.getMessage(), e);
     }

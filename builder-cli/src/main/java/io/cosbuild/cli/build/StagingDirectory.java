@@ -77,6 +77,15 @@ public final class StagingDirectory implements AutoCloseable {
    * name with its data still unwritten.
    */
   public void commit(List<String> names) throws IOException {
+    commit(names, List.of());
+  }
+
+  /**
+   * {@link #commit(List)}, then deletes the {@code known} outputs this build did not produce (an
+   * earlier build's {@code disk.qcow2} next to a raw-only build's manifest), so the output directory
+   * holds one build's set and nothing that contradicts it.
+   */
+  public void commit(List<String> names, List<String> known) throws IOException {
     for (String n : names) {
       sync(staging.resolve(n));
     }
@@ -86,6 +95,11 @@ public final class StagingDirectory implements AutoCloseable {
         Files.move(staging.resolve(n), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(staging.resolve(n), target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    for (String n : known) {
+      if (!names.contains(n)) {
+        Files.deleteIfExists(out.resolve(n));
       }
     }
     force(out); // the renames themselves; not what else lives in the output directory

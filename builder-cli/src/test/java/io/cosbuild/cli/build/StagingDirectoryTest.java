@@ -32,6 +32,19 @@ class StagingDirectoryTest {
     assertEquals("disk", Files.readString(out.resolve("disk.raw")));
   }
 
+  @Test
+  void aNarrowerBuildRemovesTheKnownOutputsItDidNotWriteAndNothingElse() throws Exception {
+    Files.writeString(out.resolve("disk.qcow2"), "an earlier build's");
+    Files.writeString(out.resolve("notes.txt"), "the user's");
+    try (StagingDirectory s = StagingDirectory.create(out)) {
+      Files.writeString(s.file("disk.raw"), "disk");
+      s.commit(List.of("disk.raw"), ImageBuilder.OUTPUTS);
+    }
+    try (Stream<Path> files = Files.list(out)) {
+      assertEquals(List.of("disk.raw", "notes.txt"), files.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
   /** Run in a child JVM by the test below: opens a staging directory, fills it, and waits to be killed. */
   public static void main(String[] args) throws Exception {
     StagingDirectory s = StagingDirectory.create(Path.of(args[0]));
