@@ -74,9 +74,15 @@ public sealed interface FsNode {
         throw new IllegalArgumentException("symlink target is empty");
       } else if (target.indexOf('\0') >= 0) {
         throw new IllegalArgumentException("symlink target " + Abbreviated.of(target) + " contains a NUL character");
-      } else if (target.length() > 4095) {
-        throw new IllegalArgumentException("symlink target " + Abbreviated.of(target) + " is longer than 4095");
+      } else if (target.length() > 4095 / 3 && utf8Length(target) > 4095) {
+        // Bytes, as the kernel counts them (PATH_MAX with its NUL): up to 3 per UTF-16 unit.
+        throw new IllegalArgumentException("symlink target " + Abbreviated.of(target) + " is " + utf8Length(target)
+            + " bytes in UTF-8, longer than 4095");
       }
+    }
+
+    private static int utf8Length(String s) {
+      return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     @Override

@@ -21,6 +21,16 @@ class FsNodeTest {
   }
 
   @Test
+  void aSymlinkTargetIsMeasuredInBytesAsTheKernelMeasuresIt() {
+    // 2,048 two-byte characters: 4,096 bytes, one more than readlink can return.
+    String m = assertThrows(IllegalArgumentException.class, () -> new FsNode.Symlink(META, "\u00e9".repeat(2048)))
+        .getMessage();
+    assertTrue(m.contains("4096 bytes in UTF-8, longer than 4095"), m);
+    new FsNode.Symlink(META, "\u00e9".repeat(2047) + "a"); // 4,095 bytes
+    new FsNode.Symlink(META, "a".repeat(4095));
+  }
+
+  @Test
   void aDeviceNumberOutOfRangeSaysTheRange() {
     String m = assertThrows(IllegalArgumentException.class, () -> new FsNode.Device(META, false, 5000, 1))
         .getMessage();
