@@ -128,7 +128,7 @@ public final class ContentStore {
         if (size >= 0 && Files.exists(part) && Files.size(part) > size) {
             Files.delete(part);
         }
-        long transferred = transport.download(uri, part, progress);
+        long transferred = transport.download(uri, part, progress, size);
         long got = Files.size(part);
         String actual = sha256(part);
         if ((size >= 0 && got != size) || !actual.equals(h)) {

@@ -54,8 +54,12 @@ public final class Transport {
     public record Small(byte[] body, String lastModified, String etag) {
     }
 
+    /** The most a small file (InRelease) may be: Debian's is about 150 KB; a body without end must not fill the heap. */
+    static final int MAX_SMALL = 16 << 20;
+
     /**
-     * GETs a small file (InRelease). When {@code lastModified} or {@code etag} is given and the server answers
+     * GETs a small file (InRelease), of at most {@link #MAX_SMALL} bytes.
+     * When {@code lastModified} or {@code etag} is given and the server answers
      * 304, returns empty.
      *
      * @throws RepositoryException naming the URI when it cannot be fetched (404 included)
@@ -64,6 +68,9 @@ public final class Transport {
         requests.incrementAndGet();
         if ("file".equals(uri.getScheme())) {
             try {
+                if (Files.size(Path.of(uri)) > MAX_SMALL) {
+                    throw new RepositoryException(uri + ": larger than " + MAX_SMALL + " bytes, which no release file is");
+                }
                 byte[] body = Files.readAllBytes(Path.of(uri));
                 bytesTransferred.addAndGet(body.length);
                 return Optional.of(new Small(body, null, null));
@@ -81,15 +88,23 @@ public final class Transport {
             b.header("If-None-Match", etag);
         }
         try {
-            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() == 304) {
-                return Optional.empty();
+            HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            byte[] body;
+            try (InputStream in = r.body()) {
+                if (r.statusCode() == 304) {
+                    return Optional.empty();
+                }
+                if (r.statusCode() != 200) {
+                    throw new RepositoryException(uri + ": HTTP " + r.statusCode() + "; check the mirror URL and suite name");
+                }
+                body = in.readNBytes(MAX_SMALL + 1);
             }
-            if (r.statusCode() != 200) {
-                throw new RepositoryException(uri + ": HTTP " + r.statusCode() + "; check the mirror URL and suite name");
+            if (body.length > MAX_SMALL) {
+                throw new RepositoryException(uri + ": the server sent more than " + MAX_SMALL
+                        + " bytes, which no release file is; refused (a broken or hostile mirror)");
             }
-            bytesTransferred.addAndGet(r.body().length);
-            return Optional.of(new Small(r.body(), r.headers().firstValue("Last-Modified").orElse(null),
+            bytesTransferred.addAndGet(body.length);
+            return Optional.of(new Small(body, r.headers().firstValue("Last-Modified").orElse(null),
                     r.headers().firstValue("ETag").orElse(null)));
         } catch (IOException e) {
             throw new RepositoryException(uri + ": " + e.getMessage() + "; check the network and the mirror URL", e);
@@ -115,13 +130,22 @@ public final class Transport {
      * @throws RepositoryException naming the URI on HTTP errors (404: "not found")
      */
     public long download(URI uri, Path part, Progress progress) throws RepositoryException {
+        return download(uri, part, progress, -1);
+    }
+
+    /**
+     * {@link #download(URI, Path, Progress)} of a file whose signed size is {@code limit} bytes (-1: unknown):
+     * the transfer stops, and {@code part} is deleted, as soon as it would grow past that, so a server that
+     * sends without end cannot fill the disk.
+     */
+    public long download(URI uri, Path part, Progress progress, long limit) throws RepositoryException {
         requests.incrementAndGet();
         try {
             long have = Files.exists(part) ? Files.size(part) : 0;
             if ("file".equals(uri.getScheme())) {
                 try (InputStream in = Files.newInputStream(Path.of(uri));
                      OutputStream out = Files.newOutputStream(part)) {
-                    return copy(in, out, 0, Files.size(Path.of(uri)), progress);
+                    return copy(in, out, 0, Files.size(Path.of(uri)), progress, limit);
                 } catch (NoSuchFileException e) {
                     throw new RepositoryException(uri + ": not found");
                 }
@@ -151,9 +175,17 @@ public final class Transport {
                 try (OutputStream out = append
                         ? Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.APPEND)
                         : Files.newOutputStream(part)) {
-                    return copy(in, out, have, total, progress);
+                    return copy(in, out, have, total, progress, limit);
                 }
             }
+        } catch (TooLarge e) {
+            try {
+                Files.deleteIfExists(part);
+            } catch (IOException ignored) {
+                // the refusal below matters more; a later run truncates an oversized part anyway
+            }
+            throw new RepositoryException(uri + ": the server sent more than the " + limit
+                    + " bytes the signed index gives; refused and discarded (a broken or hostile mirror)");
         } catch (IOException e) {
             throw new RepositoryException(uri + ": " + e.getMessage() + "; run again to resume", e);
         } catch (InterruptedException e) {
@@ -162,11 +194,20 @@ public final class Transport {
         }
     }
 
-    private long copy(InputStream in, OutputStream out, long start, long total, Progress progress) throws IOException {
+    /** A body longer than its signed size. */
+    private static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private long copy(InputStream in, OutputStream out, long start, long total, Progress progress, long limit)
+            throws IOException {
         byte[] buf = new byte[1 << 16];
         long n = 0;
         int r;
         while ((r = in.read(buf)) > 0) {
+            if (limit >= 0 && start + n + r > limit) {
+                throw new TooLarge();
+            }
             out.write(buf, 0, r);
             n += r;
             bytesTransferred.addAndGet(r);

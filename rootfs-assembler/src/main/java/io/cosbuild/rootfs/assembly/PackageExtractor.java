@@ -115,7 +115,10 @@ public final class PackageExtractor {
           FsPath target = entryPath(p, e.getLinkName(), "hard link target of " + e.getName());
           addHardlink(b, path, target, origin, p, overrides);
         } else if (e.isCharacterDevice() || e.isBlockDevice()) {
-          add(b, path, new FsNode.Device(meta, e.isBlockDevice(), e.getDevMajor(), e.getDevMinor()), origin, p, overrides);
+          // Debian packages make device nodes in maintainer scripts, never ship them: one in the image (a copy of
+          // /dev/mem, say) would open the device to whoever its mode allows.
+          throw new PackageException(p.id() + ": refusing " + (e.isBlockDevice() ? "block" : "character") + " device "
+              + e.getName() + " (" + e.getDevMajor() + ":" + e.getDevMinor() + "): packages do not ship device nodes");
         } else if (e.isFIFO()) {
           add(b, path, new FsNode.Fifo(meta), origin, p, overrides);
         } else if (e.isFile()) {
@@ -141,7 +144,8 @@ public final class PackageExtractor {
       }
     } catch (IOException e) {
       throw new PackageException(p.id() + ": cannot read the data archive" + (current == null ? "" : " after " + current)
-          + ": " + e.getMessage() + "; the package is truncated or corrupt, download it again", e);
+          + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+          + "; the package is truncated or corrupt", e);
     } catch (TreeException e) {
       throw new PackageException(p.id() + ": refusing " + current + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
@@ -156,6 +160,15 @@ public final class PackageExtractor {
   }
 
   private static FsPath entryPath(PackageContent p, String raw, String what) throws PackageException {
+    if (raw.indexOf('\n') >= 0) {
+      // As dpkg refuses it: the package database lists one path per line.
+      throw new PackageException(p.id() + ": refusing " + what + " '" + raw.replace("\n", "\\n")
+          + "': a newline in a path would corrupt the package database");
+    }
+    if (raw.getBytes(StandardCharsets.UTF_8).length > 4095) {
+      throw new PackageException(p.id() + ": refusing " + what + " '" + raw.substring(0, 64) + "...': the path is longer than "
+          + "4095 bytes, more than Linux resolves");
+    }
     if (raw.startsWith("/")) {
       throw new PackageException(p.id() + ": refusing " + what + " '" + raw + "': absolute paths are not allowed in a data archive");
     }

@@ -109,6 +109,22 @@ class HostileArchiveTest {
   }
 
   @Test
+  void deviceNodesAreRefused() throws Exception {
+    // A world-writable copy of /dev/mem anywhere in the root would hand physical memory to every user.
+    PackageException e = refused(new TestDebs("evil-device").add(Entry.dir("./usr/"),
+        Entry.charDevice("./usr/mem", 1, 1, 0666)));
+    assertTrue(e.getMessage().startsWith("evil-device 1.0-1 (amd64): refusing character device ./usr/mem (1:1)"),
+        e.getMessage());
+  }
+
+  @Test
+  void aNewlineInAPathIsRefused() throws Exception {
+    // dpkg's .list files hold a path per line: this one would make the package own /etc/shadow.
+    PackageException e = refused(new TestDebs("evil-newline").add(Entry.symlink("./usr/x\n/etc/shadow", "x")));
+    assertTrue(e.getMessage().contains("evil-newline") && e.getMessage().contains("a newline in a path"), e.getMessage());
+  }
+
+  @Test
   void hardlinkToMissingTargetIsRefused() throws Exception {
     PackageException e = refused(new TestDebs("evil-missing").add(Entry.hardlink("./b", "./nothing")));
     assertTrue(e.getMessage().contains("evil-missing") && e.getMessage().contains("missing"), e.getMessage());

@@ -25,7 +25,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
  */
 public final class TestDebs {
 
-  /** One data.tar entry; type 'f' file, 'd' directory, 'l' symlink, 'h' hard link. */
+  /** One data.tar entry; type 'f' file, 'd' directory, 'l' symlink, 'h' hard link, 'c' character device. */
   public record Entry(char type, String name, String content, String link, int mode) {
     public static Entry dir(String name) {
       return new Entry('d', name, null, null, 0755);
@@ -45,6 +45,11 @@ public final class TestDebs {
 
     public static Entry hardlink(String name, String target) {
       return new Entry('h', name, null, target, 0644);
+    }
+
+    /** A character device; {@code link} holds "major:minor". */
+    public static Entry charDevice(String name, int major, int minor, int mode) {
+      return new Entry('c', name, null, major + ":" + minor, mode);
     }
   }
 
@@ -132,12 +137,17 @@ public final class TestDebs {
             t = new TarArchiveEntry(e.name, TarConstants.LF_LINK, true);
             t.setLinkName(e.link);
           }
+          case 'c' -> {
+            t = new TarArchiveEntry(e.name, TarConstants.LF_CHR, true);
+            t.setDevMajor(Integer.parseInt(e.link.split(":")[0]));
+            t.setDevMinor(Integer.parseInt(e.link.split(":")[1]));
+          }
           default -> {
             t = new TarArchiveEntry(e.name, TarConstants.LF_NORMAL, true);
             t.setSize(e.content.getBytes(StandardCharsets.UTF_8).length);
           }
         }
-        t.setMode((e.type == 'd' ? 040000 : e.type == 'l' ? 0120000 : 0100000) | e.mode);
+        t.setMode((e.type == 'd' ? 040000 : e.type == 'l' ? 0120000 : e.type == 'c' ? 020000 : 0100000) | e.mode);
         t.setModTime(1_600_000_000_000L);
         t.setUserName("root");
         t.setGroupName("root");
