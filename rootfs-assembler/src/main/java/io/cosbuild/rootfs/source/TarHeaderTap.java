@@ -94,12 +94,12 @@ final class TarHeaderTap extends FilterInputStream {
    * The headers passed since {@link #startRecording()}, checked; null when they end the archive.
    *
    * @param archive names the archive in errors
-   * @param previous the member before, to say where a problem is when a header names nothing usable
+   * @param previous the member before, quoted, to say where a problem is when a header names nothing usable
    */
   Headers stopRecording(String archive, String previous) throws TreeException {
     byte[] b = recording.toByteArray();
     recording = null;
-    String where = previous == null ? "at the start" : "after member '" + previous + "'";
+    String where = previous == null ? "at the start" : "after member " + previous;
     int pos = (int) ((BLOCK - recordingFrom % BLOCK) % BLOCK);
     Map<String, byte[]> local = new TreeMap<>();
     while (pos + BLOCK <= b.length) {

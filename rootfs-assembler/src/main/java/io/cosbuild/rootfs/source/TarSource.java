@@ -1,5 +1,6 @@
 package io.cosbuild.rootfs.source;
 
+import io.cosbuild.rootfs.tree.Abbreviated;
 import io.cosbuild.rootfs.tree.BlobStore;
 import io.cosbuild.rootfs.tree.FsNode;
 import io.cosbuild.rootfs.tree.FsPath;
@@ -77,17 +78,17 @@ public final class TarSource {
         break;
       }
       if (headers == null || headers.typeflag() != e.getLinkFlag()) {
-        throw new TreeException(name + ": the tar headers after " + (previous == null ? "the start" : "member '" + previous + "'")
+        throw new TreeException(name + ": the tar headers after " + (previous == null ? "the start" : "member " + previous)
             + " could not be read consistently");
       }
       try {
         addEntry(b, tin, e, headers, name, store);
       } catch (IllegalArgumentException ex) {
-        throw new TreeException(name + ": refusing member '" + abbreviated(e.getName()) + "': " + ex.getMessage(), ex);
+        throw new TreeException(name + ": refusing member " + Abbreviated.of(e.getName()) + ": " + ex.getMessage(), ex);
       }
       // Whatever the entry left unread, so that only headers pass the tap while the next is looked for.
       readEntry(tin, OutputStream.nullOutputStream(), name, e);
-      previous = abbreviated(e.getName());
+      previous = Abbreviated.of(e.getName());
     }
     return b.build();
   }
@@ -98,7 +99,7 @@ public final class TarSource {
     try {
       path = FsPath.parse(e.getName());
     } catch (IllegalArgumentException ex) {
-      throw new TreeException(name + ": refusing entry '" + abbreviated(e.getName()) + "': " + ex.getMessage());
+      throw new TreeException(name + ": refusing entry " + Abbreviated.of(e.getName()) + ": " + ex.getMessage());
     }
     NodeMetadata meta = new NodeMetadata(e.getMode() & 07777, id(e.getLongUserId(), "uid"), id(e.getLongGroupId(), "gid"),
         Math.max(0, e.getLastModifiedTime().toMillis() / 1000), xattrs(e, headers, name));
@@ -116,7 +117,7 @@ public final class TarSource {
       try {
         target = FsPath.parse(e.getLinkName());
       } catch (IllegalArgumentException ex) {
-        throw new TreeException(name + ": refusing hard link '" + abbreviated(e.getName()) + "': " + ex.getMessage());
+        throw new TreeException(name + ": refusing hard link " + Abbreviated.of(e.getName()) + ": " + ex.getMessage());
       }
       b.addHardlink(path, target, origin);
     } else if (e.isCharacterDevice() || e.isBlockDevice()) {
@@ -132,7 +133,7 @@ public final class TarSource {
       }
       b.add(path, new FsNode.RegularFile(meta, content), origin);
     } else {
-      throw new TreeException(name + ": unsupported tar entry type '" + (char) e.getLinkFlag() + "' at " + abbreviated(e.getName()));
+      throw new TreeException(name + ": unsupported tar entry type '" + (char) e.getLinkFlag() + "' at " + Abbreviated.of(e.getName()));
     }
   }
 
@@ -141,7 +142,7 @@ public final class TarSource {
     try {
       return tin.getNextEntry();
     } catch (IOException e) {
-      throw new TreeException(name + ": corrupt tar archive " + (previous == null ? "at the start" : "after member '" + previous + "'")
+      throw new TreeException(name + ": corrupt tar archive " + (previous == null ? "at the start" : "after member " + previous)
           + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     }
   }
@@ -156,7 +157,7 @@ public final class TarSource {
   }
 
   private static TreeException truncated(String name, TarArchiveEntry e, IOException ex) {
-    return new TreeException(name + ": member '" + abbreviated(e.getName()) + "' cannot be read, the archive is truncated or corrupt: "
+    return new TreeException(name + ": member " + Abbreviated.of(e.getName()) + " cannot be read, the archive is truncated or corrupt: "
         + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()), ex);
   }
 
@@ -219,8 +220,8 @@ public final class TarSource {
       if (h.getKey().startsWith("SCHILY.xattr.")) {
         byte[] raw = headers.xattrs().get(h.getKey().substring("SCHILY.xattr.".length()));
         if (raw == null || !new String(raw, StandardCharsets.UTF_8).equals(h.getValue())) {
-          throw new TreeException(name + ": the pax header of member '" + abbreviated(e.getName())
-              + "' could not be read consistently (" + h.getKey() + ")");
+          throw new TreeException(name + ": the pax header of member " + Abbreviated.of(e.getName())
+              + " could not be read consistently (" + h.getKey() + ")");
         }
       }
     }
@@ -231,10 +232,6 @@ public final class TarSource {
     return out;
   }
 
-  /** A name from the archive, short enough for a one-line message. */
-  private static String abbreviated(String s) {
-    return s.length() <= 120 ? s : s.substring(0, 100) + "... (" + s.length() + " characters)";
-  }
 
   private static InputStream decompress(InputStream in) throws IOException {
     try {
