@@ -155,8 +155,9 @@ final class TarHeaderTap extends FilterInputStream {
         len = len * 10 + (data[space] - '0');
         space++;
       }
-      if (space == pos || space >= data.length || data[space] != ' ' || len > data.length - pos
-          || data[(int) (pos + len - 1)] != '\n') {
+      // The shortest record is "N k=\n": its length counts its own digits, the space, a key, '=' and '\n'.
+      if (space == pos || space >= data.length || data[space] != ' ' || len < space - pos + 4
+          || len > data.length - pos || data[(int) (pos + len - 1)] != '\n') {
         if (space == pos && isZero(Arrays.copyOfRange(data, pos, data.length))) {
           return; // NUL padding after the last record, as some writers leave
         }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,5 +146,24 @@ class TarSourceTest {
     byte[] whole = tarOf(file("etc/big", 100_000));
     TreeException e = refused(Arrays.copyOf(whole, 50_000));
     assertTrue(e.getMessage().contains("member 'etc/big' cannot be read, the archive is truncated"), e.getMessage());
+  }
+  @Test
+  void aPaxRecordTooShortToHoldItsOwnLengthIsRefused() throws Exception {
+    // "0 \n" claims a length of 0: read as written, the record's last byte would lie before the record.
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
+      byte[] record = "0 \n".getBytes(StandardCharsets.US_ASCII);
+      TarArchiveEntry pax = new TarArchiveEntry("PaxHeaders/f", TarConstants.LF_PAX_EXTENDED_HEADER_LC);
+      pax.setSize(record.length);
+      out.putArchiveEntry(pax);
+      out.write(record);
+      out.closeArchiveEntry();
+      TarArchiveEntry f = file("f", 1);
+      out.putArchiveEntry(f);
+      out.write(new byte[1]);
+      out.closeArchiveEntry();
+    }
+    TreeException e = refused(bytes.toByteArray());
+    assertTrue(e.getMessage().contains("pax header"), e.getMessage());
   }
 }
