@@ -1,6 +1,7 @@
 package io.cosbuild.rootfs.source;
 
 import io.cosbuild.rootfs.tree.Abbreviated;
+import io.cosbuild.rootfs.tree.Blob;
 import io.cosbuild.rootfs.tree.BlobStore;
 import io.cosbuild.rootfs.tree.FsNode;
 import io.cosbuild.rootfs.tree.FsPath;
@@ -27,8 +28,10 @@ import org.apache.commons.compress.compressors.CompressorStreamFactory;
 /**
  * Reads a tar archive (plain, gzip, xz, zstd or bzip2; ustar, GNU or POSIX pax) into an
  * {@link FsTree}. Owners, modes, device numbers and {@code SCHILY.xattr.*} attributes come from the
- * archive, which is how a user without root builds a root-owned image. Entries with {@code ..},
- * or reaching through a symlink out of the root, are refused. Stateless and thread-safe.
+ * archive (xattr values byte for byte, through {@link TarHeaderTap}, which also checks what Commons
+ * Compress does not: header checksums, UTF-8 names), which is how a user without root builds a
+ * root-owned image. Entries with {@code ..}, or reaching through a symlink out of the root, are refused.
+ * Stateless and thread-safe.
  */
 public final class TarSource {
 
@@ -125,7 +128,7 @@ public final class TarSource {
     } else if (e.isFIFO()) {
       b.add(path, new FsNode.Fifo(meta), origin);
     } else if (e.isFile()) {
-      io.cosbuild.rootfs.tree.Blob content;
+      Blob content;
       try {
         content = store.put(new MemberStream(tin, name, e));
       } catch (UnreadableMember u) {
