@@ -165,7 +165,7 @@ public final class PackageExtractor {
       throw new PackageException(p.id() + ": refusing " + what + " '" + raw.replace("\n", "\\n")
           + "': a newline in a path would corrupt the package database");
     }
-    if (raw.getBytes(StandardCharsets.UTF_8).length > 4095) {
+    if (raw.length() > 4095 / 3 && raw.getBytes(StandardCharsets.UTF_8).length > 4095) { // at most 3 bytes a char
       throw new PackageException(p.id() + ": refusing " + what + " '" + raw.substring(0, 64) + "...': the path is longer than "
           + "4095 bytes, more than Linux resolves");
     }

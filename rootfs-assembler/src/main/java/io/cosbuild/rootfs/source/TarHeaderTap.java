@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.commons.compress.archivers.tar.TarUtils;
 
 /**
  * Sees the raw bytes Commons Compress reads from a tar stream, to check and recover what it does not:
@@ -222,57 +223,25 @@ final class TarHeaderTap extends FilterInputStream {
     return Arrays.copyOf(data, n);
   }
 
-  /** As GNU tar checks: the stored octal sum equals the unsigned (or, for old writers, signed) byte sum. */
+  /** As GNU tar checks (Commons Compress's check, which its reader does not apply): unsigned or signed sum. */
   private static boolean checksumMatches(byte[] h) {
-    long stored = 0;
-    int i = 148;
-    while (i < 156 && (h[i] == ' ' || h[i] == 0)) {
-      i++;
-    }
-    int digits = 0;
-    for (; i < 156 && h[i] >= '0' && h[i] <= '7'; i++, digits++) {
-      stored = stored * 8 + (h[i] - '0');
-    }
-    if (digits == 0) {
+    try {
+      return TarUtils.verifyCheckSum(h);
+    } catch (IllegalArgumentException notOctal) {
       return false;
     }
-    long unsigned = 0;
-    long signed = 0;
-    for (int j = 0; j < BLOCK; j++) {
-      int b = j >= 148 && j < 156 ? ' ' : h[j];
-      unsigned += b & 0xff;
-      signed += j >= 148 && j < 156 ? ' ' : h[j];
-    }
-    return stored == unsigned || stored == signed;
   }
 
-  /** The size field: octal, or GNU base-256 when its first byte has the high bit; -1 when unreadable. */
+  /** The size field, octal or GNU base-256; -1 when unreadable. */
   private static long size(byte[] h) {
-    if ((h[124] & 0x80) != 0) {
-      if (h[124] != (byte) 0x80) {
-        return -1; // negative, or too large for any archive
-      }
-      long v = 0;
-      for (int i = 125; i < 136; i++) {
-        if (v > (Long.MAX_VALUE >>> 8)) {
-          return -1;
-        }
-        v = (v << 8) | (h[i] & 0xff);
-      }
-      return v;
+    try {
+      return TarUtils.parseOctalOrBinary(h, 124, 12);
+    } catch (IllegalArgumentException unreadable) {
+      return -1;
     }
-    long v = 0;
-    int i = 124;
-    while (i < 136 && (h[i] == ' ' || h[i] == 0)) {
-      i++;
-    }
-    for (; i < 136 && h[i] >= '0' && h[i] <= '7'; i++) {
-      v = v * 8 + (h[i] - '0');
-    }
-    return v;
   }
 
-  private static boolean isZero(byte[] b) {
+  static boolean isZero(byte[] b) {
     for (byte x : b) {
       if (x != 0) {
         return false;

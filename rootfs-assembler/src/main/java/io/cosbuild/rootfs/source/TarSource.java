@@ -56,15 +56,7 @@ public final class TarSource {
   private static final int TAR_BLOCK = 512;
 
   private static boolean isZeroBlock(byte[] b) {
-    if (b.length < TAR_BLOCK) {
-      return false;
-    }
-    for (byte x : b) {
-      if (x != 0) {
-        return false;
-      }
-    }
-    return true;
+    return b.length >= TAR_BLOCK && TarHeaderTap.isZero(b);
   }
 
   /** Reads an uncompressed tar stream; does not close {@code in}. */
