@@ -23,16 +23,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gke profile: systemd, containerd and runc on a verified root with the kernel's modules, booted
- * to multi-user.
+ * to multi-user, where a runc container on a bridge reaches the host. The image is the shipped gke
+ * plus one probe unit (src/test/resources/profiles/gke-container-probe.yaml); everything else is gke's.
  */
 class GkeImageIT {
+
+  /** Where the test's profile lives; Maven runs the tests in the module's directory. */
+  private static final Path PROBE_PROFILES = Path.of("src/test/resources/profiles").toAbsolutePath();
 
   @TempDir Path work;
 
   @Test
   void gkeImageBootsToMultiUserWithContainerd() throws Exception {
     Path out = work.resolve("out");
-    Tools.Result r = cosbuild("image", "--profile", "gke", "--arch", "x86_64", "--out", out.toString(),
+    Tools.Result r = cosbuild("image", "--profile-path", PROBE_PROFILES.toString(), "--profile", "gke-container-probe",
+        "--arch", "x86_64", "--out", out.toString(),
         "--source-date-epoch", MinimalImageIT.EPOCH, "--format", "raw");
     assertEquals(0, r.code(), r.out() + r.err());
     JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
@@ -72,6 +77,10 @@ class GkeImageIT {
       String c = q.console();
       assertTrue(c.contains("Started containerd.service"), "containerd starts:\n" + c);
       assertFalse(c.contains("Failed to start containerd"), c);
+      // What a node does for each pod: the bridge and veth modules load on demand (modules.alias),
+      // br_netfilter loads, runc starts a container in its own network namespace on the read-only
+      // root, and the container reaches the host's sshd through the firewall.
+      assertTrue(c.contains("container-probe: ok"), "the container probe passes:\n" + c);
     }
   }
 }
