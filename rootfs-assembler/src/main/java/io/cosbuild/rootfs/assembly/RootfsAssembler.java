@@ -21,7 +21,7 @@ import java.util.Optional;
  *   <li>{@link PackageExtractor}: packages in install order, merged /usr, conflicts, overrides</li>
  *   <li>overlay files and symlinks from the plan; {@link BaseDirectoriesStep}</li>
  *   <li>{@link UsersStep}, {@link AlternativesStep}, {@link SystemdUnitsStep}, {@link MachineIdStep}</li>
- *   <li>{@link ShellRemovalStep}, {@link DocsRemovalStep}, {@link SysctlStep}, {@link FirewallStep}, {@link SshPolicyStep}</li>
+ *   <li>{@link DocsRemovalStep}, {@link ShellRemovalStep}, {@link SysctlStep}, {@link FirewallStep}, {@link SshPolicyStep}</li>
  *   <li>{@link MountLayoutStep}, {@link DpkgStatusWriter}, {@link FactoryEtcStep}</li>
  *   <li>{@link InitCheck}: the plan's init is an executable file in the tree</li>
  *   <li>mtimes clamped to the source date epoch; then {@link Auditor} and {@link SpdxSbomWriter}</li>
@@ -58,13 +58,15 @@ public final class RootfsAssembler {
     tree = new MachineIdStep(blobs, epoch).apply(tree);
     tree = new ModulesIndexStep(blobs, epoch).apply(tree);
 
+    // Docs go first: the shell step reports scripts left without their interpreter, and a script
+    // under /usr/share/doc that is about to be removed is not one the image ships.
+    tree = new DocsRemovalStep(h).apply(tree);
     ShellReport shells = ShellReport.empty();
     if (h.removeShells()) {
       ShellRemovalStep.Result r = new ShellRemovalStep(h.shellNames()).apply(tree);
       tree = r.tree();
       shells = r.report();
     }
-    tree = new DocsRemovalStep(h).apply(tree);
     if (h.writeSysctl()) {
       tree = new SysctlStep(h.effectiveSysctl(), blobs, epoch).apply(tree);
     }
