@@ -55,6 +55,10 @@ class GkeImageIT {
       assertTrue(ok("chroot", mnt.toString(), "/usr/bin/containerd", "--version").contains("containerd"));
       assertTrue(ok("chroot", mnt.toString(), "/usr/sbin/runc", "--version").contains("runc version"));
       assertTrue(Files.isSymbolicLink(mnt.resolve("etc/systemd/system/multi-user.target.wants/containerd.service")));
+      // No python or perl: perl-base is Essential, its interpreter is removed by the profile.
+      for (String gone : List.of("usr/bin/perl", "usr/bin/python3", "usr/bin/bash")) {
+        assertFalse(Files.exists(mnt.resolve(gone), java.nio.file.LinkOption.NOFOLLOW_LINKS), gone);
+      }
       // keep-modules: the image's own kmod finds what container networking loads, with its dependencies.
       String release;
       try (var releases = Files.list(mnt.resolve("usr/lib/modules"))) {

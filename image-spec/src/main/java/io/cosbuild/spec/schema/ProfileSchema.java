@@ -190,7 +190,7 @@ public final class ProfileSchema {
               of("groups", STRING_LIST, List.of(), "Supplementary groups."),
               of("home", STRING, "/nonexistent", "Home directory.").checked(ABSOLUTE_PATH),
               of("shell", STRING, "/usr/sbin/nologin", "Login shell.").checked(ABSOLUTE_PATH)),
-          of("remove-interpreters", STRING_LIST, List.of(), "Shells and interpreters to remove (e.g. sh, bash, dash, python3, perl)."),
+          of("remove-interpreters", STRING_LIST, List.of(), "Shells and interpreters to remove from /bin, /sbin, /usr/bin, /usr/sbin, with the links to them (e.g. bash, python3, perl*: a trailing * matches any suffix, such as perl5.36.0)."),
           of("keep-docs", BOOL, true, "Keep /usr/share/doc, man and info pages."),
           of("keep-locales", STRING_LIST, List.of("*"), "Locales to keep under /usr/share/locale; '*' keeps all."),
           of("audit-errors", STRING_LIST, List.of(), "Audit findings that fail the build.")
