@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * Builds an SPDX 2.3 JSON SBOM: one package for the image ({@code primaryPackagePurpose}
- * OPERATING-SYSTEM) that CONTAINS one package per installed Debian package, each with its version,
+ * OPERATING_SYSTEM) that CONTAINS one package per installed Debian package, each with its version,
  * the {@code .deb}'s SHA-256, its supplier (Maintainer), source package, and a purl
  * ({@code pkg:deb/debian/<name>@<version>?arch=<arch>&distro=<distro>}, with the version
  * percent-encoded as the purl spec asks). Creation time is the source date epoch and the namespace
@@ -56,7 +56,7 @@ public final class SpdxSbomWriter {
     image.put("name", imageName);
     image.put("downloadLocation", "NOASSERTION");
     image.put("filesAnalyzed", false);
-    image.put("primaryPackagePurpose", "OPERATING-SYSTEM");
+    image.put("primaryPackagePurpose", "OPERATING_SYSTEM"); // JSON spells the tag-value OPERATING-SYSTEM with '_'
     image.put("licenseConcluded", "NOASSERTION");
     image.put("licenseDeclared", "NOASSERTION");
     image.put("copyrightText", "NOASSERTION");
@@ -73,7 +73,7 @@ public final class SpdxSbomWriter {
       o.put("name", p.name());
       o.put("versionInfo", p.version());
       String maintainer = p.field("Maintainer");
-      o.put("supplier", maintainer == null ? "NOASSERTION" : "Organization: " + maintainer.strip());
+      o.put("supplier", maintainer == null ? "NOASSERTION" : supplier(maintainer));
       o.put("downloadLocation", "NOASSERTION");
       o.put("filesAnalyzed", false);
       o.putArray("checksums").addObject().put("algorithm", "SHA256").put("checksumValue", p.sha256());
@@ -94,6 +94,19 @@ public final class SpdxSbomWriter {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * SPDX's actor form of a Debian Maintainer: {@code Name <mail>} becomes {@code Organization: Name (mail)},
+   * the e-mail in parentheses as SPDX 2.3 (7.5) writes it.
+   */
+  static String supplier(String maintainer) {
+    String m = maintainer.strip();
+    int lt = m.lastIndexOf('<');
+    if (lt >= 0 && m.endsWith(">")) {
+      m = m.substring(0, lt).strip() + " (" + m.substring(lt + 1, m.length() - 1).strip() + ")";
+    }
+    return "Organization: " + m;
   }
 
   /** {@code pkg:deb/debian/name@version?arch=a&distro=d}; the version is percent-encoded. */

@@ -1,6 +1,10 @@
 package io.cosbuild.rootfs.sbom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cosbuild.rootfs.dpkg.DataArchive;
 import io.cosbuild.rootfs.dpkg.InstalledPackage;
@@ -34,5 +38,21 @@ class SpdxSbomWriterTest {
     assertEquals(a.json(), b.json());
     assertEquals(List.of("pkg:deb/debian/aa@2?arch=amd64&distro=debian-12", "pkg:deb/debian/bb@1?arch=amd64&distro=debian-12"),
         a.purls());
+  }
+
+  /**
+   * The values the SPDX 2.3 JSON schema (spdx-spec, schemas/spdx-schema.json) allows for
+   * primaryPackagePurpose, and its actor form "Organization: name (email)" (SPDX 2.3, 7.5).
+   */
+  @Test
+  void fieldsTakeTheFormsOfTheSpdxJsonSchema() throws Exception {
+    List<String> purposes = List.of("OTHER", "INSTALL", "ARCHIVE", "FIRMWARE", "APPLICATION", "FRAMEWORK", "LIBRARY", "CONTAINER",
+        "SOURCE", "DEVICE", "OPERATING_SYSTEM", "FILE");
+    JsonNode doc = new ObjectMapper().readTree(SpdxSbomWriter.build("img", List.of(pkg("aa", "2")), "debian-12", 0).json());
+    for (JsonNode p : doc.get("packages")) {
+      assertTrue(purposes.contains(p.get("primaryPackagePurpose").asText()), p.toString());
+    }
+    assertEquals("OPERATING_SYSTEM", doc.get("packages").get(0).get("primaryPackagePurpose").asText());
+    assertEquals("Organization: Debian (d@example.org)", doc.get("packages").get(1).get("supplier").asText());
   }
 }
