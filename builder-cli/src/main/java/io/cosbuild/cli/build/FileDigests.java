@@ -1,6 +1,7 @@
 package io.cosbuild.cli.build;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,7 +16,12 @@ public final class FileDigests {
 
   /** Lower-case hex SHA-256 of the file's bytes, read as a stream. */
   public static String sha256(Path f) throws IOException {
-    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(f), MessageDigest.getInstance("SHA-256"))) {
+    return sha256(Files.newInputStream(f));
+  }
+
+  /** Lower-case hex SHA-256 of what {@code stream} gives until its end; closes it. */
+  public static String sha256(InputStream stream) throws IOException {
+    try (DigestInputStream in = new DigestInputStream(stream, MessageDigest.getInstance("SHA-256"))) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(in.getMessageDigest().digest());
     } catch (NoSuchAlgorithmException e) {

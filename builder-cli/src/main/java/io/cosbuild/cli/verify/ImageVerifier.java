@@ -10,6 +10,7 @@ import io.cosbuild.disk.gpt.GptReader;
 import io.cosbuild.disk.gpt.RootHash;
 import io.cosbuild.disk.inspect.DiskVerifier;
 import io.cosbuild.disk.inspect.ManifestPartition;
+import io.cosbuild.disk.inspect.VerityFacts;
 import io.cosbuild.disk.inspect.VerityExpectation;
 import io.cosbuild.disk.inspect.VerifyReport;
 import java.io.IOException;
@@ -45,18 +46,30 @@ public final class ImageVerifier {
     }
     List<ManifestPartition> parts = new ArrayList<>();
     List<VerityExpectation> verity = new ArrayList<>();
+    UUID diskGuid = null;
     if (manifest != null) {
+      if (manifest.manifestVersion() < 1 || manifest.manifestVersion() > Manifest.VERSION) {
+        problems.add(manifestFile + ": manifestVersion " + manifest.manifestVersion() + " is not one this cosbuild reads (1.."
+            + Manifest.VERSION + ")");
+        return problems;
+      }
       for (Manifest.Partition p : manifest.disk().partitions()) {
         parts.add(new ManifestPartition(p.number(), p.name(), UUID.fromString(p.typeGuid()), UUID.fromString(p.partitionGuid()),
-            p.firstLba(), p.lastLba()));
+            p.firstLba(), p.lastLba(), p.attributes(), "empty".equals(p.content())));
       }
+      diskGuid = UUID.fromString(manifest.disk().diskGuid());
       RootHash root = new RootHash(manifest.verity().rootHash());
-      verity.add(new VerityExpectation(2, 3, root, true));
+      Manifest.VerityRef mv = manifest.verity();
+      VerityFacts sb = new VerityFacts(1, mv.version(), null, mv.algorithm(), mv.dataBlockSize(), mv.hashBlockSize(), mv.dataBlocks(),
+          mv.salt());
+      verity.add(new VerityExpectation(2, 3, root, true, sb, mv.hashSize()));
       if (manifest.disk().partitions().stream().anyMatch(p -> p.number() == 4 && "copy".equals(p.content()))) {
-        verity.add(new VerityExpectation(4, 5, root, false));
+        verity.add(new VerityExpectation(4, 5, root, false, sb, mv.hashSize()));
       }
-      checkFiles(manifestFile.getParent(), manifest.files(), problems);
-      checkSignature(manifestFile.getParent(), manifest.verity(), problems);
+      Path dir = manifestFile.toAbsolutePath().getParent();
+      checkFiles(dir, manifest, problems);
+      checkSignature(dir, manifest.verity(), problems);
+      ManifestChecks.check(dir, manifest, disk, problems);
     } else {
       // Without a manifest the root hash is still spelled by ROOT-A's and VERITY-A's partition UUIDs.
       try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
@@ -70,7 +83,7 @@ public final class ImageVerifier {
       }
     }
     DiskVerityChecker checker = new DiskVerityChecker();
-    VerifyReport report = DiskVerifier.verify(disk, parts, verity, checker);
+    VerifyReport report = DiskVerifier.verify(disk, diskGuid, parts, verity, checker);
     problems.addAll(report.differences());
     if (!report.ok() && !checker.lastFailure().isEmpty()) {
       problems.add("  (" + checker.lastFailure() + ")");
@@ -78,10 +91,12 @@ public final class ImageVerifier {
     return problems;
   }
 
-  private static void checkFiles(Path dir, Map<String, Manifest.FileRef> files, List<String> problems) throws IOException {
-    if (files == null) {
-      return;
-    }
+  /**
+   * Each output the manifest lists has its size and digest; from manifest version 2 on, which lists every output, an
+   * output file the manifest does not list is not from this build (a build deletes the outputs it did not write).
+   */
+  private static void checkFiles(Path dir, Manifest manifest, List<String> problems) throws IOException {
+    Map<String, Manifest.FileRef> files = manifest.files() == null ? Map.of() : manifest.files();
     for (Map.Entry<String, Manifest.FileRef> e : files.entrySet()) {
       if (e.getKey().equals("disk.raw")) {
         continue; // checked block by block above; a whole-file digest would only say "different"
@@ -91,9 +106,20 @@ public final class ImageVerifier {
         problems.add(e.getKey() + ": missing (the manifest lists it)");
         continue;
       }
+      if (Files.size(f) != e.getValue().size()) {
+        problems.add(e.getKey() + ": " + Files.size(f) + " bytes, the manifest says " + e.getValue().size());
+      }
       String actual = FileDigests.sha256(f);
       if (!actual.equals(e.getValue().sha256())) {
         problems.add(e.getKey() + ": sha256 " + actual + " differs from the manifest's " + e.getValue().sha256());
+      }
+    }
+    if (manifest.manifestVersion() >= 2) {
+      for (String output : ImageBuilder.OUTPUTS) {
+        if (!output.equals("disk.raw") && !output.equals("manifest.json") && !files.containsKey(output)
+            && Files.exists(dir.resolve(output))) {
+          problems.add(output + ": in " + dir + " but not in manifest.json (not written by this build)");
+        }
       }
     }
   }

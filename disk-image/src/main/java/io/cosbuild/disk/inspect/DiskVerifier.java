@@ -1,6 +1,7 @@
 package io.cosbuild.disk.inspect;
 
 import io.cosbuild.disk.DiskImageException;
+import io.cosbuild.disk.gpt.GptAttributes;
 import io.cosbuild.disk.gpt.GptPartition;
 import io.cosbuild.disk.gpt.GptPartitionEntry;
 import io.cosbuild.disk.gpt.GptReader;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * The offline checks of {@code cosbuild verify}: GPT CRCs and primary/backup agreement, the partition table
@@ -26,18 +28,27 @@ public final class DiskVerifier {
 
   public static VerifyReport verify(Path disk, List<ManifestPartition> manifest, List<VerityExpectation> verity,
       VerityChecker checker) throws IOException {
+    return verify(disk, null, manifest, verity, checker);
+  }
+
+  /** As {@link #verify(Path, List, List, VerityChecker)}, and the GPT's disk GUID must be {@code diskGuid} (null: any). */
+  public static VerifyReport verify(Path disk, UUID diskGuid, List<ManifestPartition> manifest, List<VerityExpectation> verity,
+      VerityChecker checker) throws IOException {
     try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
-      return verify(ch, manifest, verity, checker);
+      return verify(ch, diskGuid, manifest, verity, checker);
     }
   }
 
-  /** As {@link #verify(Path, List, List, VerityChecker)} on an open disk; the caller closes the channel. */
-  public static VerifyReport verify(FileChannel ch, List<ManifestPartition> manifest, List<VerityExpectation> verity,
-      VerityChecker checker) throws IOException {
+  /** As {@link #verify(Path, UUID, List, List, VerityChecker)} on an open disk; the caller closes the channel. */
+  public static VerifyReport verify(FileChannel ch, UUID diskGuid, List<ManifestPartition> manifest,
+      List<VerityExpectation> verity, VerityChecker checker) throws IOException {
     List<String> diffs = new ArrayList<>();
     GptReader.Result gpt = GptReader.read(ch);
     for (String p : gpt.problems()) {
       diffs.add("GPT: " + p);
+    }
+    if (diskGuid != null && gpt.diskGuid().isPresent()) {
+      differ(diffs, "GPT", "disk GUID", gpt.diskGuid().get(), diskGuid);
     }
     Map<Integer, GptPartitionEntry> onDisk = new TreeMap<>();
     for (GptPartition p : gpt.partitions()) {
@@ -59,6 +70,13 @@ public final class DiskVerifier {
       differ(diffs, what, "partition GUID", e.partGuid(), m.partGuid());
       differ(diffs, what, "first LBA", e.firstLba(), m.firstLba());
       differ(diffs, what, "last LBA", e.lastLba(), m.lastLba());
+      if (e.attributes().bits() != m.attributes()) {
+        diffs.add(what + ": attributes on the disk are " + describe(e.attributes()) + ", manifest.json says "
+            + describe(new GptAttributes(m.attributes())));
+      }
+      if (m.empty() && e.lastLba() < ch.size() / 512) {
+        requireZeros(ch, e, e.firstLba() * 512, "the build left this partition empty (all zeros)", diffs);
+      }
     }
     for (Map.Entry<Integer, GptPartitionEntry> e : onDisk.entrySet()) {
       if (!expected.containsKey(e.getKey())) {
@@ -110,9 +128,63 @@ public final class DiskVerifier {
           + data.sizeSectors() * 512);
       return;
     }
+    if (v.superblock() != null) {
+      VerityFacts m = v.superblock();
+      String label = hash.name() + " verity superblock";
+      differ(diffs, label, "hash type", facts.hashType(), m.hashType());
+      differ(diffs, label, "algorithm", facts.algorithm(), m.algorithm());
+      differ(diffs, label, "data block size", facts.dataBlockSize(), m.dataBlockSize());
+      differ(diffs, label, "hash block size", facts.hashBlockSize(), m.hashBlockSize());
+      differ(diffs, label, "data blocks", facts.dataBlocks(), m.dataBlocks());
+      differ(diffs, label, "salt", facts.salt(), m.salt());
+    }
+    try {
+      if (!VerityFacts.canonical(sb, hash.name())) {
+        diffs.add(hash.name() + ": the verity superblock has bytes its fields do not account for (padding or reserved bytes changed)");
+      }
+    } catch (DiskImageException e) {
+      diffs.add(e.getMessage());
+    }
     if (!checker.check(ch, dataOffset, hashOffset, facts, v.rootHash())) {
       diffs.add(what + ": recomputed dm-verity tree does not match root hash " + v.rootHash().hex()
           + " (data or hash partition modified)");
+    }
+    // What the tree does not cover must be as the build left it: zeros.
+    requireZeros(ch, data, dataOffset + facts.dataBytes(), "the build wrote zeros after the " + facts.dataBytes() + " bytes the verity tree covers", diffs);
+    requireZeros(ch, hash, hashOffset + VerityFacts.SIZE, facts.hashBlockSize() - VerityFacts.SIZE, "the build wrote zeros after the superblock",
+        diffs);
+    if (v.hashBytes() > 0) {
+      requireZeros(ch, hash, hashOffset + v.hashBytes(), "the build wrote zeros after the " + v.hashBytes() + " bytes of superblock and tree", diffs);
+    }
+  }
+
+  private static String describe(GptAttributes a) {
+    return a.hex() + " (" + (a.describe().isEmpty() ? "none" : String.join(", ", a.describe())) + ")";
+  }
+
+  /** Adds a difference naming the first non-zero byte of {@code p} from disk byte {@code from} to its end. */
+  private static void requireZeros(FileChannel ch, GptPartitionEntry p, long from, String why, List<String> diffs)
+      throws IOException {
+    requireZeros(ch, p, from, (p.lastLba() + 1) * 512 - from, why, diffs);
+  }
+
+  private static void requireZeros(FileChannel ch, GptPartitionEntry p, long from, long length, String why, List<String> diffs)
+      throws IOException {
+    long end = Math.min(from + length, Math.min((p.lastLba() + 1) * 512, ch.size()));
+    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+    for (long at = from; at < end; at += buf.limit()) {
+      buf.clear().limit((int) Math.min(buf.capacity(), end - at));
+      while (buf.hasRemaining() && ch.read(buf, at + buf.position()) >= 0) {
+        // fill the chunk
+      }
+      for (int i = 0; i < buf.position(); i++) {
+        if (buf.get(i) != 0) {
+          long start = p.firstLba() * 512;
+          diffs.add(p.name() + ": byte " + (at + i - start) + " of the partition (disk byte " + (at + i) + ") is not zero: "
+              + why);
+          return;
+        }
+      }
     }
   }
 

@@ -11,6 +11,9 @@ import java.util.UUID;
  * @param partGuid unique partition GUID
  * @param firstLba first sector
  * @param lastLba last sector, inclusive
+ * @param attributes the attribute field (A/B priority, tries, successful, read-only...)
+ * @param empty whether the build left the partition all zeros (an empty ESP or B slot)
  */
-public record ManifestPartition(int number, String name, UUID typeGuid, UUID partGuid, long firstLba, long lastLba) {
+public record ManifestPartition(int number, String name, UUID typeGuid, UUID partGuid, long firstLba, long lastLba,
+    long attributes, boolean empty) {
 }

@@ -38,6 +38,18 @@ public record VerityFacts(int version, int hashType, UUID uuid, String algorithm
         sb.hashBlockSize(), sb.dataBlocks(), HexFormat.of().formatHex(sb.salt()));
   }
 
+  /**
+   * Whether {@code block} is byte for byte the superblock a writer makes of its own fields: a change to a
+   * byte the fields do not read (padding after the algorithm name or the salt, the reserved tail) is found.
+   */
+  public static boolean canonical(byte[] block, String where) throws DiskImageException {
+    try {
+      return java.util.Arrays.equals(VeritySuperblock.parse(block, where).toBytes(), 0, SIZE, block, 0, SIZE);
+    } catch (VerityException e) {
+      throw new DiskImageException(e.getMessage(), e);
+    }
+  }
+
   /** Parses a superblock, refusing a missing signature, an unknown version and out-of-range fields. */
   public static VerityFacts parse(byte[] block, String where) throws DiskImageException {
     try {

@@ -140,6 +140,6 @@ public record DiskLayout(Architecture arch, long diskSizeBytes, UUID diskGuid, L
   /** The partition table rows for {@code manifest.json}. */
   public List<ManifestPartition> manifestPartitions() {
     return partitions.stream().map(p -> new ManifestPartition(p.number(), p.name(), p.type().guid(), p.partGuid(),
-        p.firstLba(), p.lastLba())).toList();
+        p.firstLba(), p.lastLba(), p.attributes().bits(), p.content() instanceof PartitionContent.Empty)).toList();
   }
 }

@@ -128,7 +128,7 @@ class InspectAndVerifyIT {
     List<ManifestPartition> manifest = new ArrayList<>(layout.manifestPartitions());
     ManifestPartition oem = manifest.get(5);
     manifest.set(5, new ManifestPartition(oem.number(), oem.name(), oem.typeGuid(), oem.partGuid(),
-        oem.firstLba(), oem.lastLba() + 1));
+        oem.firstLba(), oem.lastLba() + 1, oem.attributes(), oem.empty()));
     VerifyReport r = verify(manifest, img.rootHash());
     assertNamed(r, "partition 6 (OEM): last LBA on the disk is " + oem.lastLba() + ", manifest.json says "
         + (oem.lastLba() + 1));
@@ -139,6 +139,40 @@ class InspectAndVerifyIT {
     VerifyReport r2 = verify(layout.manifestPartitions(), other);
     assertNamed(r2, "ROOT-A: partition GUID (first half of the root hash)");
     assertNamed(r2, "ROOT-A/VERITY-A: recomputed dm-verity tree does not match root hash " + other.hex());
+  }
+
+  @Test
+  void anAttributeSetBySgdiskIsFound() throws Exception {
+    // An updater's way to make the empty B slot the one to boot: priority 15 on ROOT-B.
+    Tools.run("sgdisk", "-A", "4:set:48", "-A", "4:set:49", "-A", "4:set:50", "-A", "4:set:51", disk.toString());
+    assertNamed(verify(layout.manifestPartitions(), img.rootHash()), "partition 4 (ROOT-B): attributes on the disk are");
+  }
+
+  @Test
+  void bytesOutsideTheVerityTreeAndInEmptyPartitionsAreFound() throws Exception {
+    PlannedPartition root = layout.partition(PartitionRole.ROOT_A).orElseThrow();
+    PlannedPartition hash = layout.partition(PartitionRole.VERITY_A).orElseThrow();
+    long treeEnd = Files.size(img.verity()); // veritysetup format's hash file: superblock and tree
+    String dump = Tools.run("veritysetup", "dump", img.verity().toString());
+    long dataBytes = Long.parseLong(field(dump, "Data blocks:\\s+(\\d+)")) * Long.parseLong(field(dump, "Data block size:\\s+(\\d+)"));
+    flipByte(root.offsetBytes() + dataBytes + 10); // after the data the tree covers, inside ROOT-A
+    flipByte(hash.offsetBytes() + 400); // reserved bytes after the salt field, in the superblock's 512
+    flipByte(hash.offsetBytes() + 1000); // rest of the superblock's hash block
+    flipByte(hash.offsetBytes() + treeEnd + 10); // after the tree
+    flipByte(layout.partition(PartitionRole.ROOT_B).orElseThrow().offsetBytes() + 4096); // the empty B slot
+    // veritysetup, the reference, still verifies the pair: none of these bytes is in the tree.
+    try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
+      assertTrue(veritysetupVerify(ch, root.offsetBytes(), hash.offsetBytes(), VerityFacts.parse(Files.readAllBytes(img.verity()), "hash"),
+          img.rootHash()));
+    }
+    VerifyReport r = DiskVerifier.verify(disk, layout.manifestPartitions(),
+        List.of(new VerityExpectation(2, 3, img.rootHash(), true, null, treeEnd)), this::veritysetupVerify);
+    assertNamed(r, "ROOT-A: byte " + (dataBytes + 10) + " of the partition");
+    assertNamed(r, "VERITY-A: the verity superblock has bytes its fields do not account for");
+    assertNamed(r, "VERITY-A: byte 1000 of the partition");
+    assertNamed(r, "ROOT-B: byte 4096 of the partition");
+    assertNamed(r, "VERITY-A: byte " + (treeEnd + 10) + " of the partition");
+    assertEquals(5, r.differences().size(), r.differences().toString());
   }
 
   private VerifyReport verify(List<ManifestPartition> manifest, RootHash rootHash) throws IOException {
