@@ -98,7 +98,7 @@ public final class ImageCommand implements Callable<Integer> {
       result.put("profileDigest", p.digest());
       result.put("arch", a.id());
       result.put("sourceDateEpoch", epoch);
-      result.put("packages", outcome.lock().root().packages().size());
+      result.put("packages", outcome.rootfs().packages().size());
       result.put("files", outcome.files().stream().map(Path::toString).toList());
       if (m != null) {
         result.put("rootHash", m.verity().rootHash());
@@ -111,7 +111,7 @@ public final class ImageCommand implements Callable<Integer> {
       w.println(Json.write(result));
     } else {
       w.println("Built " + p.name() + " for " + a.id() + " in " + out);
-      w.println("  packages     " + outcome.lock().root().packages().size() + " (root), " + outcome.lock().boot().packages().size()
+      w.println("  packages     " + outcome.rootfs().packages().size() + " (root), " + outcome.lock().boot().packages().size()
           + " (kernel and initramfs)");
       w.println("  filesystem   " + outcome.rootfs().tree().size() + " entries, " + outcome.rootfs().tree().contentBytes() / (1 << 20)
           + " MiB of file content");

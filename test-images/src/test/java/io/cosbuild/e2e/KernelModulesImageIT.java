@@ -1,6 +1,8 @@
 package io.cosbuild.e2e;
 
 import static io.cosbuild.e2e.Tools.cosbuild;
+import static io.cosbuild.e2e.Tools.ok;
+import static io.cosbuild.e2e.Tools.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +42,8 @@ class KernelModulesImageIT {
     assertTrue(sbom.get("packages").findValuesAsText("name").stream().anyMatch(n -> n.matches("linux-image-\\d.*")),
         sbom.toString());
 
+    assertManifestListsThePackageDatabase(out);
+
     BootTarget t = BootCommand.target(out, null, List.of(), 512, true);
     try (QemuRunner q = QemuRunner.start(t, Accel.AUTO, s -> { }, n -> { })) {
       assertEquals(BootOutcome.FOUND, q.waitFor(Guest.READY, MinimalImageIT.BOOT), q.console());
@@ -51,5 +57,31 @@ class KernelModulesImageIT {
       assertTrue(reply.contains("M-absent-live-live-/usr/lib/modules/"), "br_netfilter loaded by modprobe, not before:\n"
           + reply);
     }
+  }
+
+  /**
+   * manifest.json lists exactly the packages dpkg-query finds in the root's package database (the kernel
+   * package that keep-modules adds too), as the kernel mounts ROOT-A; verify accepts the image.
+   */
+  private void assertManifestListsThePackageDatabase(Path out) throws Exception {
+    JsonNode manifest = MinimalImageIT.JSON.readTree(out.resolve("manifest.json").toFile());
+    JsonNode root = MinimalImageIT.partitionOf(manifest, 2);
+    String loop = ok("losetup", "--find", "--show", "--read-only", "--offset", MinimalImageIT.offset(root), "--sizelimit",
+        MinimalImageIT.size(root), out.resolve("disk.raw").toString()).trim();
+    Path mnt = Files.createDirectories(work.resolve("mnt"));
+    Set<String> dpkg;
+    try {
+      ok("mount", "-t", "squashfs", "-o", "ro", loop, mnt.toString());
+      dpkg = new TreeSet<>(ok("dpkg-query", "--admindir=" + mnt.resolve("var/lib/dpkg"), "-W", "-f=${Package} ${Version}\\n")
+          .lines().toList());
+    } finally {
+      run("umount", mnt.toString());
+      run("losetup", "-d", loop);
+    }
+    Set<String> listed = new TreeSet<>();
+    manifest.get("packages").forEach(p -> listed.add(p.get("name").asText() + " " + p.get("version").asText()));
+    assertEquals(dpkg, listed);
+    Tools.Result v = cosbuild("verify", out.toString());
+    assertEquals(0, v.code(), v.out() + v.err());
   }
 }

@@ -124,13 +124,31 @@ class MinimalImageIT {
   }
 
   @Test
-  void sameInputsGiveTheSameDisk() throws Exception {
+  void verifyNamesATamperedQcow2AuditAndAnOutputLeftOver() throws Exception {
+    Path bad = copyOutputs("tampered-outputs");
+    flipByte(bad.resolve("disk.qcow2"), Files.size(bad.resolve("disk.qcow2")) / 2);
+    flipByte(bad.resolve("audit.json"), 10);
+    Files.writeString(bad.resolve("disk.tar.gz"), "not from this build"); // this build was raw,qcow2
+    Tools.Result r = cosbuild("verify", bad.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("disk.qcow2: sha256"), r.out());
+    assertTrue(r.out().contains("audit.json: sha256"), r.out());
+    assertTrue(r.out().contains("disk.tar.gz: in " + bad + " but not in manifest.json"), r.out());
+  }
+
+  /** Every output, not only the disk: the manifest lists the others' digests, so it is the same only if they are. */
+  @Test
+  void sameInputsGiveTheSameOutputs() throws Exception {
     Path again = work.resolve("again");
     Tools.Result r = cosbuild("image", "--profile", "minimal", "--arch", "x86_64", "--out", again.toString(),
-        "--source-date-epoch", EPOCH, "--lock", out.resolve("cosbuild.lock").toString(), "--format", "raw");
+        "--source-date-epoch", EPOCH, "--lock", out.resolve("cosbuild.lock").toString(), "--format", "raw,qcow2");
     assertEquals(0, r.code(), r.out() + r.err());
-    assertEquals(ok("sha256sum", out.resolve("disk.raw").toString()).split(" ")[0],
-        ok("sha256sum", again.resolve("disk.raw").toString()).split(" ")[0]);
+    try (var files = Files.list(out)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertEquals(ok("sha256sum", f.toString()).split(" ")[0],
+            ok("sha256sum", again.resolve(f.getFileName()).toString()).split(" ")[0], f.getFileName().toString());
+      }
+    }
     assertEquals(Files.readString(out.resolve("manifest.json")), Files.readString(again.resolve("manifest.json")));
   }
 
@@ -199,10 +217,13 @@ class MinimalImageIT {
     assertFalse(r.out().contains(Guest.READY), r.out());
   }
 
+  /** A copy of every output (the manifest lists them all). */
   static Path copyOutputs(String name) throws Exception {
     Path dir = Files.createDirectories(work.resolve(name));
-    for (String f : new String[] {"disk.raw", "manifest.json", "vmlinuz", "initrd.img", "sbom.spdx.json", "cosbuild.lock"}) {
-      ok("cp", "--sparse=always", out.resolve(f).toString(), dir.resolve(f).toString());
+    try (var files = Files.list(out)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        ok("cp", "--sparse=always", f.toString(), dir.resolve(f.getFileName()).toString());
+      }
     }
     return dir;
   }

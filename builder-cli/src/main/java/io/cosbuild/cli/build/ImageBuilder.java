@@ -8,6 +8,7 @@ import io.cosbuild.rootfs.assembly.AssemblyException;
 import io.cosbuild.rootfs.assembly.AssemblyResult;
 import io.cosbuild.rootfs.assembly.AuditFailedException;
 import io.cosbuild.rootfs.assembly.RootfsAssembler;
+import io.cosbuild.rootfs.dpkg.InstalledPackage;
 import io.cosbuild.rootfs.dpkg.PackageContent;
 import io.cosbuild.rootfs.dpkg.PackageException;
 import io.cosbuild.rootfs.tar.PaxTarWriter;
@@ -161,15 +162,14 @@ public final class ImageBuilder {
         produced.add(f.fileName());
       }
     }
+    // Every other output, so that `cosbuild verify` notices any of them changed, swapped in or left over.
     Map<String, Path> files = new TreeMap<>();
-    for (String f : List.of("vmlinuz", "initrd.img", "sbom.spdx.json", "cosbuild.lock")) {
-      files.put(f, staging.file(f));
+    for (String f : produced) {
+      if (!f.equals("disk.raw")) { // checked partition by partition against the table and the root hash
+        files.put(f, staging.file(f));
+      }
     }
-    if (signature != null) {
-      files.put(SIGNATURE, staging.file(SIGNATURE));
-      files.put(SIGNING_CERTIFICATE, staging.file(SIGNING_CERTIFICATE));
-    }
-    Manifest m = ManifestWriter.build(request, lock, rootImage, verity, disk, signature, boot.commandLine(), files,
+    Manifest m = ManifestWriter.build(request, rootfs.packages().stream().map(InstalledPackage::content).toList(), rootImage, verity, disk, signature, boot.commandLine(), files,
         new io.cosbuild.cli.VersionProvider().version());
     ManifestWriter.write(m, staging.file("manifest.json"));
     produced.add("manifest.json");

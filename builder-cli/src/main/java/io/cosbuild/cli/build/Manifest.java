@@ -21,7 +21,8 @@ public record Manifest(
     String kernelCommandLine,
     Map<String, FileRef> files) {
 
-  public static final int VERSION = 1;
+  /** 2: {@link #files} lists every output in the directory but disk.raw and manifest.json (1 listed only some). */
+  public static final int VERSION = 2;
 
   /** The profile's name and the SHA-256 of its merged form. */
   public record ProfileRef(String name, String digest) {}

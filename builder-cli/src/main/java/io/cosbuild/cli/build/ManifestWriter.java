@@ -5,13 +5,14 @@ import io.cosbuild.disk.layout.PartitionContent;
 import io.cosbuild.disk.layout.PartitionRole;
 import io.cosbuild.disk.layout.PlannedPartition;
 import io.cosbuild.disk.layout.WrittenDisk;
-import io.cosbuild.packages.lock.LockedPackage;
+import io.cosbuild.rootfs.dpkg.PackageContent;
 import io.cosbuild.verity.VerityResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,12 +22,17 @@ final class ManifestWriter {
 
   private ManifestWriter() {}
 
-  static Manifest build(BuildRequest req, ImageLock lock, Path rootImage, VerityResult verity, WrittenDisk disk, String signatureFile,
+  /**
+   * @param installed the packages in the root filesystem: the lock's root set, plus the kernel image packages when
+   *     {@code kernel.keep-modules} puts their modules into the root
+   */
+  static Manifest build(BuildRequest req, List<PackageContent> installed, Path rootImage, VerityResult verity, WrittenDisk disk, String signatureFile,
       String cmdline, Map<String, Path> files, String version) throws IOException {
     List<Manifest.PackageRef> packages = new ArrayList<>();
-    for (LockedPackage p : lock.root().packages()) {
-      packages.add(new Manifest.PackageRef(p.name(), p.version(), p.arch(), p.sha256()));
+    for (PackageContent p : installed) {
+      packages.add(new Manifest.PackageRef(p.name(), p.version(), p.architecture(), p.sha256()));
     }
+    packages.sort(Comparator.comparing(Manifest.PackageRef::name).thenComparing(Manifest.PackageRef::arch));
     var rootfs = req.profile().rootfs();
     Manifest.RootfsRef root = new Manifest.RootfsRef(rootfs.type(), rootfs.type().equals("squashfs") ? rootfs.compression() : "none",
         Files.size(rootImage), FileDigests.sha256(rootImage));
