@@ -53,12 +53,12 @@ public final class DiskCommand implements Callable<Integer> {
       try {
         report = DiskInspector.inspect(disk);
       } catch (DiskImageException e) {
-        return ErrorHandler.report(err, NAME, e, Main.USAGE, logging);
+        return failed(out, err, ErrorHandler.describe(e), e);
       } catch (IOException e) {
         // A FileSystemException names its file, and describe() adds the reason (permission denied) the JDK omits.
         String what = (e instanceof FileSystemException fs && fs.getFile() != null ? "" : disk + ": ")
             + ErrorHandler.describe(e);
-        return ErrorHandler.report(err, NAME, "cannot read " + what, e, Main.USAGE, logging);
+        return failed(out, err, "cannot read " + what, e);
       }
       if (json) {
         out.println(Json.write(report));
@@ -67,6 +67,14 @@ public final class DiskCommand implements Callable<Integer> {
       }
       out.flush();
       return report.gptProblems().isEmpty() ? 0 : 1;
+    }
+
+    /** The message on stderr, and with {@code --json} as JSON on stdout too. */
+    private int failed(PrintWriter out, PrintWriter err, String message, Exception e) {
+      if (json) {
+        ErrorHandler.jsonError(out, message, Main.USAGE);
+      }
+      return ErrorHandler.report(err, NAME, message, e, Main.USAGE, logging);
     }
   }
 }

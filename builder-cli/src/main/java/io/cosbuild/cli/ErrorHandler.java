@@ -25,7 +25,19 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
 
   @Override
   public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+    if (java.util.Arrays.asList(args).contains("--json")) {
+      jsonError(ex.getCommandLine().getOut(), ex.getMessage(), Main.USAGE);
+    }
     return usageError(ex, args);
+  }
+
+  /**
+   * What a command asked for {@code --json} prints on stdout when it fails, so that stdout is JSON whatever
+   * happens: {@code {"error": ..., "exitCode": ..., "ok": false}}. The message also goes to stderr as usual.
+   */
+  static void jsonError(PrintWriter out, String message, int exitCode) {
+    out.println(Json.write(java.util.Map.of("ok", false, "exitCode", exitCode, "error", message)));
+    out.flush();
   }
 
   /**
@@ -84,6 +96,9 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
       return exitCodeOf(ex);
     }
     String message = describe(ex);
+    if (matched(parsed, "--json")) {
+      jsonError(cl.getOut(), message, exitCodeOf(ex));
+    }
     if (ex instanceof ProfileException) {
       err.println("cosbuild: the profile has errors:");
       err.println(message.indent(2).stripTrailing());
@@ -117,8 +132,13 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
   }
 
   private static boolean wantsStackTrace(ParseResult parsed) {
+    return matched(parsed, "--stacktrace") || matched(parsed, "--verbose");
+  }
+
+  /** Whether {@code option} was given to the command or any of its subcommands. */
+  private static boolean matched(ParseResult parsed, String option) {
     for (ParseResult p = parsed; p != null; p = p.subcommand()) {
-      if (p.hasMatchedOption("--stacktrace") || p.hasMatchedOption("--verbose")) {
+      if (p.hasMatchedOption(option)) {
         return true;
       }
     }

@@ -38,6 +38,27 @@ class MainTest {
     }
   }
 
+  /** With --json, stdout is one JSON document also when the command fails, whatever kind of failure it is. */
+  @Test
+  void jsonCommandsPrintJsonOnStdoutWhenTheyFail(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("missing");
+    String[][] cases = {
+        {"verify", "--json", missing.toString()},
+        {"disk", "inspect", "--json", missing.toString()},
+        {"image", "--json", "--profile", "no-such-profile", "--out", dir.resolve("out").toString()},
+        {"profile", "show", "--json", "no-such-profile"},
+        {"verify", "--json", "--no-such-option", missing.toString()},
+    };
+    for (String[] args : cases) {
+      Result r = run(args);
+      assertEquals(2, r.code(), String.join(" ", args) + "\n" + r.out() + r.err());
+      JsonNode doc = Json.mapper().readTree(r.out());
+      assertEquals(false, doc.get("ok").asBoolean(true), r.out());
+      assertEquals(2, doc.get("exitCode").asInt(), r.out());
+      assertTrue(r.err().contains(doc.get("error").asText()), "the same message on stderr:\n" + r.err() + "\n" + r.out());
+    }
+  }
+
   @Test
   void versionAndCompletion() {
     Result v = run("--version");
