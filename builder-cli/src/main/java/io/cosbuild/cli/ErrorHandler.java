@@ -1,6 +1,7 @@
 package io.cosbuild.cli;
 
 import io.cosbuild.cli.build.StagingDirectory;
+import io.cosbuild.packages.InputException;
 import io.cosbuild.spec.ProfileException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -114,7 +115,8 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
 
   static int exitCodeOf(Throwable ex) {
     if (ex instanceof UsageException || ex instanceof ProfileException || ex instanceof NoSuchFileException
-        || ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException) {
+        || ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException
+        || ex instanceof InputException) {
       return Main.USAGE;
     }
     return Main.FAILED;

@@ -50,7 +50,8 @@ public final class ImageCommand implements Callable<Integer> {
   @Option(names = "--source-date-epoch", paramLabel = "N", description = "Clamp every timestamp to N (overrides SOURCE_DATE_EPOCH and the profile).")
   Long sourceDateEpoch;
 
-  @Option(names = "--mirror", paramLabel = "URL", description = "Debian mirror (default: COSBUILD_DEBIAN_MIRROR, else the host's apt sources).")
+  @Option(names = "--mirror", paramLabel = "URL", converter = MirrorUrl.class,
+      description = "Debian mirror (default: COSBUILD_DEBIAN_MIRROR, else the host's apt sources).")
   String mirror;
 
   @Option(names = "--cache-dir", paramLabel = "DIR", description = "Download and blob cache (default: COSBUILD_CACHE, else ~/.cache/cosbuild).")

@@ -9,6 +9,7 @@ import io.cosbuild.packages.resolve.ResolutionReport;
 import io.cosbuild.packages.resolve.ResolveRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code cosbuild packages resolve|fetch}: a thin layer over {@link DebianPackages}. Exit codes: 0 success,
- * 1 resolution, repository or signature failure, 2 usage or input error.
+ * 1 resolution, repository or signature failure, 2 usage or input error (bad options; a missing or invalid lock,
+ * keyring, mirror URL or apt sources file: {@link io.cosbuild.packages.InputException}).
  */
 @Command(name = "packages", mixinStandardHelpOptions = true,
         description = "Resolve and fetch Debian package sets.")
@@ -38,7 +40,7 @@ public class PackagesCommand implements Callable<Integer> {
 
     /** Options shared by the subcommands: where packages come from. */
     static class SourceOptions {
-        @Option(names = "--mirror", paramLabel = "URL",
+        @Option(names = "--mirror", paramLabel = "URL", converter = MirrorUrl.class,
                 description = "Debian mirror base URL (default: $COSBUILD_DEBIAN_MIRROR, else the host's apt sources)")
         String mirror;
 
@@ -60,6 +62,17 @@ public class PackagesCommand implements Callable<Integer> {
 
         DebianPackages.Source source() {
             return new DebianPackages.Source(release, List.of("main"), mirror, keyring, cacheDir, allowExpired, 4);
+        }
+
+        /**
+         * Refuses a {@code --cache-dir} that exists and is not a directory, before any download.
+         *
+         * @throws UsageException naming the option
+         */
+        void check() throws UsageException {
+            if (cacheDir != null && Files.exists(cacheDir) && !Files.isDirectory(cacheDir)) {
+                throw new UsageException("--cache-dir " + cacheDir + " exists and is not a directory");
+            }
         }
     }
 
@@ -117,6 +130,7 @@ public class PackagesCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintWriter err = spec.commandLine().getErr();
+            source.check();
             if (writeLock != null) {
                 try {
                     writeLock = OutputFile.resolve(writeLock, "lock", "");
@@ -187,8 +201,7 @@ public class PackagesCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (PackagesException e) {
-            err.println("cosbuild packages resolve: " + e.getMessage());
-            return 1;
+            return ErrorHandler.report(err, "cosbuild packages resolve", e, ErrorHandler.exitCodeOf(e), null);
         } catch (IOException e) {
             err.println("cosbuild packages resolve: cannot write " + writeLock + ": " + e.getMessage());
             return 1;
@@ -215,9 +228,10 @@ public class PackagesCommand implements Callable<Integer> {
         SourceOptions source = new SourceOptions();
 
         @Override
-        public Integer call() {
+        public Integer call() throws UsageException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            source.check();
             try {
                 LockFile lf = LockFile.read(lock);
                 Map<LockedPackage, Path> files = DebianPackages.fetch(source.source(), lf, (p, cached, done, total) -> {
@@ -231,8 +245,7 @@ public class PackagesCommand implements Callable<Integer> {
                 out.flush();
                 return 0;
             } catch (PackagesException e) {
-                err.println("cosbuild packages fetch: " + e.getMessage());
-                return 1;
+                return ErrorHandler.report(err, "cosbuild packages fetch", e, ErrorHandler.exitCodeOf(e), logging);
             }
         }
     }

@@ -60,17 +60,21 @@ public final class DebianPackages {
     }
 
     /** The repositories of a source. */
-    public static List<Repository> repositories(Source source) throws RepositoryException {
+    public static List<Repository> repositories(Source source) throws RepositoryException, InputException {
         return AptSources.forRelease(source.release(), source.components(), source.mirror(), source.keyring());
     }
 
     /** Fetches and verifies the merged index of {@code arch} (Debian name). */
-    public static PackageIndex index(Source source, String arch) throws RepositoryException {
+    public static PackageIndex index(Source source, String arch) throws RepositoryException, InputException {
         return new RepositoryClient(new Transport(), source.cacheDir(), Clock.systemUTC(), source.allowExpired())
                 .fetchIndex(repositories(source), arch);
     }
 
-    /** Resolves a request against freshly verified indexes. */
+    /**
+     * Resolves a request against freshly verified indexes.
+     *
+     * @throws InputException when the keyring, mirror or apt sources are missing or invalid
+     */
     public static Resolution resolve(Source source, ResolveRequest request) throws PackagesException {
         return new Resolver(index(source, request.arch())).resolve(request);
     }
@@ -80,7 +84,7 @@ public final class DebianPackages {
      * downloading any index.
      */
     public static Map<LockedPackage, Path> fetch(Source source, LockFile lock, DownloadCache.Listener listener)
-            throws RepositoryException {
+            throws RepositoryException, InputException {
         return new DownloadCache(source.cacheDir(), new Transport(), source.parallelism())
                 .fetch(lock.packages(), repositories(source), listener);
     }

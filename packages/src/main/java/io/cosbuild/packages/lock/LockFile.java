@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cosbuild.packages.InputException;
 import io.cosbuild.packages.PackagesException;
 import io.cosbuild.packages.cache.ContentStore;
 import io.cosbuild.packages.repo.IndexDigest;
@@ -12,7 +13,9 @@ import io.cosbuild.packages.resolve.Resolution;
 import io.cosbuild.packages.resolve.ResolveRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
@@ -134,23 +137,29 @@ public record LockFile(int lockVersion, String request, String arch, KeyringInfo
     }
 
     /** Parses JSON text; {@code source} names it in errors. */
-    public static LockFile parse(String json, String source) throws PackagesException {
+    public static LockFile parse(String json, String source) throws InputException {
         try {
             return JSON.readValue(json, LockFile.class);
         } catch (JsonProcessingException e) {
-            throw new PackagesException(source + ": not a valid cosbuild lock file: " + e.getOriginalMessage(), e);
+            throw new InputException(source + ": not a valid cosbuild lock file: " + e.getOriginalMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new PackagesException(source + ": " + e.getMessage(), e);
+            throw new InputException(source + ": " + e.getMessage(), e);
         }
     }
 
     /** Reads a lock file. */
-    public static LockFile read(Path file) throws PackagesException {
+    public static LockFile read(Path file) throws InputException {
+        String text;
         try {
-            return parse(Files.readString(file), file.toString());
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": cannot read lock file: no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new InputException(file + ": cannot read lock file: permission denied", e);
         } catch (IOException e) {
-            throw new PackagesException(file + ": cannot read lock file: " + e.getMessage(), e);
+            throw new InputException(file + ": cannot read lock file: " + e.getMessage(), e);
         }
+        return parse(text, file.toString());
     }
 
     /** Writes the lock to {@code file} through a temporary file in the same directory. */

@@ -1,11 +1,13 @@
 package io.cosbuild.packages.repo;
 
+import io.cosbuild.packages.InputException;
 import io.cosbuild.packages.RepositoryException;
 import io.cosbuild.packages.deb822.Deb822Exception;
 import io.cosbuild.packages.deb822.Deb822Parser;
 import io.cosbuild.packages.deb822.Paragraph;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,12 +31,12 @@ public final class AptSources {
     }
 
     /** The host's sources: {@code /etc/apt/sources.list} then {@code /etc/apt/sources.list.d/*} in name order. */
-    public static List<Repository> fromHost() throws RepositoryException {
+    public static List<Repository> fromHost() throws InputException {
         return fromDirectory(Path.of("/etc/apt"));
     }
 
     /** Sources under an apt configuration directory ({@code sources.list} and {@code sources.list.d/}). */
-    public static List<Repository> fromDirectory(Path etcApt) throws RepositoryException {
+    public static List<Repository> fromDirectory(Path etcApt) throws InputException {
         List<Repository> out = new ArrayList<>();
         Path list = etcApt.resolve("sources.list");
         if (Files.isRegularFile(list)) {
@@ -50,30 +52,30 @@ public final class AptSources {
                     }
                 }
             } catch (IOException e) {
-                throw new RepositoryException(d + ": " + e.getMessage(), e);
+                throw new InputException(d + ": " + e.getMessage(), e);
             }
         }
         return out;
     }
 
     /** Parses one {@code .sources} (deb822) or {@code .list} (one-line) file. */
-    public static List<Repository> parseFile(Path file) throws RepositoryException {
+    public static List<Repository> parseFile(Path file) throws InputException {
         try {
             String text = Files.readString(file);
             return file.getFileName().toString().endsWith(".sources")
                     ? parseDeb822(file.toString(), text) : parseOneLine(file.toString(), text);
         } catch (IOException e) {
-            throw new RepositoryException(file + ": " + e.getMessage(), e);
+            throw new InputException(file + ": " + e.getMessage(), e);
         }
     }
 
     /** Parses deb822 {@code .sources} text. */
-    public static List<Repository> parseDeb822(String source, String text) throws RepositoryException {
+    public static List<Repository> parseDeb822(String source, String text) throws InputException {
         List<Paragraph> ps;
         try {
             ps = Deb822Parser.parse(text);
         } catch (Deb822Exception e) {
-            throw new RepositoryException(source + ": " + e.getMessage(), e);
+            throw new InputException(source + ": " + e.getMessage(), e);
         }
         List<Repository> out = new ArrayList<>();
         for (Paragraph p : ps) {
@@ -86,7 +88,7 @@ public final class AptSources {
                 try {
                     out.add(new Repository(URI.create(uri), p.words("Suites"), p.words("Components"), keyring));
                 } catch (IllegalArgumentException e) {
-                    throw new RepositoryException(source + ": " + e.getMessage(), e);
+                    throw new InputException(source + ": " + e.getMessage(), e);
                 }
             }
         }
@@ -94,7 +96,7 @@ public final class AptSources {
     }
 
     /** Parses one-line {@code sources.list} text: {@code deb [options] URI suite component...}. */
-    public static List<Repository> parseOneLine(String source, String text) throws RepositoryException {
+    public static List<Repository> parseOneLine(String source, String text) throws InputException {
         List<Repository> out = new ArrayList<>();
         int lineNo = 0;
         for (String raw : text.split("\n")) {
@@ -109,7 +111,7 @@ public final class AptSources {
             if (open >= 0) {
                 int close = line.indexOf(']', open);
                 if (close < 0) {
-                    throw new RepositoryException(source + ":" + lineNo + ": unclosed '[' in options");
+                    throw new InputException(source + ":" + lineNo + ": unclosed '[' in options");
                 }
                 for (String o : line.substring(open + 1, close).strip().split("\\s+")) {
                     int eq = o.indexOf('=');
@@ -124,14 +126,14 @@ public final class AptSources {
                 continue;
             }
             if (w.length < 4) {
-                throw new RepositoryException(source + ":" + lineNo + ": expected 'deb URI SUITE COMPONENT...'");
+                throw new InputException(source + ":" + lineNo + ": expected 'deb URI SUITE COMPONENT...'");
             }
             Path keyring = options.containsKey("signed-by") && options.get("signed-by").startsWith("/")
                     ? Path.of(options.get("signed-by")) : Keyring.DEBIAN_ARCHIVE_KEYRING;
             try {
                 out.add(new Repository(URI.create(w[1]), List.of(w[2]), List.of(w).subList(3, w.length), keyring));
             } catch (IllegalArgumentException e) {
-                throw new RepositoryException(source + ":" + lineNo + ": " + e.getMessage(), e);
+                throw new InputException(source + ":" + lineNo + ": " + e.getMessage(), e);
             }
         }
         return out;
@@ -165,6 +167,19 @@ public final class AptSources {
     }
 
     /**
+     * A mirror base URL as a repository URI.
+     *
+     * @throws IllegalArgumentException saying why {@code mirror} is not an http, https or file URL
+     */
+    public static URI mirrorUri(String mirror) {
+        try {
+            return Repository.baseUri(new URI(mirror.strip()));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The repositories to use for Debian {@code release} (e.g. bookworm). Start from the host's apt sources
      * filtered to {@code RELEASE}, {@code RELEASE-updates} and {@code RELEASE-security}; when a mirror is given (the
      * argument, else {@code $COSBUILD_DEBIAN_MIRROR}) it replaces the repositories serving {@code RELEASE} and
@@ -174,14 +189,15 @@ public final class AptSources {
      * @param keyring keyring override, or null for each source's own {@code Signed-By} (default: Debian's)
      */
     public static List<Repository> forRelease(String release, List<String> components, String mirror, Path keyring)
-            throws RepositoryException {
+            throws RepositoryException, InputException {
         return forRelease(release, components, mirror, keyring, fromHost());
     }
 
     /** {@link #forRelease(String, List, String, Path)} with the host sources given. */
     public static List<Repository> forRelease(String release, List<String> components, String mirror, Path keyring,
-                                              List<Repository> hostSources) throws RepositoryException {
-        String m = mirror != null && !mirror.isBlank() ? mirror : System.getenv(MIRROR_ENV);
+                                              List<Repository> hostSources) throws RepositoryException, InputException {
+        boolean given = mirror != null && !mirror.isBlank();
+        String m = given ? mirror : System.getenv(MIRROR_ENV);
         List<String> mainSuites = List.of(release, release + "-updates");
         List<Repository> repos = new ArrayList<>(
                 select(hostSources, List.of(release, release + "-updates", release + "-security"), components));
@@ -194,10 +210,10 @@ public final class AptSources {
                 }
             }
             try {
-                kept.add(0, new Repository(URI.create(m.strip()), mainSuites, components,
+                kept.add(0, new Repository(mirrorUri(m), mainSuites, components,
                         keyring != null ? keyring : Keyring.DEBIAN_ARCHIVE_KEYRING));
             } catch (IllegalArgumentException e) {
-                throw new RepositoryException("mirror '" + m + "': " + e.getMessage(), e);
+                throw new InputException((given ? "mirror" : "$" + MIRROR_ENV) + " '" + m + "': " + e.getMessage(), e);
             }
             repos = kept;
         }

@@ -1,6 +1,6 @@
 package io.cosbuild.packages.repo;
 
-import io.cosbuild.packages.RepositoryException;
+import io.cosbuild.packages.InputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -44,25 +44,29 @@ public final class Keyring {
     /**
      * Loads a keyring file.
      *
-     * @throws RepositoryException naming the file when it is missing or not a keyring
+     * @throws InputException naming the file when it is missing, unreadable or not a keyring
      */
-    public static Keyring load(Path path) throws RepositoryException {
+    public static Keyring load(Path path) throws InputException {
         Objects.requireNonNull(path, "path");
+        byte[] bytes;
         try {
-            byte[] bytes = Files.readAllBytes(path);
-            try (InputStream in = PGPUtil.getDecoderStream(new java.io.ByteArrayInputStream(bytes))) {
-                PGPPublicKeyRingCollection keys = new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
-                if (keys.size() == 0) {
-                    throw new RepositoryException(path + ": keyring holds no public keys");
-                }
-                return new Keyring(path, keys, HexFormat.of().formatHex(
-                        MessageDigest.getInstance("SHA-256").digest(bytes)));
-            }
+            bytes = Files.readAllBytes(path);
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new RepositoryException(path + ": keyring not found; install debian-archive-keyring or name a keyring: "
+            throw new InputException(path + ": keyring not found; install debian-archive-keyring or name a keyring: "
                     + HOW_TO_NAME);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new InputException(path + ": cannot read the keyring: permission denied", e);
+        } catch (IOException e) {
+            throw new InputException(path + ": cannot read the keyring: " + e.getMessage(), e);
+        }
+        try (InputStream in = PGPUtil.getDecoderStream(new java.io.ByteArrayInputStream(bytes))) {
+            PGPPublicKeyRingCollection keys = new PGPPublicKeyRingCollection(in, new BcKeyFingerprintCalculator());
+            if (keys.size() == 0) {
+                throw new InputException(path + ": keyring holds no public keys");
+            }
+            return new Keyring(path, keys, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
         } catch (IOException | PGPException e) {
-            throw new RepositoryException(path + ": not an OpenPGP keyring: " + e.getMessage(), e);
+            throw new InputException(path + ": not an OpenPGP keyring: " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

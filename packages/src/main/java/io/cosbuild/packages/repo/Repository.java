@@ -24,18 +24,28 @@ public record Repository(URI uri, List<String> suites, List<String> components, 
         if (suites.isEmpty() || components.isEmpty()) {
             throw new IllegalArgumentException("repository " + uri + " needs at least one suite and one component");
         }
-        String scheme = uri.getScheme();
-        if (!"http".equals(scheme) && !"https".equals(scheme) && !"file".equals(scheme)) {
-            throw new IllegalArgumentException("repository URI must be http, https or file: " + uri);
-        }
-        if (!uri.getPath().endsWith("/")) {
-            uri = URI.create(uri + "/");
-        }
+        uri = baseUri(uri);
         for (String s : suites) {
             if (s.isEmpty() || s.contains("..") || s.startsWith("/")) {
                 throw new IllegalArgumentException("bad suite name '" + s + "'");
             }
         }
+    }
+
+    /**
+     * {@code uri} as a repository base: an http, https or file URL (http and https with a host), ending in '/'.
+     *
+     * @throws IllegalArgumentException saying what is wrong with it
+     */
+    public static URI baseUri(URI uri) {
+        String scheme = uri.getScheme();
+        if (!"http".equals(scheme) && !"https".equals(scheme) && !"file".equals(scheme) || uri.getPath() == null) {
+            throw new IllegalArgumentException("repository URI must be an http://, https:// or file:/ URL: " + uri);
+        }
+        if (!"file".equals(scheme) && uri.getHost() == null) {
+            throw new IllegalArgumentException("repository URI names no host: " + uri);
+        }
+        return uri.getPath().endsWith("/") ? uri : URI.create(uri + "/");
     }
 
     /** The URI of a path under {@code dists/SUITE/}. */

@@ -1,5 +1,6 @@
 package io.cosbuild.packages.repo;
 
+import io.cosbuild.packages.InputException;
 import io.cosbuild.packages.RepositoryException;
 import io.cosbuild.packages.SignatureException;
 import io.cosbuild.packages.cache.ContentStore;
@@ -84,7 +85,7 @@ public final class RepositoryClient {
     }
 
     /** Fetches the indexes of all repositories for {@code arch} and merges them, earlier sources winning ties. */
-    public PackageIndex fetchIndex(List<Repository> repositories, String arch) throws RepositoryException {
+    public PackageIndex fetchIndex(List<Repository> repositories, String arch) throws RepositoryException, InputException {
         List<PackageRecord> all = new ArrayList<>();
         List<IndexDigest> digests = new ArrayList<>();
         List<String> signers = new ArrayList<>();
@@ -106,7 +107,7 @@ public final class RepositoryClient {
     }
 
     /** Fetches the indexes of one repository. */
-    public PackageIndex fetchIndex(Repository repository, String arch) throws RepositoryException {
+    public PackageIndex fetchIndex(Repository repository, String arch) throws RepositoryException, InputException {
         return fetchIndex(List.of(repository), arch);
     }
 
@@ -114,8 +115,9 @@ public final class RepositoryClient {
      * Fetches and verifies {@code dists/SUITE/InRelease}.
      *
      * @throws SignatureException naming the file when the signature, suite name or validity is wrong
+     * @throws InputException naming the repository's keyring when it is missing or unreadable
      */
-    public VerifiedRelease fetchRelease(Repository repo, String suite) throws RepositoryException {
+    public VerifiedRelease fetchRelease(Repository repo, String suite) throws RepositoryException, InputException {
         Keyring keyring = Keyring.load(repo.keyring());
         URI uri = repo.dists(suite, "InRelease");
         Path cached = cachedInRelease(repo, suite);

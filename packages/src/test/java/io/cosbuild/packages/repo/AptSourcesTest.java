@@ -3,6 +3,7 @@ package io.cosbuild.packages.repo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.cosbuild.packages.InputException;
 import io.cosbuild.packages.RepositoryException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ class AptSourcesTest {
         assertEquals(Path.of("/etc/k.gpg"), r.get(0).keyring());
         assertEquals(List.of("main", "contrib"), r.get(0).components());
         assertEquals(List.of("bookworm-security"), r.get(1).suites());
-        RepositoryException e = assertThrows(RepositoryException.class,
+        InputException e = assertThrows(InputException.class,
                 () -> AptSources.parseOneLine("s.list", "deb http://a.invalid/debian\n"));
         assertEquals("s.list:1: expected 'deb URI SUITE COMPONENT...'", e.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.cosbuild.packages.testutil;
 
+import io.cosbuild.packages.InputException;
 import io.cosbuild.packages.RepositoryException;
 import io.cosbuild.packages.cache.ContentStore;
 import io.cosbuild.packages.repo.AptSources;
@@ -29,7 +30,7 @@ public final class TestRepos {
     }
 
     /** bookworm main (+ updates, + security when the host lists it). */
-    public static List<Repository> bookworm() throws RepositoryException {
+    public static List<Repository> bookworm() throws RepositoryException, InputException {
         return AptSources.forRelease("bookworm", List.of("main"), null, null);
     }
 
@@ -39,7 +40,7 @@ public final class TestRepos {
     }
 
     /** The merged bookworm index for {@code arch}, fetched once per JVM. */
-    public static synchronized PackageIndex index(String arch) throws RepositoryException {
+    public static synchronized PackageIndex index(String arch) throws RepositoryException, InputException {
         PackageIndex i = INDEXES.get(arch);
         if (i == null) {
             i = client().fetchIndex(bookworm(), arch);
