@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * CACHE/blobs/sha256/ab/abcdef...   complete files, named by their SHA-256
  * CACHE/partial/abcdef....part      interrupted downloads, resumed by the next fetch
  * </pre>
+ * A resumed download that fails its check is fetched again from the start, once, in the same call: the bytes
+ * kept from the earlier run may be what is wrong. A fresh download that fails its check is refused.
  * A file is only ever moved into {@code blobs/} after its SHA-256 and size were checked; a file found there is
  * checked again before use, and a corrupt one is deleted and fetched again.
  *
@@ -88,7 +90,8 @@ public final class ContentStore {
      * Returns the verified cached file, downloading it from {@code uri} first when absent or corrupt.
      *
      * @param what  names the file in messages (e.g. the URI or {@code foo_1.0_amd64.deb})
-     * @throws SignatureException  when the downloaded bytes do not match {@code sha256} / {@code size}
+     * @throws SignatureException  when the downloaded bytes do not match {@code sha256} / {@code size} (a resumed
+     *                             download that does not is first fetched again from the start)
      * @throws RepositoryException when the download fails (a later call resumes it)
      */
     public Fetched fetch(URI uri, String what, String sha256, long size, Transport transport,
@@ -129,13 +132,20 @@ public final class ContentStore {
             Files.delete(part);
         }
         long transferred = transport.download(uri, part, progress, size);
-        long got = Files.size(part);
-        String actual = sha256(part);
-        if ((size >= 0 && got != size) || !actual.equals(h)) {
+        String mismatch = mismatch(part, h, size);
+        if (mismatch != null && Files.size(part) > transferred) {
+            // Bytes kept from an earlier run were part of it: they may be what is wrong (the start of another
+            // file, a mirror that changed it since). Fetching the whole file once more settles it.
+            LOG.warn("{}: the resumed download {} does not match the signed index; downloading it again from the "
+                    + "start", what, mismatch);
+            Files.delete(part);
+            transferred += transport.download(uri, part, progress, size);
+            mismatch = mismatch(part, h, size);
+        }
+        if (mismatch != null) {
             Files.deleteIfExists(part);
-            throw new SignatureException(what, "SHA-256 " + actual + " (" + got + " bytes) does not match "
-                    + "the signed index (" + h + ", " + size + " bytes); the download was corrupted or "
-                    + "tampered with and has been discarded");
+            throw new SignatureException(what, mismatch + " does not match the signed index (" + h + ", " + size
+                    + " bytes); the download was corrupted or tampered with and has been discarded");
         }
         Path target = path(h);
         Files.createDirectories(target.getParent());
@@ -145,6 +155,13 @@ public final class ContentStore {
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
         }
         return new Fetched(target, transferred);
+    }
+
+    /** What is wrong with {@code part} ("SHA-256 ... (N bytes)"), or null when it has the hash and size given. */
+    private static String mismatch(Path part, String h, long size) throws IOException {
+        long got = Files.size(part);
+        String actual = sha256(part);
+        return (size >= 0 && got != size) || !actual.equals(h) ? "SHA-256 " + actual + " (" + got + " bytes)" : null;
     }
 
     /**
