@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * Rules the image build enforces on a profile's own values, checked here too so that
  * {@code profile validate} refuses, with file:line and field, what {@code image} would refuse later
  * (often after minutes of work, and without naming the profile). Each rule says where the build
- * enforces it; keep the two in step. Stateless.
+ * enforces it; keep the two in step. A few rules are the profile's own (the build has no view of
+ * them): each says so. Stateless.
  */
 final class ImageRules {
 
@@ -39,6 +40,7 @@ final class ImageRules {
     r.compressionLevel();
     r.mountLayout();
     r.packages();
+    r.sshPort();
     r.errors.addAll(DiskFit.check(Values.map(profile, "disk"), Values.map(profile, "verity"), where, file));
     return r.errors;
   }
@@ -129,6 +131,25 @@ final class ImageRules {
         if (names.contains(bareName(include.get(i)))) {
           error("packages.include[" + i + "]", "'" + include.get(i) + "' is also in packages." + key + ": remove it from one of them");
         }
+      }
+    }
+  }
+
+  /**
+   * The profile's own rule: sshd moved off port 22 behind the firewall must be let through it, or the image
+   * builds and then cannot be reached (the ruleset accepts only {@code allow-tcp}). Port 22 itself is not
+   * checked: a profile without sshd, or not reached by SSH, may leave it closed.
+   */
+  private void sshPort() {
+    Map<String, Object> security = Values.map(profile, "security");
+    Map<String, Object> firewall = Values.map(security, "firewall");
+    if (Values.map(security, "ssh").get("port") instanceof Long port && port != 22 && Boolean.TRUE.equals(firewall.get("enabled"))) {
+      List<Long> allowed = Values.longs(firewall, "allow-tcp");
+      if (!allowed.contains(port)) {
+        Location allowedAt = where.get("security.firewall.allow-tcp");
+        error("security.ssh.port", "sshd port " + port + " is not in security.firewall.allow-tcp " + allowed + " ("
+            + (allowedAt == null ? "the default" : allowedAt) + "): the firewall would drop SSH connections; add " + port
+            + " there, or keep port 22");
       }
     }
   }

@@ -25,6 +25,11 @@ final class Values {
     return (List<String>) m.get(key);
   }
 
+  @SuppressWarnings("unchecked")
+  static List<Long> longs(Map<String, Object> m, String key) {
+    return (List<Long>) m.get(key);
+  }
+
   /** A size field's bytes: a number, or text such as 512MiB. */
   static long size(Object v) {
     return v instanceof Long l ? l : ByteSize.parse((String) v);

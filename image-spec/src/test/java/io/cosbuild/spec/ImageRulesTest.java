@@ -21,9 +21,7 @@ class ImageRulesTest {
 
   /** The errors of a profile made of {@code yaml} over a parent with a package, as "line:col: field: message". */
   private List<String> errors(String yaml) throws Exception {
-    Files.writeString(dir.resolve("parent.yaml"), "packages:\n  include: [busybox]\n");
-    Files.writeString(dir.resolve("p.yaml"), "extends: parent\n" + yaml);
-    ProfileException e = assertThrows(ProfileException.class, () -> new ProfileLoader(List.of(dir)).load("p"));
+    ProfileException e = assertThrows(ProfileException.class, () -> load(yaml));
     return e.errors().stream().map(ProfileError::toString).map(s -> s.replace(dir.resolve("p.yaml") + ":", "")).toList();
   }
 
@@ -59,6 +57,12 @@ class ImageRulesTest {
             "3:13: packages.include[1]: 'perl' is also in packages.deny: remove it from one of them"),
         Arguments.of("included and excluded", "packages:\n  include: [perl:amd64]\n  exclude: [perl]\n",
             "3:13: packages.include[1]: 'perl:amd64' is also in packages.exclude: remove it from one of them"),
+        Arguments.of("sshd port the firewall drops", "security:\n  firewall:\n    enabled: true\n    allow-tcp: [22, 443]\n  ssh:\n    port: 2222\n",
+            "7:11: security.ssh.port: sshd port 2222 is not in security.firewall.allow-tcp [22, 443] (5:16): the firewall would drop"
+                + " SSH connections; add 2222 there, or keep port 22"),
+        Arguments.of("sshd port behind a firewall that allows nothing", "security:\n  firewall: {enabled: true}\n  ssh: {port: 2222}\n",
+            "4:15: security.ssh.port: sshd port 2222 is not in security.firewall.allow-tcp [] (the default): the firewall would drop"
+                + " SSH connections; add 2222 there, or keep port 22"),
         Arguments.of("verity block above a page", "verity:\n  data-block-size: 8192\n",
             "3:20: verity.data-block-size: '8192' is not a power of two from 512 to 4096 (the kernel refuses verity blocks larger than"
                 + " its 4 KiB pages)"));
@@ -68,6 +72,23 @@ class ImageRulesTest {
   @MethodSource
   void refused(String what, String yaml, String error) throws Exception {
     assertEquals(List.of(error), errors(yaml), what);
+  }
+
+  /** sshd's port is checked only when it moved and the firewall is on. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "security:\n  firewall: {enabled: true, allow-tcp: [2222]}\n  ssh: {port: 2222}\n",
+      "security:\n  firewall: {enabled: false, allow-tcp: [22]}\n  ssh: {port: 2222}\n",
+      "security:\n  firewall: {enabled: true, allow-tcp: [443]}\n  ssh: {port: 22}\n"})
+  void sshPortsTheFirewallLetsThroughAreAccepted(String yaml) throws Exception {
+    load(yaml);
+  }
+
+  /** Loads a profile made of {@code yaml} over a parent with a package. */
+  private LoadedProfile load(String yaml) throws Exception {
+    Files.writeString(dir.resolve("parent.yaml"), "packages:\n  include: [busybox]\n");
+    Files.writeString(dir.resolve("p.yaml"), "extends: parent\n" + yaml);
+    return new ProfileLoader(List.of(dir)).load("p");
   }
 
   @Test

@@ -181,7 +181,8 @@ public final class ProfileSchema {
           object("ssh", "sshd policy (used when openssh-server is installed).",
               of("password-authentication", BOOL, false, "Allow password logins."),
               of("permit-root-login", BOOL, false, "Allow root logins."),
-              of("port", INT, 22L, "sshd port.").checked(PORT)),
+              of("port", INT, 22L, "sshd port. With the firewall enabled, a port other than 22 must be in security.firewall.allow-tcp"
+                  + " (the ruleset does not open it by itself).").checked(PORT)),
           objectList("users", "Accounts added to /etc/passwd and /etc/group (locked passwords).",
               of("name", STRING, null, "User name (required).").checked(USER_NAME),
               of("uid", INT, null, "Numeric uid (0 to 2147483647); allocated from the system range when absent.").checked(range(0, MAX_ID)),
