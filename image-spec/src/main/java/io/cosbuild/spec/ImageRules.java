@@ -10,8 +10,10 @@ import java.util.regex.Pattern;
  * Rules the image build enforces on a profile's own values, checked here too so that
  * {@code profile validate} refuses, with file:line and field, what {@code image} would refuse later
  * (often after minutes of work, and without naming the profile). Each rule says where the build
- * enforces it; keep the two in step. A few rules are the profile's own (the build has no view of
- * them): each says so. Stateless.
+ * enforces it; keep the two in step: builder-cli's ProfileRulesMatchWritersTest, which sees both,
+ * gives each copy and its original the same values and wants the same verdict (compression levels,
+ * the mount layout and init path rules, and DiskFit's disk and verity sizes). A few rules are the
+ * profile's own (the build has no view of them): each says so. Stateless.
  */
 final class ImageRules {
 
@@ -77,7 +79,8 @@ final class ImageRules {
     Map<String, Object> fs = Values.map(profile, "filesystem");
     List<String> tmpfs = Values.strings(fs, "tmpfs");
     List<String> stateful = Values.strings(fs, "stateful");
-    for (String key : List.of("tmpfs", "stateful", "noexec", "exec")) {
+    // A var-symlink's target below /var is a directory the init makes on STATE.
+    for (String key : List.of("tmpfs", "stateful", "noexec", "exec", "var-symlinks")) {
       List<String> paths = Values.strings(fs, key);
       for (int i = 0; i < paths.size(); i++) {
         safePath("filesystem." + key + "[" + i + "]", paths.get(i));
@@ -116,7 +119,7 @@ final class ImageRules {
   }
 
   private void safePath(String field, String p) {
-    if (!SAFE_PATH.matcher(p).matches() || p.contains("/./") || p.endsWith("/.")) {
+    if (!SAFE_PATH.matcher(p).matches() || p.contains("/./") || p.endsWith("/.") || p.contains("/../") || p.endsWith("/..")) {
       error(field, "path " + p + " must be normalised and use only letters, digits and ._+@- (it is written into the init script)");
     }
   }

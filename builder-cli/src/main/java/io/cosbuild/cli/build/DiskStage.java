@@ -39,6 +39,32 @@ final class DiskStage {
 
   private DiskStage() {}
 
+  /** Bytes of each VERITY partition: the profile's, else what the hash tree of a full ROOT needs. */
+  static long veritySize(DiskSpec disk, VeritySpec veritySpec) {
+    return disk.veritySize().orElse(VerityStage.hashFileSize(disk.rootSize(), veritySpec));
+  }
+
+  /** The layout of {@code parts} and an empty STATE of at least {@code disk.stateMinSize()} on a disk of {@code disk.size()}. */
+  static DiskLayout planWithEmptyState(io.cosbuild.disk.gpt.Architecture arch, DiskSpec disk, String seed, List<PartitionRequest> parts)
+      throws DiskImageException {
+    List<PartitionRequest> probe = new ArrayList<>(parts);
+    probe.add(PartitionRequest.of(PartitionRole.STATE, disk.stateMinSize(), PartitionContent.empty()));
+    return DiskLayout.plan(new DiskLayoutRequest(arch, disk.size(), seed, true, probe));
+  }
+
+  /** The partitions before STATE, in the sizes of {@code disk}: slot B holds a copy of slot A when {@code copyB}. */
+  static List<PartitionRequest> partitions(DiskSpec disk, long veritySize, Optional<RootHash> rootHash, PartitionContent root,
+      PartitionContent hash, boolean copyB, PartitionContent oem) {
+    List<PartitionRequest> parts = new ArrayList<>();
+    parts.add(PartitionRequest.of(PartitionRole.EFI_SYSTEM, disk.espSize(), PartitionContent.empty()));
+    parts.add(new PartitionRequest(PartitionRole.ROOT_A, disk.rootSize(), root, rootHash));
+    parts.add(new PartitionRequest(PartitionRole.VERITY_A, veritySize, hash, rootHash));
+    parts.add(PartitionRequest.of(PartitionRole.ROOT_B, disk.rootSize(), copyB ? root : PartitionContent.empty()));
+    parts.add(PartitionRequest.of(PartitionRole.VERITY_B, veritySize, copyB ? hash : PartitionContent.empty()));
+    parts.add(PartitionRequest.of(PartitionRole.OEM, disk.oemSize(), oem));
+    return parts;
+  }
+
   static WrittenDisk write(Architecture arch, DiskSpec disk, VeritySpec veritySpec, String seed, Path rootImage, Path hashFile,
       String rootHashHex, Path oemImage, FilesystemMaker stateMaker, Path workDir, Set<DiskFormat> formats, long epoch)
       throws IOException, DiskImageException, BuildFailure {
@@ -47,7 +73,7 @@ final class DiskStage {
       throw new BuildFailure("the root image is " + rootBytes + " bytes, more than disk.root-size (" + disk.rootSize()
           + "): raise disk.root-size in the profile");
     }
-    long veritySize = disk.veritySize().orElse(VerityStage.hashFileSize(disk.rootSize(), veritySpec));
+    long veritySize = veritySize(disk, veritySpec);
     if (Files.size(hashFile) > veritySize) {
       throw new BuildFailure("the verity tree is " + Files.size(hashFile) + " bytes, more than disk.verity-size (" + veritySize + ")");
     }
@@ -55,18 +81,11 @@ final class DiskStage {
     boolean copyB = disk.rootB().equals("copy");
     io.cosbuild.disk.gpt.Architecture diskArch = io.cosbuild.disk.gpt.Architecture.parse(arch.id());
 
-    List<PartitionRequest> parts = new ArrayList<>();
-    parts.add(PartitionRequest.of(PartitionRole.EFI_SYSTEM, disk.espSize(), PartitionContent.empty()));
-    parts.add(new PartitionRequest(PartitionRole.ROOT_A, disk.rootSize(), PartitionContent.ofFile(rootImage), Optional.of(rootHash)));
-    parts.add(new PartitionRequest(PartitionRole.VERITY_A, veritySize, PartitionContent.ofFile(hashFile), Optional.of(rootHash)));
-    parts.add(PartitionRequest.of(PartitionRole.ROOT_B, disk.rootSize(), copyB ? PartitionContent.ofFile(rootImage) : PartitionContent.empty()));
-    parts.add(PartitionRequest.of(PartitionRole.VERITY_B, veritySize, copyB ? PartitionContent.ofFile(hashFile) : PartitionContent.empty()));
-    parts.add(PartitionRequest.of(PartitionRole.OEM, disk.oemSize(), PartitionContent.ofFile(oemImage)));
+    List<PartitionRequest> parts = partitions(disk, veritySize, Optional.of(rootHash), PartitionContent.ofFile(rootImage),
+        PartitionContent.ofFile(hashFile), copyB, PartitionContent.ofFile(oemImage));
 
     // Plan once with an empty STATE to learn its size, then make its filesystem to fit exactly.
-    List<PartitionRequest> probe = new ArrayList<>(parts);
-    probe.add(PartitionRequest.of(PartitionRole.STATE, disk.stateMinSize(), PartitionContent.empty()));
-    DiskLayout planned = DiskLayout.plan(new DiskLayoutRequest(diskArch, disk.size(), seed, true, probe));
+    DiskLayout planned = planWithEmptyState(diskArch, disk, seed, parts);
     PlannedPartition state = planned.partitions().stream().filter(p -> p.role() == PartitionRole.STATE).findFirst().orElseThrow();
     Path stateImage = workDir.resolve("state.ext4");
     stateMaker.make(stateImage, state.sizeBytes());

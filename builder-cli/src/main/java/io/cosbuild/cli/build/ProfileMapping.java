@@ -114,7 +114,11 @@ public final class ProfileMapping {
   }
 
   static MountLayout mountLayout(ImageProfile p) {
-    var l = p.filesystem();
+    return mountLayout(p.filesystem());
+  }
+
+  /** The assembler's mount layout of a profile's {@code filesystem}. */
+  static MountLayout mountLayout(io.cosbuild.spec.model.MountLayout l) {
     Map<FsPath, FsPath> links = new TreeMap<>();
     for (String link : l.varSymlinks()) {
       links.put(FsPath.parse(link), FsPath.parse("/var" + link.substring(link.lastIndexOf('/'))));

@@ -97,7 +97,7 @@ public record BootPlan(List<String> modules, String rootFsType, CorruptionMode o
     }
     for (List<String> l : List.of(tmpfs, stateful, noexec, execAllowed, stateDirectories, List.of(init))) {
       for (String p : l) {
-        if (!SAFE_PATH.matcher(p).matches() || p.contains("/../") || p.endsWith("/..") || p.contains("/./")) {
+        if (!SAFE_PATH.matcher(p).matches() || p.contains("/../") || p.endsWith("/..") || p.contains("/./") || p.endsWith("/.")) {
           throw new IllegalArgumentException("path " + p + " must be absolute, normalised and use only "
               + "letters, digits and ._+@- (it is written into the init script)");
         }
