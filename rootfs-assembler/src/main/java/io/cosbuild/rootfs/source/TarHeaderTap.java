@@ -17,9 +17,10 @@ import org.apache.commons.compress.archivers.tar.TarUtils;
 /**
  * Sees the raw bytes Commons Compress reads from a tar stream, to check and recover what it does not:
  * every header's checksum, names that are not UTF-8 (it would decode them to U+FFFD or '?', and two names
- * could become one), GNU dump-directory entries (it would read their data as headers), and the exact bytes
+ * could become one), GNU dump-directory entries (it would read their data as headers), the exact bytes
  * of {@code SCHILY.xattr.*} pax records, which it decodes as UTF-8 text: a binary value such as a file
- * capability with bit 7 set would be corrupted, and an empty value is dropped.
+ * capability with bit 7 set would be corrupted, and an empty value is dropped; and libarchive's
+ * {@code LIBARCHIVE.xattr.*} records (bsdtar's), which it does not read as xattrs at all.
  *
  * <p>Commons Compress reads a tar stream strictly in order and never ahead, and every header starts on a
  * 512-byte boundary; so the bytes that pass while it looks for the next entry, from the next boundary on,
@@ -29,16 +30,70 @@ import org.apache.commons.compress.archivers.tar.TarUtils;
 final class TarHeaderTap extends FilterInputStream {
 
   private static final int BLOCK = 512;
-  private static final String XATTR = "SCHILY.xattr.";
+  static final String SCHILY_XATTR = "SCHILY.xattr.";
+  static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
 
   /** What the headers of one entry say, beyond what Commons Compress reports. */
-  record Headers(byte typeflag, Map<String, byte[]> xattrs) {}
+  record Headers(byte typeflag, PaxXattrs xattrs) {}
+
+  /**
+   * The extended attributes of pax headers. {@code SCHILY.xattr.NAME} records (GNU tar, star, bsdtar) hold the
+   * value as it is; libarchive's {@code LIBARCHIVE.xattr.NAME} records (bsdtar) hold NAME URL-encoded (%XX for
+   * bytes outside printable ASCII, '%' and '=') and the value in base64. bsdtar writes both by default, the
+   * SCHILY record under the same URL-encoded NAME: records of one header that give the same attribute are one
+   * attribute, and must agree.
+   *
+   * @param records every xattr record as written (full pax key, value bytes), to check Commons Compress against
+   * @param values the attributes they give, by name
+   * @param disagreeing names that a SCHILY and a LIBARCHIVE record of one header give different values
+   */
+  record PaxXattrs(Map<String, byte[]> records, Map<String, byte[]> values, java.util.Set<String> disagreeing) {
+
+    PaxXattrs() {
+      this(new TreeMap<>(), new TreeMap<>(), new java.util.TreeSet<>());
+    }
+
+    /** Adds {@code later}'s over this one's (a member's own header over a global one). */
+    void putAll(PaxXattrs later) {
+      records.putAll(later.records);
+      values.putAll(later.values);
+      disagreeing.addAll(later.disagreeing);
+    }
+
+    /** The attributes of one header's records: {@code schily} and {@code libarchive} by the NAME of their key. */
+    static PaxXattrs of(Map<String, byte[]> schily, Map<String, byte[]> libarchive, String archive, String where)
+        throws TreeException {
+      PaxXattrs x = new PaxXattrs();
+      Map<String, byte[]> plain = new TreeMap<>(schily);
+      schily.forEach((k, v) -> x.records.put(SCHILY_XATTR + k, v));
+      for (Map.Entry<String, byte[]> l : libarchive.entrySet()) {
+        x.records.put(LIBARCHIVE_XATTR + l.getKey(), l.getValue());
+        String name = requireUtf8(archive, where, urlDecoded(l.getKey()));
+        byte[] value;
+        try {
+          value = java.util.Base64.getDecoder().decode(l.getValue());
+        } catch (IllegalArgumentException e) {
+          throw new TreeException(archive + ": the " + LIBARCHIVE_XATTR + escaped(l.getKey().getBytes(StandardCharsets.UTF_8))
+              + " record of a pax header " + where + " is not base64: " + e.getMessage());
+        }
+        for (String same : new String[] {l.getKey(), name}) { // bsdtar's SCHILY twin; another writer's plain name
+          byte[] other = plain.remove(same);
+          if (other != null && !Arrays.equals(other, value)) {
+            x.disagreeing.add(name);
+          }
+        }
+        x.values.put(name, value);
+      }
+      x.values.putAll(plain);
+      return x;
+    }
+  }
 
   private long offset;
   private long recordingFrom;
   private ByteArrayOutputStream recording;
   /** Xattrs of {@code g} (global pax) headers: they apply to every later entry. */
-  private final Map<String, byte[]> globalXattrs = new TreeMap<>();
+  private final PaxXattrs globalXattrs = new PaxXattrs();
   private final byte[] scratch = new byte[8192];
 
   TarHeaderTap(InputStream in) {
@@ -102,7 +157,7 @@ final class TarHeaderTap extends FilterInputStream {
     recording = null;
     String where = previous == null ? "at the start" : "after member " + previous;
     int pos = (int) ((BLOCK - recordingFrom % BLOCK) % BLOCK);
-    Map<String, byte[]> local = new TreeMap<>();
+    PaxXattrs local = new PaxXattrs();
     while (pos + BLOCK <= b.length) {
       byte[] h = Arrays.copyOfRange(b, pos, pos + BLOCK);
       if (isZero(h)) {
@@ -139,15 +194,21 @@ final class TarHeaderTap extends FilterInputStream {
       if (type == '5' && size > 0) {
         throw new TreeException(archive + ": a directory entry " + where + " has " + size + " bytes of data");
       }
-      Map<String, byte[]> xattrs = new TreeMap<>(globalXattrs);
+      PaxXattrs xattrs = new PaxXattrs();
+      xattrs.putAll(globalXattrs);
       xattrs.putAll(local);
       return new Headers(type, xattrs);
     }
     return null;
   }
 
-  /** Records of one pax header: checks names are UTF-8, keeps {@code SCHILY.xattr.*} values byte for byte. */
-  private static void pax(String archive, String where, byte[] data, Map<String, byte[]> xattrs) throws TreeException {
+  /**
+   * Records of one pax header: checks names are UTF-8, adds the xattrs of its {@code SCHILY.xattr.*} (values
+   * byte for byte) and {@code LIBARCHIVE.xattr.*} records to {@code xattrs}.
+   */
+  private static void pax(String archive, String where, byte[] data, PaxXattrs xattrs) throws TreeException {
+    Map<String, byte[]> schily = new TreeMap<>();
+    Map<String, byte[]> libarchive = new TreeMap<>();
     int pos = 0;
     while (pos < data.length) {
       int space = pos;
@@ -160,7 +221,7 @@ final class TarHeaderTap extends FilterInputStream {
       if (space == pos || space >= data.length || data[space] != ' ' || len < space - pos + 4
           || len > data.length - pos || data[(int) (pos + len - 1)] != '\n') {
         if (space == pos && isZero(Arrays.copyOfRange(data, pos, data.length))) {
-          return; // NUL padding after the last record, as some writers leave
+          break; // NUL padding after the last record, as some writers leave
         }
         throw new TreeException(archive + ": a malformed pax header record " + where);
       }
@@ -176,11 +237,31 @@ final class TarHeaderTap extends FilterInputStream {
       byte[] value = Arrays.copyOfRange(data, eq + 1, end);
       if (key.equals("path") || key.equals("linkpath")) {
         requireUtf8(archive, where, value);
-      } else if (key.startsWith(XATTR)) {
-        xattrs.put(key.substring(XATTR.length()), value);
+      } else if (key.startsWith(SCHILY_XATTR)) {
+        schily.put(key.substring(SCHILY_XATTR.length()), value);
+      } else if (key.startsWith(LIBARCHIVE_XATTR)) {
+        libarchive.put(key.substring(LIBARCHIVE_XATTR.length()), value);
       }
       pos += (int) len;
     }
+    xattrs.putAll(PaxXattrs.of(schily, libarchive, archive, where));
+  }
+
+  /** libarchive's URL decoding of an xattr name: %XX (hex, either case) is that byte, any other '%' itself. */
+  static byte[] urlDecoded(String name) {
+    byte[] in = name.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
+    for (int i = 0; i < in.length; i++) {
+      int hi = i + 2 < in.length && in[i] == '%' ? Character.digit(in[i + 1], 16) : -1;
+      int lo = hi >= 0 ? Character.digit(in[i + 2], 16) : -1;
+      if (lo >= 0) {
+        out.write(hi << 4 | lo);
+        i += 2;
+      } else {
+        out.write(in[i]);
+      }
+    }
+    return out.toByteArray();
   }
 
   private static void checkName(String archive, String where, byte[] h, int at, int length) throws TreeException {
@@ -224,7 +305,7 @@ final class TarHeaderTap extends FilterInputStream {
   }
 
   /** As GNU tar checks (Commons Compress's check, which its reader does not apply): unsigned or signed sum. */
-  private static boolean checksumMatches(byte[] h) {
+  static boolean checksumMatches(byte[] h) {
     try {
       return TarUtils.verifyCheckSum(h);
     } catch (IllegalArgumentException notOctal) {

@@ -27,10 +27,11 @@ import org.apache.commons.compress.compressors.CompressorStreamFactory;
 
 /**
  * Reads a tar archive (plain, gzip, xz, zstd or bzip2; ustar, GNU or POSIX pax) into an
- * {@link FsTree}. Owners, modes, device numbers and {@code SCHILY.xattr.*} attributes come from the
- * archive (xattr values byte for byte, through {@link TarHeaderTap}, which also checks what Commons
- * Compress does not: header checksums, UTF-8 names), which is how a user without root builds a
- * root-owned image. Entries with {@code ..}, or reaching through a symlink out of the root, are refused.
+ * {@link FsTree}. Owners, modes, device numbers and the attributes of {@code SCHILY.xattr.*} and
+ * bsdtar's {@code LIBARCHIVE.xattr.*} records come from the archive (xattr values byte for byte, through
+ * {@link TarHeaderTap}, which also checks what Commons Compress does not: header checksums, UTF-8
+ * names), which is how a user without root builds a root-owned image. A GNU volume label ({@code tar -V})
+ * at the start is skipped. Entries with {@code ..}, or reaching through a symlink out of the root, are refused.
  * Stateless and thread-safe.
  */
 public final class TarSource {
@@ -45,7 +46,7 @@ public final class TarSource {
       in.mark(TAR_BLOCK);
       byte[] head = in.readNBytes(TAR_BLOCK);
       in.reset();
-      if (!isZeroBlock(head) && !TarArchiveInputStream.matches(head, head.length)) {
+      if (!isZeroBlock(head) && !TarArchiveInputStream.matches(head, head.length) && !isVolumeLabel(head)) {
         throw new TreeException(tar + ": not a tar archive (no tar header at its start"
             + (head.length < TAR_BLOCK ? ", only " + head.length + " bytes" : "") + ")");
       }
@@ -59,12 +60,20 @@ public final class TarSource {
     return b.length >= TAR_BLOCK && TarHeaderTap.isZero(b);
   }
 
+  /** GNU tar's volume label ({@code tar -V}): a header of type 'V' without the ustar magic. */
+  private static boolean isVolumeLabel(byte[] b) {
+    return b.length >= TAR_BLOCK && b[156] == VOLUME_LABEL && TarHeaderTap.checksumMatches(b);
+  }
+
+  private static final byte VOLUME_LABEL = 'V';
+
   /** Reads an uncompressed tar stream; does not close {@code in}. */
   public static FsTree read(InputStream in, String name, BlobStore store) throws IOException, TreeException {
     FsTreeBuilder b = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 0));
     TarHeaderTap tap = new TarHeaderTap(in);
     TarArchiveInputStream tin = new TarArchiveInputStream(tap, StandardCharsets.UTF_8.name());
     String previous = null;
+    boolean labelled = false;
     while (true) {
       tap.startRecording();
       TarArchiveEntry e = nextEntry(tin, name, previous);
@@ -75,6 +84,11 @@ public final class TarSource {
       if (headers == null || headers.typeflag() != e.getLinkFlag()) {
         throw new TreeException(name + ": the tar headers after " + (previous == null ? "the start" : "member " + previous)
             + " could not be read consistently");
+      }
+      if (e.getLinkFlag() == VOLUME_LABEL && previous == null && !labelled) {
+        labelled = true; // the archive's name, not a member
+        readEntry(tin, OutputStream.nullOutputStream(), name, e);
+        continue;
       }
       try {
         addEntry(b, tin, e, headers, name, store);
@@ -90,6 +104,9 @@ public final class TarSource {
 
   private static void addEntry(FsTreeBuilder b, TarArchiveInputStream tin, TarArchiveEntry e, TarHeaderTap.Headers headers,
       String name, BlobStore store) throws IOException, TreeException {
+    if (e.getLinkFlag() == VOLUME_LABEL) {
+      throw new TreeException(name + ": a GNU volume label " + Abbreviated.of(e.getName()) + " that is not the archive's first header");
+    }
     FsPath path;
     try {
       path = FsPath.parse(e.getName());
@@ -211,9 +228,15 @@ public final class TarSource {
    * checked against what Commons Compress saw so that the two can never disagree on which attributes exist.
    */
   private static List<Xattr> xattrs(TarArchiveEntry e, TarHeaderTap.Headers headers, String name) throws TreeException {
+    TarHeaderTap.PaxXattrs pax = headers.xattrs();
+    if (!pax.disagreeing().isEmpty()) {
+      throw new TreeException(name + ": the pax header of member " + Abbreviated.of(e.getName()) + " gives xattr "
+          + Abbreviated.of(pax.disagreeing().iterator().next()) + " two different values (its SCHILY.xattr and LIBARCHIVE.xattr records"
+          + " disagree)");
+    }
     for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
-      if (h.getKey().startsWith("SCHILY.xattr.")) {
-        byte[] raw = headers.xattrs().get(h.getKey().substring("SCHILY.xattr.".length()));
+      if (h.getKey().startsWith(TarHeaderTap.SCHILY_XATTR) || h.getKey().startsWith(TarHeaderTap.LIBARCHIVE_XATTR)) {
+        byte[] raw = pax.records().get(h.getKey());
         if (raw == null || !new String(raw, StandardCharsets.UTF_8).equals(h.getValue())) {
           throw new TreeException(name + ": the pax header of member " + Abbreviated.of(e.getName())
               + " could not be read consistently (" + h.getKey() + ")");
@@ -221,7 +244,7 @@ public final class TarSource {
       }
     }
     List<Xattr> out = new ArrayList<>();
-    for (Map.Entry<String, byte[]> x : headers.xattrs().entrySet()) {
+    for (Map.Entry<String, byte[]> x : pax.values().entrySet()) {
       out.add(new Xattr(x.getKey(), x.getValue()));
     }
     return out;

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link TarSource} on archives GNU tar makes: what it stores must come out byte for byte, or be refused. */
+/** {@link TarSource} on archives GNU tar and bsdtar make: what they store must come out byte for byte, or be refused. */
 class TarSourceIT {
 
   @TempDir Path tmp;
@@ -36,20 +36,41 @@ class TarSourceIT {
     return TarSource.read(tar, BlobStore.open(tmp.resolve("blobs")));
   }
 
-  @Test
-  void binaryAndEmptyXattrValuesKeepTheirBytes() throws Exception {
+  /** Not valid UTF-8 (as a capability with bit 7 set is not): decoded as text it would change. */
+  private static final byte[] BINARY = {1, 0, 0, 2, (byte) 0x81, (byte) 0xff, 0, (byte) 0xfe, 0};
+
+  /** src/ping with a binary and an empty xattr, and {@code more} (name, value) ones; returns src. */
+  private Path fileWithXattrs(String... more) throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Path f = Files.writeString(src.resolve("ping"), "hi\n");
-    // Not valid UTF-8 (as a capability with bit 7 set is not): decoded as text it would change.
-    run("setfattr", "-n", "user.bin", "-v", "0x0100000281ff00fe00", f.toString());
+    run("setfattr", "-n", "user.bin", "-v", "0x" + java.util.HexFormat.of().formatHex(BINARY), f.toString());
     run("setfattr", "-n", "user.empty", f.toString());
-    Path tar = tmp.resolve("x.tar");
-    run("tar", "--xattrs", "--xattrs-include=*", "--format=pax", "-C", src.toString(), "-cf", tar.toString(), "ping");
+    for (int i = 0; i < more.length; i += 2) {
+      run("setfattr", "-n", more[i], "-v", more[i + 1], f.toString());
+    }
+    return src;
+  }
+
+  /** The xattrs of /ping in {@code tar}, checked to be {@link #fileWithXattrs}'s binary and empty ones and {@code more}. */
+  private void assertXattrsOfPing(Path tar, String... more) throws Exception {
     FsNode node = read(tar).get(FsPath.parse("/ping")).orElseThrow();
     Map<String, byte[]> x = node.metadata().xattrs().stream().collect(Collectors.toMap(Xattr::name, Xattr::value));
-    assertEquals(List.of("user.bin", "user.empty"), new ArrayList<>(new java.util.TreeSet<>(x.keySet())));
-    assertArrayEquals(new byte[] {1, 0, 0, 2, (byte) 0x81, (byte) 0xff, 0, (byte) 0xfe, 0}, x.get("user.bin"));
+    java.util.TreeSet<String> names = new java.util.TreeSet<>(List.of("user.bin", "user.empty"));
+    for (int i = 0; i < more.length; i += 2) {
+      names.add(more[i]);
+      assertArrayEquals(more[i + 1].getBytes(StandardCharsets.UTF_8), x.get(more[i]), more[i]);
+    }
+    assertEquals(new ArrayList<>(names), new ArrayList<>(new java.util.TreeSet<>(x.keySet())));
+    assertArrayEquals(BINARY, x.get("user.bin"));
     assertArrayEquals(new byte[0], x.get("user.empty"));
+  }
+
+  @Test
+  void binaryAndEmptyXattrValuesKeepTheirBytes() throws Exception {
+    Path src = fileWithXattrs();
+    Path tar = tmp.resolve("x.tar");
+    run("tar", "--xattrs", "--xattrs-include=*", "--format=pax", "-C", src.toString(), "-cf", tar.toString(), "ping");
+    assertXattrsOfPing(tar);
   }
 
   @Test
@@ -76,5 +97,30 @@ class TarSourceIT {
         "-cf", tar.toString(), ".");
     TreeException e = assertThrows(TreeException.class, () -> read(tar));
     assertTrue(e.getMessage().contains("GNU incremental dump-directory entry"), e.getMessage());
+  }
+
+  @Test
+  void bsdtarsLibarchiveXattrRecordsAreRead() throws Exception {
+    String[] named = {"user.a=b c", "hello"}; // a name libarchive URL-encodes
+    Path src = fileWithXattrs(named);
+    // LIBARCHIVE records only, as bsdtar writes with this option; both kinds of record, its default.
+    for (String header : List.of("LIBARCHIVE", "ALL")) {
+      Path tar = tmp.resolve(header + ".tar");
+      run("bsdtar", "--xattrs", "--format", "pax", "--options", "xattrheader=" + header, "-C", src.toString(), "-cf",
+          tar.toString(), "ping");
+      assertXattrsOfPing(tar, named);
+    }
+  }
+
+  @Test
+  void aGnuVolumeLabelAtTheStartIsSkipped() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src/etc"));
+    Files.writeString(src.resolve("hostname"), "cos\n");
+    Path tar = tmp.resolve("labelled.tar");
+    run("tar", "--format=gnu", "-V", "rootfs 2024-06-01", "-C", tmp.resolve("src").toString(), "-cf", tar.toString(), "etc");
+    FsTree t = read(tar);
+    assertEquals(List.of("/", "/etc", "/etc/hostname"), t.entries().keySet().stream().map(FsPath::value).sorted().toList());
+    FsNode.RegularFile f = (FsNode.RegularFile) t.get(FsPath.parse("/etc/hostname")).orElseThrow();
+    assertEquals("cos\n", new String(f.blob().readAllBytes(), StandardCharsets.UTF_8));
   }
 }

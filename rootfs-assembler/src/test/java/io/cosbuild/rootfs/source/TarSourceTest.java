@@ -166,4 +166,61 @@ class TarSourceTest {
     TreeException e = refused(bytes.toByteArray());
     assertTrue(e.getMessage().contains("pax header"), e.getMessage());
   }
+
+  /** One file "f" whose pax header holds {@code records} (pax key, value). */
+  private static byte[] withPaxRecords(String... records) throws Exception {
+    TarArchiveEntry f = file("f", 1);
+    for (int i = 0; i < records.length; i += 2) {
+      f.addPaxHeader(records[i], records[i + 1]);
+    }
+    return tarOf(f);
+  }
+
+  private static String base64(String s) {
+    return java.util.Base64.getEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private java.util.Map<String, String> xattrs(byte[] archive) throws Exception {
+    FsNode f = TarSource.read(Files.write(tmp.resolve("x.tar"), archive), store()).get(FsPath.parse("/f")).orElseThrow();
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    f.metadata().xattrs().forEach(x -> out.put(x.name(), new String(x.value(), StandardCharsets.UTF_8)));
+    return out;
+  }
+
+  @Test
+  void libarchiveXattrRecordsGiveTheirDecodedNameAndValue() throws Exception {
+    assertEquals(java.util.Map.of("user.a=b c%", "hello", "user.plain", "one", "user.empty", ""),
+        xattrs(withPaxRecords("LIBARCHIVE.xattr.user.a%3Db%20c%25", base64("hello"), "LIBARCHIVE.xattr.user.plain", "b25l",
+            "LIBARCHIVE.xattr.user.empty", "")));
+  }
+
+  @Test
+  void schilyAndLibarchiveRecordsOfOneXattrAreOneXattr() throws Exception {
+    // bsdtar writes both, the SCHILY one under the same URL-encoded name; GNU tar would write the plain name.
+    assertEquals(java.util.Map.of("user.a=b", "v", "user.x", "same"),
+        xattrs(withPaxRecords("SCHILY.xattr.user.a%3Db", "v", "LIBARCHIVE.xattr.user.a%3Db", base64("v"),
+            "SCHILY.xattr.user.x", "same", "LIBARCHIVE.xattr.user.x", base64("same"))));
+  }
+
+  @Test
+  void schilyAndLibarchiveRecordsThatDisagreeAreRefusedNamingTheMember() throws Exception {
+    TreeException e = refused(withPaxRecords("SCHILY.xattr.security.capability", "one",
+        "LIBARCHIVE.xattr.security.capability", base64("two")));
+    assertTrue(e.getMessage().contains("member 'f' gives xattr 'security.capability' two different values"), e.getMessage());
+    e = refused(withPaxRecords("SCHILY.xattr.user.a b", "one", "LIBARCHIVE.xattr.user.a%20b", base64("two")));
+    assertTrue(e.getMessage().contains("member 'f' gives xattr 'user.a b' two different values"), e.getMessage());
+  }
+
+  @Test
+  void aLibarchiveValueThatIsNotBase64IsRefused() throws Exception {
+    TreeException e = refused(withPaxRecords("LIBARCHIVE.xattr.user.x", "not*base64"));
+    assertTrue(e.getMessage().contains("the LIBARCHIVE.xattr.user.x record of a pax header at the start is not base64"),
+        e.getMessage());
+  }
+
+  @Test
+  void aVolumeLabelAfterTheStartIsRefusedNotMadeAFile() throws Exception {
+    TreeException e = refused(tarOf(file("a", 1), new TarArchiveEntry("backup-2024", (byte) 'V')));
+    assertTrue(e.getMessage().contains("a GNU volume label 'backup-2024' that is not the archive's first header"), e.getMessage());
+  }
 }
