@@ -119,6 +119,11 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         || ex instanceof InputException) {
       return Main.USAGE;
     }
+    // The image build reports every packages error as a build failure; a missing keyring or a bad mirror
+    // is still the user's input.
+    if (ex instanceof BuildFailure && ex.getCause() instanceof InputException) {
+      return Main.USAGE;
+    }
     return Main.FAILED;
   }
 

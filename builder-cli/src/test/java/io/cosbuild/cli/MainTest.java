@@ -38,6 +38,24 @@ class MainTest {
     }
   }
 
+  /** A profile's missing keyring is the user's input (exit 2, named), as it is for the packages commands. */
+  @Test
+  void imageWithAMissingKeyringIsAnInputError(@TempDir Path dir) throws Exception {
+    Path keyring = dir.resolve("no-such-keyring.gpg");
+    Files.writeString(dir.resolve("badkey.yaml"), String.join("\n",
+        "extends: minimal",
+        "repositories!:",
+        "  - uri: http://127.0.0.1:9/debian",
+        "    suites: [bookworm]",
+        "    components: [main]",
+        "    keyring: " + keyring,
+        ""));
+    Result r = run("image", "--profile-path", dir.toString(), "--profile", "badkey", "--arch", "x86_64",
+        "--out", dir.resolve("out").toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains(keyring + ": keyring not found"), r.err());
+  }
+
   /** With --json, stdout is one JSON document also when the command fails, whatever kind of failure it is. */
   @Test
   void jsonCommandsPrintJsonOnStdoutWhenTheyFail(@TempDir Path dir) throws Exception {
