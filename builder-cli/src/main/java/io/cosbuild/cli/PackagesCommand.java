@@ -135,18 +135,16 @@ public class PackagesCommand implements Callable<Integer> {
                 try {
                     writeLock = OutputFile.resolve(writeLock, "lock", "");
                 } catch (IllegalArgumentException e) {
-                    err.println("cosbuild packages resolve: " + e.getMessage());
-                    return 2;
+                    return refused(e.getMessage(), json, spec.commandLine().getOut(), err, Main.USAGE);
                 }
             }
             if (profile != null) {
                 List<String> ignored = profileConflicts();
                 if (!ignored.isEmpty()) {
-                    err.println("cosbuild packages resolve: " + String.join(", ", ignored) + (ignored.size() == 1 ? " does" : " do")
+                    return refused(String.join(", ", ignored) + (ignored.size() == 1 ? " does" : " do")
                             + " not combine with --profile: the profile's packages (include, exclude, deny, recommends,"
                             + " essential) and repositories (suite, keyring) decide the image's package sets; change or"
-                            + " extend the profile instead");
-                    return 2;
+                            + " extend the profile instead", json, spec.commandLine().getOut(), err, Main.USAGE);
                 }
                 return ProfileResolution.run(profiles.loader().load(profile).profile(), arch, includes, source.mirror,
                         source.cacheDir, source.allowExpired, writeLock, json, spec.commandLine().getOut());
@@ -156,8 +154,7 @@ public class PackagesCommand implements Callable<Integer> {
                 req = new ResolveRequest(origin, includes, excludes, deny, ResolveRequest.debianArch(arch),
                         withRecommends, essential);
             } catch (IllegalArgumentException e) {
-                err.println("cosbuild packages resolve: " + e.getMessage());
-                return 2;
+                return refused(e.getMessage(), json, spec.commandLine().getOut(), err, Main.USAGE);
             }
             return run(req, source.source(), writeLock, json, spec.commandLine().getOut(), err);
         }
@@ -201,14 +198,25 @@ public class PackagesCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (PackagesException e) {
+            if (json) {
+                ErrorHandler.jsonError(out, e.getMessage(), ErrorHandler.exitCodeOf(e));
+            }
             return ErrorHandler.report(err, "cosbuild packages resolve", e, ErrorHandler.exitCodeOf(e), null);
         } catch (IOException e) {
-            err.println("cosbuild packages resolve: cannot write " + writeLock + ": " + e.getMessage());
-            return 1;
+            return refused("cannot write " + writeLock + ": " + e.getMessage(), json, out, err, Main.FAILED);
         } catch (IllegalArgumentException e) {
-            err.println("cosbuild packages resolve: " + e.getMessage());
-            return 2;
+            return refused(e.getMessage(), json, out, err, Main.USAGE);
         }
+    }
+
+    /** Says why on stderr and, with {@code --json}, as JSON on stdout too (stdout stays JSON whatever happens). */
+    private static int refused(String message, boolean json, PrintWriter out, PrintWriter err, int code) {
+        err.println("cosbuild packages resolve: " + message);
+        err.flush();
+        if (json) {
+            ErrorHandler.jsonError(out, message, code);
+        }
+        return code;
     }
 
     /** {@code cosbuild packages fetch --lock FILE}: download and verify exactly a lock's packages. */

@@ -66,6 +66,10 @@ class MainTest {
         {"image", "--json", "--profile", "no-such-profile", "--out", dir.resolve("out").toString()},
         {"profile", "show", "--json", "no-such-profile"},
         {"verify", "--json", "--no-such-option", missing.toString()},
+        // packages resolve reports its own refusals, and the packages layer's input errors
+        {"packages", "resolve", "--json", "--profile", "minimal", "--deny", "perl"},
+        {"packages", "resolve", "--json", "--write-lock", dir.toString(), "hello"},
+        {"packages", "resolve", "--json", "--mirror", "http://127.0.0.1:9/debian", "--keyring", missing.toString(), "hello"},
     };
     for (String[] args : cases) {
       Result r = run(args);
