@@ -2,15 +2,20 @@ package io.cosbuild.disk.inspect;
 
 import io.cosbuild.disk.DiskImageException;
 import io.cosbuild.disk.gpt.GptAttributes;
+import io.cosbuild.disk.gpt.GptHeader;
 import io.cosbuild.disk.gpt.GptPartition;
 import io.cosbuild.disk.gpt.GptPartitionEntry;
 import io.cosbuild.disk.gpt.GptReader;
+import io.cosbuild.disk.gpt.GptTable;
+import io.cosbuild.disk.gpt.ProtectiveMbr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +54,9 @@ public final class DiskVerifier {
     }
     if (diskGuid != null && gpt.diskGuid().isPresent()) {
       differ(diffs, "GPT", "disk GUID", gpt.diskGuid().get(), diskGuid);
+    }
+    if (gpt.ok()) {
+      checkOutsidePartitions(ch, gpt, diffs);
     }
     Map<Integer, GptPartitionEntry> onDisk = new TreeMap<>();
     for (GptPartition p : gpt.partitions()) {
@@ -112,10 +120,7 @@ public final class DiskVerifier {
     long hashOffset = hash.firstLba() * 512;
     long dataOffset = data.firstLba() * 512;
     byte[] sb = new byte[VerityFacts.SIZE];
-    ByteBuffer b = ByteBuffer.wrap(sb);
-    while (b.hasRemaining() && ch.read(b, hashOffset + b.position()) >= 0) {
-      // read the whole superblock
-    }
+    readFully(ch, ByteBuffer.wrap(sb), hashOffset);
     VerityFacts facts;
     try {
       facts = VerityFacts.parse(sb, hash.name() + " at byte " + hashOffset);
@@ -158,6 +163,40 @@ public final class DiskVerifier {
     }
   }
 
+  /**
+   * The sectors outside the partitions that the GPT's CRCs do not cover, as the build writes them: the
+   * protective MBR byte for byte (its boot code runs on a BIOS boot), zeros after each 92-byte header, and
+   * zeros in every gap. Only for a healthy GPT laid out as the build lays it out (128 entries at LBA 2).
+   */
+  private static void checkOutsidePartitions(FileChannel ch, GptReader.Result gpt, List<String> diffs) throws IOException {
+    long sectors = gpt.diskSectors();
+    byte[] mbr = new byte[GptHeader.SECTOR];
+    readFully(ch, ByteBuffer.wrap(mbr), 0);
+    int at = Arrays.mismatch(mbr, ProtectiveMbr.forDisk(sectors).toBytes());
+    if (at >= 0) {
+      diffs.add("LBA 0: byte " + at + " of the protective MBR is not the build's (boot code, disk signature or partition records changed)");
+    }
+    for (long lba : new long[] {1, sectors - 1}) {
+      requireZeros(ch, lba * GptHeader.SECTOR + GptHeader.HEADER_SIZE, (lba + 1) * GptHeader.SECTOR,
+          "GPT header sector at LBA " + lba, "the build wrote zeros after the " + GptHeader.HEADER_SIZE + "-byte header", diffs);
+    }
+    List<long[]> used = new ArrayList<>();
+    used.add(new long[] {0, GptTable.FIRST_USABLE_LBA - 1});
+    used.add(new long[] {sectors - 1 - GptTable.ENTRY_SECTORS, sectors - 1});
+    for (GptPartition p : gpt.partitions()) {
+      used.add(new long[] {p.entry().firstLba(), p.entry().lastLba()});
+    }
+    used.sort(Comparator.comparingLong((long[] r) -> r[0]));
+    long next = 0;
+    for (long[] r : used) {
+      if (r[0] > next) {
+        requireZeros(ch, next * GptHeader.SECTOR, r[0] * GptHeader.SECTOR, "sectors " + next + "-" + (r[0] - 1)
+            + " (outside every partition)", "the build left them zero", diffs);
+      }
+      next = Math.max(next, r[1] + 1);
+    }
+  }
+
   private static String describe(GptAttributes a) {
     return a.hex() + " (" + (a.describe().isEmpty() ? "none" : String.join(", ", a.describe())) + ")";
   }
@@ -171,20 +210,38 @@ public final class DiskVerifier {
   private static void requireZeros(FileChannel ch, GptPartitionEntry p, long from, long length, String why, List<String> diffs)
       throws IOException {
     long end = Math.min(from + length, Math.min((p.lastLba() + 1) * 512, ch.size()));
+    long at = firstNonZero(ch, from, end);
+    if (at >= 0) {
+      diffs.add(p.name() + ": byte " + (at - p.firstLba() * 512) + " of the partition (disk byte " + at + ") is not zero: " + why);
+    }
+  }
+
+  private static void requireZeros(FileChannel ch, long from, long end, String what, String why, List<String> diffs)
+      throws IOException {
+    long at = firstNonZero(ch, from, Math.min(end, ch.size()));
+    if (at >= 0) {
+      diffs.add(what + ": disk byte " + at + " is not zero: " + why);
+    }
+  }
+
+  /** The disk offset of the first non-zero byte in {@code [from, end)}, or -1. */
+  private static long firstNonZero(FileChannel ch, long from, long end) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(1 << 20);
     for (long at = from; at < end; at += buf.limit()) {
       buf.clear().limit((int) Math.min(buf.capacity(), end - at));
-      while (buf.hasRemaining() && ch.read(buf, at + buf.position()) >= 0) {
-        // fill the chunk
-      }
+      readFully(ch, buf, at);
       for (int i = 0; i < buf.position(); i++) {
         if (buf.get(i) != 0) {
-          long start = p.firstLba() * 512;
-          diffs.add(p.name() + ": byte " + (at + i - start) + " of the partition (disk byte " + (at + i) + ") is not zero: "
-              + why);
-          return;
+          return at + i;
         }
       }
+    }
+    return -1;
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer buf, long at) throws IOException {
+    while (buf.hasRemaining() && ch.read(buf, at + buf.position()) >= 0) {
+      // fill the buffer, or stop at the end of the file
     }
   }
 

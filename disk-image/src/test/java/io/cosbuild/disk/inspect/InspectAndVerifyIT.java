@@ -175,6 +175,23 @@ class InspectAndVerifyIT {
     assertEquals(5, r.differences().size(), r.differences().toString());
   }
 
+  /** Sectors no CRC covers: the MBR's boot code (run by a BIOS), the tail of a header sector, a gap. */
+  @Test
+  void bytesOutsideThePartitionsAndTheGptCrcsAreFound() throws Exception {
+    long firstPartition = layout.manifestPartitions().stream().mapToLong(ManifestPartition::firstLba).min().orElseThrow();
+    assertTrue(firstPartition > 40, "a gap before the first partition: " + firstPartition);
+    flipByte(100); // MBR boot code
+    flipByte(512 + 200); // LBA 1 after the 92-byte header
+    flipByte(40 * 512 + 7); // between the entry array and the first partition
+    // The reference finds nothing wrong: none of these bytes is in the table or its CRCs.
+    assertTrue(Tools.exec("sgdisk", "-v", disk.toString()).out().contains("No problems found"));
+    VerifyReport r = verify(layout.manifestPartitions(), img.rootHash());
+    assertNamed(r, "LBA 0: byte 100 of the protective MBR");
+    assertNamed(r, "GPT header sector at LBA 1: disk byte " + (512 + 200));
+    assertNamed(r, "sectors 34-" + (firstPartition - 1) + " (outside every partition): disk byte " + (40 * 512 + 7));
+    assertEquals(3, r.differences().size(), r.differences().toString());
+  }
+
   private VerifyReport verify(List<ManifestPartition> manifest, RootHash rootHash) throws IOException {
     return DiskVerifier.verify(disk, manifest, List.of(new VerityExpectation(2, 3, rootHash, true)),
         this::veritysetupVerify);
