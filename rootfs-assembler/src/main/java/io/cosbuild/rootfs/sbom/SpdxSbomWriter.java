@@ -115,12 +115,16 @@ public final class SpdxSbomWriter {
         + (distro == null ? "" : "&distro=" + encode(distro));
   }
 
-  /** purl percent-encoding: unreserved characters stay, everything else (':', '+') is encoded. */
+  /**
+   * purl percent-encoding: unreserved characters and the colon stay (the purl specification's character
+   * encoding: a colon is never encoded, separator or not), everything else ('+' of Debian versions) is.
+   */
   static String encode(String s) {
     StringBuilder sb = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == '~') {
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == '~'
+          || c == ':') {
         sb.append(c);
       } else {
         sb.append('%').append(String.format("%02X", b & 0xff));

@@ -24,8 +24,8 @@ class SpdxSbomWriterTest {
   }
 
   @Test
-  void purlsEncodeEpochsAndPlusSigns() {
-    assertEquals("pkg:deb/debian/busybox-static@1%3A1.35.0-4%2Bdeb12u1%2Bb1?arch=amd64&distro=debian-12",
+  void purlsEncodePlusSignsButNotTheEpochsColon() {
+    assertEquals("pkg:deb/debian/busybox-static@1:1.35.0-4%2Bdeb12u1%2Bb1?arch=amd64&distro=debian-12",
         SpdxSbomWriter.purl(pkg("busybox-static", "1:1.35.0-4+deb12u1+b1").content(), "debian-12"));
     assertEquals("pkg:deb/debian/containerd@1.6.20~ds1-1?arch=amd64",
         SpdxSbomWriter.purl(pkg("containerd", "1.6.20~ds1-1").content(), null));
