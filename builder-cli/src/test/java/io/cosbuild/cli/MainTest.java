@@ -68,8 +68,8 @@ class MainTest {
         {"verify", "--json", "--no-such-option", missing.toString()},
         // packages resolve reports its own refusals, and the packages layer's input errors
         {"packages", "resolve", "--json", "--profile", "minimal", "--deny", "perl"},
-        {"packages", "resolve", "--json", "--write-lock", dir.toString(), "hello"},
-        {"packages", "resolve", "--json", "--mirror", "http://127.0.0.1:9/debian", "--keyring", missing.toString(), "hello"},
+        {"packages", "resolve", "--json", "--write-lock", dir.toString(), "--include", "hello"},
+        {"packages", "resolve", "--json", "--mirror", "http://127.0.0.1:9/debian", "--keyring", missing.toString(), "--include", "hello"},
     };
     for (String[] args : cases) {
       Result r = run(args);

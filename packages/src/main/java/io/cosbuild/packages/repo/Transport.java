@@ -107,11 +107,36 @@ public final class Transport {
             return Optional.of(new Small(body, r.headers().firstValue("Last-Modified").orElse(null),
                     r.headers().firstValue("ETag").orElse(null)));
         } catch (IOException e) {
-            throw new RepositoryException(uri + ": " + e.getMessage() + "; check the network and the mirror URL", e);
+            throw new RepositoryException(uri + ": " + why(e) + "; check the network and the mirror URL", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RepositoryException(uri + ": interrupted", e);
         }
+    }
+
+    /**
+     * What went wrong, in words: the JDK's HTTP client throws some network failures without a message
+     * (a refused connection is a bare {@code ConnectException}).
+     */
+    static String why(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof java.nio.channels.UnresolvedAddressException) {
+                    return "the host name does not resolve";
+                }
+            }
+            return "cannot connect (" + (e.getMessage() == null ? "refused or unreachable" : e.getMessage()) + ")";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "timed out";
+        }
+        if (e instanceof java.net.UnknownHostException) {
+            return "unknown host " + e.getMessage();
+        }
+        if (e.getMessage() == null || e.getMessage().isBlank()) {
+            return e.getCause() instanceof IOException c && c != e ? why(c) : e.getClass().getSimpleName();
+        }
+        return e.getMessage();
     }
 
     /** Receives progress of one download: bytes so far and total (-1 when unknown). */
@@ -187,7 +212,7 @@ public final class Transport {
             throw new RepositoryException(uri + ": the server sent more than the " + limit
                     + " bytes the signed index gives; refused and discarded (a broken or hostile mirror)");
         } catch (IOException e) {
-            throw new RepositoryException(uri + ": " + e.getMessage() + "; run again to resume", e);
+            throw new RepositoryException(uri + ": " + why(e) + "; run again to resume", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RepositoryException(uri + ": interrupted; run again to resume", e);

@@ -1,5 +1,6 @@
 package io.cosbuild.packages.repo;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +55,22 @@ class TransportTest {
         () -> new Transport().download(base.resolve("pool/big.deb"), part, Transport.Progress.NONE, 6_000_000));
     assertTrue(e.getMessage().contains("more than the 6000000 bytes the signed index gives"), e.getMessage());
     assertFalse(Files.exists(part), "nothing left to resume from");
+  }
+
+  /** The JDK's client throws these without a message; the user still learns what happened. */
+  @Test
+  void aRefusedConnectionAndAnUnknownHostAreSaidInWords() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    RepositoryException e = assertThrows(RepositoryException.class,
+        () -> new Transport().getSmall(URI.create("http://127.0.0.1:" + closed + "/dists/x/InRelease"), null, null));
+    assertTrue(e.getMessage().contains("/dists/x/InRelease: cannot connect (refused or unreachable); check the network"),
+        e.getMessage());
+    IOException unresolved = new java.net.ConnectException();
+    unresolved.initCause(new java.net.ConnectException().initCause(new java.nio.channels.UnresolvedAddressException()));
+    assertEquals("the host name does not resolve", Transport.why(unresolved));
   }
 
   @Test
