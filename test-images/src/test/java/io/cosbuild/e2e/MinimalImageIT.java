@@ -217,6 +217,51 @@ class MinimalImageIT {
     assertFalse(r.out().contains(Guest.READY), r.out());
   }
 
+  @Test
+  void aTextOnTheKernelCommandLineIsNotTakenForTheGuestPrintingIt() throws Exception {
+    Path bad = copyOutputs("tampered-marker");
+    flipByte(bad.resolve("disk.raw"), partition(2).get("firstLba").asLong() * 512 + 65536);
+    // The kernel echoes its command line on the console long before the tampered root panics.
+    Tools.Result r = cosbuild("boot", bad.toString(), "--snapshot", "--append", "cosbuild.note=\"" + Guest.READY + "\"",
+        "--expect", Guest.READY, "--timeout", "240");
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("Command line: ") && r.out().contains("cosbuild.note=\"" + Guest.READY + "\""), r.out());
+    assertTrue(r.err().contains("kernel panic"), r.err());
+  }
+
+  @Test
+  void aSnapshotBootLeavesTheDiskAsItWasAndATextMaySpanConsoleLines() throws Exception {
+    String before = ok("sha256sum", out.resolve("disk.raw").toString());
+    Path log = work.resolve("snapshot-console.log");
+    // The serial console ends lines with CR LF; the text's plain newline matches them.
+    Tools.Result r = cosbuild("boot", out.toString(), "--snapshot", "--append", "cosbuild.selftest=1", "--log", log.toString(),
+        "--expect", "passed, 0 failed\n" + Guest.READY, "--timeout", "240");
+    assertEquals(0, r.code(), r.out() + r.err() + Files.readString(log));
+    Guest.assertSelfTestPassed(Files.readString(log), 12);
+    assertEquals(before, ok("sha256sum", out.resolve("disk.raw").toString()), "--snapshot keeps disk.raw unchanged");
+  }
+
+  @Test
+  void sigtermToCosbuildBootStopsQemu() throws Exception {
+    Process p = Tools.cosbuildProcess("boot", out.toString(), "--snapshot", "--accel", "tcg");
+    java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
+        java.nio.charset.StandardCharsets.UTF_8));
+    String line;
+    while ((line = err.readLine()) != null && !line.contains(" guest on ")) {
+      // QEMU is started before this line is printed
+    }
+    assertTrue(line != null, "cosbuild boot ended before starting QEMU");
+    List<ProcessHandle> qemu = p.descendants().filter(h -> h.info().command().orElse("").contains("qemu-system")).toList();
+    assertEquals(1, qemu.size(), "one QEMU under cosbuild boot");
+    p.destroy();
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "cosbuild boot ends on SIGTERM");
+    boolean left = qemu.get(0).isAlive();
+    if (left) {
+      qemu.get(0).destroyForcibly();
+    }
+    assertFalse(left, "QEMU outlived cosbuild boot");
+  }
+
   /** A copy of every output (the manifest lists them all). */
   static Path copyOutputs(String name) throws Exception {
     Path dir = Files.createDirectories(work.resolve(name));

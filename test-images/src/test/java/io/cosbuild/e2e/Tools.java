@@ -32,6 +32,18 @@ final class Tools {
     return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /**
+   * {@code cosbuild ARGS} in a JVM of its own (to signal it): stdin from /dev/null, stdout discarded,
+   * stderr a pipe.
+   */
+  static Process cosbuildProcess(String... args) throws IOException {
+    List<String> cmd = list(ProcessHandle.current().info().command().orElse("java"), "-cp",
+        System.getProperty("java.class.path"), "-Dcosbuild.home=" + System.getProperty("cosbuild.home"), Main.class.getName());
+    cmd.addAll(Arrays.asList(args));
+    return new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
   /** A reference tool; fails the test when it cannot be started (the test command installs it). */
   static Result run(String... cmd) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd);

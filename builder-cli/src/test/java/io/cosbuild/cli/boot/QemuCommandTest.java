@@ -47,4 +47,34 @@ class QemuCommandTest {
     assertTrue(QemuRunner.panicked("[ 3.6] Kernel panic - not syncing: dm-verity device corrupted"));
     assertFalse(QemuRunner.panicked("cosbuild: ready"));
   }
+
+  static final String CMDLINE = "console=ttyS0 cosbuild.root=ROOT-A x=\"cosbuild: ready\" cosbuild.selftest=1";
+
+  static int find(String console, String text) {
+    return QemuRunner.find(new StringBuilder(console), text, 0, CMDLINE);
+  }
+
+  @Test
+  void theKernelsEchoOfItsCommandLineIsNotAMatch() {
+    String echo = "[    0.000000] Command line: " + CMDLINE + "\n"
+        + "[    0.000000] Kernel command line: " + CMDLINE + "\n"
+        + "[    0.000000] Unknown kernel command line parameters \"x=cosbuild: ready\", will be passed to user space.\n"
+        + "[    0.000000]     x=cosbuild: ready\n";
+    assertEquals(-1, find(echo, "cosbuild: ready"));
+    assertEquals(-1, find(echo + "[    0.00] Command line: console=ttyS0 x=cosbuild: rea", "cosbuild: ready"),
+        "an echo line still being printed");
+    assertEquals(echo.length() + 4, find(echo + "sh: cosbuild: ready\n", "cosbuild: ready"), "the guest's own output");
+    assertEquals(-1, find(echo, "Kernel panic - not syncing"));
+    assertEquals(-1, find("Command line: x=\"Kernel panic - not syncing\"\n", "Kernel panic - not syncing"),
+        "without a timestamp (printk.time=0) too");
+  }
+
+  @Test
+  void kernelLinesStillMatchTextsThatAreNotOnTheCommandLine() {
+    String c = "[    0.000000] Command line: " + CMDLINE + "\n[    3.1] device-mapper: verity: 253:2: data block 7 is corrupted\n";
+    assertTrue(find(c, "is corrupted") > 0);
+    assertEquals(-1, find(c, "cosbuild.selftest=1"));
+    assertEquals(c.length() + 2, find(c + "# cosbuild.selftest=1\n", "cosbuild.selftest=1"),
+        "a text of the command line printed by the guest (no timestamp) counts");
+  }
 }
