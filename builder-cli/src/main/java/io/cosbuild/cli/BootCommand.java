@@ -1,15 +1,19 @@
 package io.cosbuild.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cosbuild.cli.boot.Accel;
 import io.cosbuild.cli.boot.BootOutcome;
 import io.cosbuild.cli.boot.BootTarget;
+import io.cosbuild.cli.boot.KernelWords;
+import io.cosbuild.cli.boot.QemuCommand;
 import io.cosbuild.cli.boot.QemuRunner;
 import io.cosbuild.spec.model.Architecture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -31,7 +37,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "boot", mixinStandardHelpOptions = true,
     description = {"Boot a built image under QEMU (x86_64: q35; arm64: virt) with its serial console on the terminal.",
-        "With --expect: exit 0 once the text appears on the console, 1 on a kernel panic, QEMU's exit or the timeout."})
+        "With --expect: exit 0 once the text appears on the console (the kernel's echo of its command line does not count),"
+            + " 1 on a kernel panic, QEMU's exit or the timeout."})
 public final class BootCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -40,7 +47,7 @@ public final class BootCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DIR", description = "An output directory of cosbuild image (disk.raw, vmlinuz, initrd.img, manifest.json).")
   Path dir;
 
-  @Option(names = "--arch", paramLabel = "A", description = "x86_64 or arm64 (default: manifest.json's arch).")
+  @Option(names = "--arch", paramLabel = "A", description = "x86_64 or arm64, for a manifest.json without an arch (one that disagrees is refused).")
   String arch;
 
   @Option(names = "--expect", paramLabel = "TEXT", description = "Succeed when TEXT appears on the console.")
@@ -56,7 +63,7 @@ public final class BootCommand implements Callable<Integer> {
   @Option(names = "--log", paramLabel = "FILE", description = "Write the console to FILE instead of the terminal.")
   Path log;
 
-  @Option(names = "--append", paramLabel = "WORD", description = "Extra kernel command line words (e.g. cosbuild.selftest=1).")
+  @Option(names = "--append", paramLabel = "WORD", description = "An extra kernel parameter (repeatable; e.g. cosbuild.selftest=1; spaces only inside double quotes).")
   List<String> append = new ArrayList<>();
 
   @Option(names = "--snapshot", description = "Keep disk.raw unchanged: the guest's writes go to a temporary overlay.")
@@ -69,29 +76,35 @@ public final class BootCommand implements Callable<Integer> {
   @Option(names = "--memory", paramLabel = "MIB", defaultValue = "1024", description = "Guest memory in MiB (default 1024).")
   int memory;
 
+  /** Why the console could not be written to --log; QEMU is stopped then. */
+  private final AtomicReference<IOException> logFailure = new AtomicReference<>();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     BootTarget target;
     Accel a;
+    Writer logWriter;
     try {
       a = Accel.parse(accel);
-      target = target(dir, arch, append, memory, snapshot);
-      for (Path d : disks) {
-        if (!Files.isRegularFile(d)) {
-          throw new IOException("--disk " + d + " is not a file");
-        }
+      if (expect != null && expect.isBlank()) {
+        throw new IllegalArgumentException("--expect needs a text to wait for, not an empty one");
       }
-      target = target.withDisks(target.disk(), disks);
+      if (timeout != null && timeout <= 0) {
+        throw new IllegalArgumentException("--timeout must be a positive number of seconds, not " + timeout);
+      }
+      target = target(dir, arch, append, memory, snapshot);
+      target = target.withDisks(target.disk(), extraDisks(target.disk(), disks));
+      QemuCommand.requireBinary(target.arch());
+      logWriter = log == null ? null : openLog(log);
     } catch (IllegalArgumentException | IOException e) {
       err.println("cosbuild boot: " + e.getMessage());
       err.flush();
       return Main.USAGE;
     }
-    Writer logWriter = log == null ? null : Files.newBufferedWriter(log, StandardCharsets.UTF_8);
     try {
-      java.util.function.Consumer<String> sink = logWriter == null ? s -> {
+      Consumer<String> sink = logWriter == null ? s -> {
         out.print(s);
         out.flush();
       } : s -> {
@@ -99,7 +112,8 @@ public final class BootCommand implements Callable<Integer> {
           logWriter.write(s);
           logWriter.flush();
         } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+          logFailure.compareAndSet(null, e);
+          throw new UncheckedIOException(e);
         }
       };
       try (QemuRunner q = QemuRunner.start(target, a, sink, n -> {
@@ -108,28 +122,110 @@ public final class BootCommand implements Callable<Integer> {
       })) {
         err.println("cosbuild boot: " + target.arch() + " guest on " + q.accel());
         err.flush();
-        if (expect == null) {
-          forwardStdin(q);
-          boolean exited = q.waitForExit(timeout == null ? Duration.ofDays(3650) : Duration.ofSeconds(timeout));
-          boolean panicked = QemuRunner.panicked(q.console());
-          return exited && !panicked ? Main.OK : Main.FAILED;
-        }
-        BootOutcome o = q.waitFor(expect, Duration.ofSeconds(timeout == null ? 300 : timeout));
-        String took = String.format("%.1f s", q.elapsed().toMillis() / 1000.0);
-        switch (o) {
-          case FOUND -> err.println("cosbuild boot: found '" + expect + "' after " + took + " (" + q.accel() + ")");
-          case PANIC -> err.println("cosbuild boot: kernel panic after " + took + " before '" + expect + "'");
-          case EXITED -> err.println("cosbuild boot: QEMU exited after " + took + " before '" + expect + "'");
-          case TIMEOUT -> err.println("cosbuild boot: '" + expect + "' did not appear within " + took);
-          default -> throw new IllegalStateException();
-        }
-        err.flush();
-        return o == BootOutcome.FOUND ? Main.OK : Main.FAILED;
+        return expect == null ? runInteractive(q, err) : runExpecting(q, err);
       }
     } finally {
       if (logWriter != null) {
-        logWriter.close();
+        try {
+          logWriter.close();
+        } catch (IOException e) {
+          logFailure.compareAndSet(null, e);
+        }
       }
+    }
+  }
+
+  /** True, having said why, when the console could not be written to --log (the guest was stopped then). */
+  private boolean reportedLogFailure(PrintWriter err) {
+    IOException e = logFailure.get();
+    if (e != null) {
+      err.println("cosbuild boot: cannot write the console to " + log + ": " + ErrorHandler.describe(e) + "; QEMU stopped");
+      err.flush();
+    }
+    return e != null;
+  }
+
+  /** Without --expect: the console until QEMU ends (or --timeout); 0 only when QEMU ended well without a panic. */
+  private int runInteractive(QemuRunner q, PrintWriter err) throws InterruptedException {
+    forwardStdin(q);
+    boolean exited = q.waitForExit(timeout == null ? Duration.ofDays(3650) : Duration.ofSeconds(timeout));
+    if (reportedLogFailure(err)) {
+      return Main.FAILED;
+    }
+    String took = String.format("%.1f s", q.elapsed().toMillis() / 1000.0);
+    String failure = !exited ? "QEMU still running after " + took + " (--timeout); stopped it"
+        : QemuRunner.panicked(q.console()) ? "kernel panic after " + took
+        : q.exitCode() != 0 ? "QEMU failed (exit code " + q.exitCode() + ") after " + took
+        : null;
+    if (failure == null) {
+      return Main.OK;
+    }
+    err.println("cosbuild boot: " + failure);
+    err.flush();
+    return Main.FAILED;
+  }
+
+  /** With --expect: 0 once the text appears; 1 on a panic, QEMU's exit or the timeout. */
+  private int runExpecting(QemuRunner q, PrintWriter err) throws InterruptedException {
+    BootOutcome o = q.waitFor(expect, Duration.ofSeconds(timeout == null ? 300 : timeout));
+    if (reportedLogFailure(err)) {
+      return Main.FAILED;
+    }
+    String took = String.format("%.1f s", q.elapsed().toMillis() / 1000.0);
+    switch (o) {
+      case FOUND -> err.println("cosbuild boot: found '" + expect + "' after " + took + " (" + q.accel() + ")");
+      case PANIC -> err.println("cosbuild boot: kernel panic after " + took + " before '" + expect + "'");
+      case EXITED -> err.println("cosbuild boot: QEMU exited (exit code " + q.exitCode() + ") after " + took
+          + " before '" + expect + "'");
+      case TIMEOUT -> err.println("cosbuild boot: '" + expect + "' did not appear within " + took);
+      default -> throw new IllegalStateException();
+    }
+    err.flush();
+    return o == BootOutcome.FOUND ? Main.OK : Main.FAILED;
+  }
+
+  private static Writer openLog(Path log) throws IOException {
+    try {
+      return Files.newBufferedWriter(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IOException("--log " + ErrorHandler.describe(e), e);
+    }
+  }
+
+  /**
+   * The --disk files, each checked as a raw disk and attached once: not the image's own disk and not
+   * twice (QEMU cannot lock one file for two drives).
+   */
+  static List<Path> extraDisks(Path imageDisk, List<Path> disks) throws IOException {
+    List<Path> seen = new ArrayList<>(List.of(imageDisk));
+    for (Path d : disks) {
+      requireRawDisk(d, "--disk " + d);
+      for (Path s : seen) {
+        if (Files.isSameFile(s, d)) {
+          throw new IOException("--disk " + d + " is " + (s == imageDisk ? "the image's own disk" : "given twice")
+              + ": a file can be attached once");
+        }
+      }
+      seen.add(d);
+    }
+    return disks;
+  }
+
+  /** {@code file} is a regular file and not a qcow2 image (QEMU would boot its header as a raw disk). */
+  static void requireRawDisk(Path file, String name) throws IOException {
+    if (!Files.exists(file)) {
+      throw new IOException(name + " is missing");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(name + " is not a regular file");
+    }
+    byte[] magic = new byte[4];
+    int n;
+    try (InputStream in = Files.newInputStream(file)) {
+      n = in.readNBytes(magic, 0, 4);
+    }
+    if (n == 4 && magic[0] == 'Q' && magic[1] == 'F' && magic[2] == 'I' && (magic[3] & 0xff) == 0xfb) {
+      throw new IOException(name + " is a qcow2 image, not a raw disk (qemu-img convert -O raw turns it into one)");
     }
   }
 
@@ -142,23 +238,55 @@ public final class BootCommand implements Callable<Integer> {
    */
   public static BootTarget target(Path dir, String arch, List<String> append, int memoryMiB, boolean snapshot)
       throws IOException {
-    for (String f : List.of("disk.raw", "vmlinuz", "initrd.img", "manifest.json")) {
-      if (!Files.isRegularFile(dir.resolve(f))) {
-        throw new IOException(dir.resolve(f) + " is missing: DIR must be an output directory of cosbuild image");
+    for (String f : List.of("vmlinuz", "initrd.img", "manifest.json")) {
+      Path p = dir.resolve(f);
+      if (!Files.isRegularFile(p)) {
+        throw new IOException(p + (Files.exists(p) ? " is not a regular file" : " is missing")
+            + ": DIR must be an output directory of cosbuild image");
       }
     }
-    JsonNode m = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
-    String cmdline = m.path("kernelCommandLine").asText("");
-    if (cmdline.isBlank()) {
-      throw new IOException(dir.resolve("manifest.json") + " has no kernelCommandLine");
+    requireRawDisk(dir.resolve("disk.raw"), dir.resolve("disk.raw").toString());
+    Path manifest = dir.resolve("manifest.json");
+    JsonNode m;
+    try {
+      m = new ObjectMapper().readTree(manifest.toFile());
+    } catch (JsonProcessingException e) {
+      throw new IOException(manifest + " is not valid JSON: " + e.getOriginalMessage(), e);
     }
-    Architecture a = Architecture.parse(arch != null ? arch : m.path("arch").asText(Architecture.host().id()));
+    if (m == null || !m.isObject()) {
+      throw new IOException(manifest + " is not a JSON object");
+    }
+    String cmdline = m.path("kernelCommandLine").isTextual() ? m.get("kernelCommandLine").asText() : "";
+    if (cmdline.isBlank()) {
+      throw new IOException(manifest + " has no kernelCommandLine");
+    }
     StringBuilder c = new StringBuilder(cmdline);
     for (String w : append) {
-      c.append(' ').append(w);
+      c.append(' ').append(KernelWords.check(w));
     }
-    return new BootTarget(a, dir.resolve("disk.raw"), dir.resolve("vmlinuz"), dir.resolve("initrd.img"), c.toString(),
-        memoryMiB, snapshot);
+    return new BootTarget(architecture(manifest, m.path("arch"), arch), dir.resolve("disk.raw"), dir.resolve("vmlinuz"),
+        dir.resolve("initrd.img"), c.toString(), memoryMiB, snapshot);
+  }
+
+  /** The manifest's architecture, which --arch (when given) must agree with: the kernel is built for one. */
+  private static Architecture architecture(Path manifest, JsonNode recorded, String option) throws IOException {
+    Architecture given = option == null ? null : Architecture.parse(option);
+    if (!recorded.isTextual()) {
+      if (given == null) {
+        throw new IOException(manifest + " has no arch; say which with --arch");
+      }
+      return given;
+    }
+    Architecture built;
+    try {
+      built = Architecture.parse(recorded.asText());
+    } catch (IllegalArgumentException e) {
+      throw new IOException(manifest + ": " + e.getMessage(), e);
+    }
+    if (given != null && given != built) {
+      throw new IOException("--arch " + given + " disagrees with " + manifest + ": the image is built for " + built);
+    }
+    return built;
   }
 
   /** Interactive use: what the user types goes to the guest's console. */

@@ -1,6 +1,7 @@
 package io.cosbuild.cli.boot;
 
 import io.cosbuild.spec.model.Architecture;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,23 @@ import java.util.List;
 public final class QemuCommand {
 
   private QemuCommand() {}
+
+  /**
+   * Where {@code arch}'s QEMU is on the PATH.
+   *
+   * @throws java.io.IOException naming the program and the Debian package that has it
+   */
+  public static Path requireBinary(Architecture arch) throws java.io.IOException {
+    String path = System.getenv("PATH");
+    for (String d : (path == null ? "" : path).split(":")) {
+      Path p = Path.of(d.isEmpty() ? "." : d, arch.qemuBinary());
+      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    throw new java.io.IOException(arch.qemuBinary() + " is not on the PATH: booting an " + arch + " image needs QEMU"
+        + " (Debian: apt-get install " + (arch == Architecture.X86_64 ? "qemu-system-x86" : "qemu-system-arm") + ")");
+  }
 
   /** @param kvm true for {@code -accel kvm -cpu host}, false for TCG */
   public static List<String> of(BootTarget t, boolean kvm) {
