@@ -172,7 +172,7 @@ class MinimalImageIT {
       assertEquals(BootOutcome.FOUND, q.waitFor("O-oem-site-config-O", mark, Duration.ofSeconds(60)),
           "OEM's file is readable at /usr/share/oem:\n" + q.console().substring(mark));
       mark = q.console().length();
-      q.send("echo one > /etc/cosbuild-persist; echo one > /var/cosbuild-persist; echo W-written-W; sync; poweroff -f");
+      q.send("echo one > /etc/cosbuild-persist; echo one > /var/cosbuild-persist; echo W-$(echo written)-W; sync; poweroff -f");
       assertEquals(BootOutcome.FOUND, q.waitFor("W-written-W", mark, Duration.ofSeconds(60)), q.console());
       assertTrue(q.waitForExit(Duration.ofSeconds(60)), "poweroff -f ends QEMU");
     }
