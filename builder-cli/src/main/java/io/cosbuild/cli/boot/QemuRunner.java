@@ -104,7 +104,7 @@ public final class QemuRunner implements AutoCloseable {
   /** Why KVM cannot be tried at all, or null. */
   static String kvmUnavailable(Architecture guest) {
     if (guest != Architecture.host()) {
-      return "KVM cannot run a " + guest + " guest on a " + Architecture.host() + " host";
+      return "KVM cannot run an " + guest + " guest on an " + Architecture.host() + " host";
     }
     Path kvm = Path.of("/dev/kvm");
     if (!Files.isReadable(kvm) || !Files.isWritable(kvm)) {
