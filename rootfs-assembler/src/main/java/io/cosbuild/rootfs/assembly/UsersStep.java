@@ -9,13 +9,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Writes {@code /etc/passwd}, {@code /etc/group}, {@code /etc/shadow} and {@code /etc/gshadow}
  * declaratively, instead of running base-passwd's and the daemons' maintainer scripts: the
  * accounts come from base-passwd's master files ({@code /usr/share/base-passwd/*.master}, or root
- * and nogroup/nobody when base-passwd is not installed) followed by the plan's users. Every account
+ * and nogroup/nobody when base-passwd is not installed), then the plan's users, then the system
+ * accounts the packages declare ({@link PackageAccounts}: sysusers.d, udev's groups) that do not
+ * exist yet, with their ids where they fix one and free, else the lowest free in 100..999. Every account
  * gets a locked password ({@code *}); with {@code lockAccounts} every shell becomes
  * {@code /usr/sbin/nologin}. The shadow "last change" day is derived from the source date epoch,
  * not the clock. Immutable and thread-safe.
@@ -79,10 +82,8 @@ public final class UsersStep {
       if (accounts.containsKey(u.name())) {
         throw new AssemblyException("users: " + u.name() + " already exists (from base-passwd); choose another name");
       }
-      TreeSet<Integer> usedUids = new TreeSet<>();
-      accounts.values().forEach(a -> usedUids.add(a.uid()));
-      TreeSet<Integer> usedGids = new TreeSet<>();
-      groups.values().forEach(g -> usedGids.add(g.gid));
+      TreeSet<Integer> usedUids = uids(accounts);
+      TreeSet<Integer> usedGids = gids(groups);
       int uid;
       if (u.uid() != null) {
         if (usedUids.contains(u.uid())) {
@@ -107,6 +108,7 @@ public final class UsersStep {
       }
       accounts.put(u.name(), new Account(u.name(), uid, primary.gid, u.name(), u.home(), u.shell()));
     }
+    addPackageAccounts(PackageAccounts.read(tree), accounts, groups);
     long days = epoch / 86400;
     StringBuilder pw = new StringBuilder();
     StringBuilder sh = new StringBuilder();
@@ -132,6 +134,76 @@ public final class UsersStep {
     TreeEdits.writeBytes(b, store, FsPath.parse("/etc/gshadow"), gsh.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
         0640, 0, shadowGid, epoch, ORIGIN);
     return b.build();
+  }
+
+  /** What systemd-sysusers and udev's postinst would add; accounts and groups already there are kept as they are. */
+  private static void addPackageAccounts(PackageAccounts.Declared d, Map<String, Account> accounts, Map<String, Group> groups)
+      throws AssemblyException {
+    for (PackageAccounts.Group g : d.groups()) {
+      if (!groups.containsKey(g.name())) {
+        groups.put(g.name(), new Group(g.name(), idOrFree(g.gid(), gids(groups), g.name())));
+      }
+    }
+    for (PackageAccounts.User u : d.users()) {
+      if (accounts.containsKey(u.name())) {
+        continue;
+      }
+      // Like systemd-sysusers, a user and the group named after it share an id where one is free for both.
+      int uid = u.uid() != null && !uids(accounts).contains(u.uid()) ? u.uid()
+          : lowestFree(both(uids(accounts), u.group() == null && u.gid() == null ? gids(groups) : Set.of()), u.name());
+      Group primary = null;
+      if (u.gid() != null) {
+        primary = groups.values().stream().filter(g -> g.gid == u.gid()).findFirst().orElse(null);
+      }
+      String groupName = u.group() != null ? u.group() : u.name();
+      if (primary == null) {
+        primary = groups.get(groupName);
+      }
+      if (primary == null) {
+        TreeSet<Integer> used = gids(groups);
+        int gid = u.gid() != null && !used.contains(u.gid()) ? u.gid() : used.contains(uid) ? lowestFree(used, groupName) : uid;
+        primary = new Group(groupName, gid);
+        groups.put(groupName, primary);
+      }
+      accounts.put(u.name(), new Account(u.name(), uid, primary.gid, u.gecos(), u.home(), u.shell()));
+    }
+    for (String name : d.udevGroups()) {
+      if (!groups.containsKey(name)) {
+        groups.put(name, new Group(name, lowestFree(gids(groups), name)));
+      }
+    }
+    for (PackageAccounts.Member m : d.members()) {
+      Group g = groups.get(m.group());
+      if (g == null) {
+        g = new Group(m.group(), lowestFree(gids(groups), m.group()));
+        groups.put(m.group(), g);
+      }
+      if (accounts.containsKey(m.user()) && !g.members.contains(m.user())) {
+        g.members.add(m.user());
+      }
+    }
+  }
+
+  private static int idOrFree(Integer wanted, TreeSet<Integer> used, String name) throws AssemblyException {
+    return wanted != null && !used.contains(wanted) ? wanted : lowestFree(used, name);
+  }
+
+  private static TreeSet<Integer> both(Set<Integer> a, Set<Integer> b) {
+    TreeSet<Integer> out = new TreeSet<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  private static TreeSet<Integer> uids(Map<String, Account> accounts) {
+    TreeSet<Integer> used = new TreeSet<>();
+    accounts.values().forEach(a -> used.add(a.uid()));
+    return used;
+  }
+
+  private static TreeSet<Integer> gids(Map<String, Group> groups) {
+    TreeSet<Integer> used = new TreeSet<>();
+    groups.values().forEach(g -> used.add(g.gid));
+    return used;
   }
 
   /** {@code useradd -g GID}: the group with that id, else the user's group made with it. */
