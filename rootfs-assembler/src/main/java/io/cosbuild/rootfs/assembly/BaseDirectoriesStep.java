@@ -12,13 +12,16 @@ import java.util.TreeMap;
 /**
  * Makes sure the directories every Linux root needs exist, whichever packages were installed
  * (debootstrap creates them; no package has to ship them): the API mount points {@code /dev},
- * {@code /proc}, {@code /sys}, {@code /run}, and {@code /tmp}, {@code /var/tmp} (1777). Existing
- * entries are left alone. Immutable and thread-safe.
+ * {@code /proc}, {@code /sys}, {@code /run}, and {@code /tmp}, {@code /var/tmp} (1777), and the
+ * FHS's {@code /srv} and {@code /media}, which base-files' postinst (not run) makes: systemd-tmpfiles
+ * creates {@code /srv} at boot otherwise, and fails on a read-only root. Existing entries are left
+ * alone. Immutable and thread-safe.
  */
 public final class BaseDirectoriesStep {
 
   static final Map<String, Integer> DIRECTORIES = new TreeMap<>(Map.of(
-      "/dev", 0755, "/proc", 0555, "/sys", 0555, "/run", 0755, "/tmp", 01777, "/var", 0755, "/var/tmp", 01777));
+      "/dev", 0755, "/proc", 0555, "/sys", 0555, "/run", 0755, "/tmp", 01777, "/var", 0755, "/var/tmp", 01777,
+      "/srv", 0755, "/media", 0755));
 
   private final long epoch;
 
