@@ -30,6 +30,10 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--manifest", paramLabel = "FILE", description = "manifest.json to check against (default: beside the disk).")
   Path manifest;
 
+  @Option(names = "--certificate", paramLabel = "PEM",
+      description = "Trust this certificate only: the root hash must be signed with its key (exit 1 if unsigned or signed by another).")
+  Path certificate;
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
@@ -46,7 +50,10 @@ public final class VerifyCommand implements Callable<Integer> {
       }
       m = null;
     }
-    List<String> problems = ImageVerifier.verify(disk, m);
+    if (certificate != null && !Files.isRegularFile(certificate)) {
+      throw new NoSuchFileException(certificate + " (--certificate: no such file)");
+    }
+    List<String> problems = ImageVerifier.verify(disk, m, certificate);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.write(java.util.Map.of("disk", disk.toString(), "ok", problems.isEmpty(), "differences", problems)));

@@ -46,6 +46,22 @@ class SignedImageIT {
 
     Tools.Result good = cosbuild("verify", out.toString());
     assertEquals(0, good.code(), good.out() + good.err());
+    // --certificate: the release key the caller trusts, not the certificate that travels with the image.
+    assertEquals(0, cosbuild("verify", "--certificate", cert.toString(), out.toString()).code());
+    Path otherKey = work.resolve("other.key");
+    Path other = work.resolve("other.crt");
+    ok("openssl", "req", "-x509", "-nodes", "-days", "2", "-subj", "/CN=someone else", "-newkey", "rsa:2048",
+        "-keyout", otherKey.toString(), "-out", other.toString());
+    Tools.Result foreign = cosbuild("verify", "--certificate", other.toString(), out.toString());
+    assertEquals(1, foreign.code(), foreign.out() + foreign.err());
+    assertTrue(foreign.out().contains("root.hash.p7s: does not verify the manifest's root hash with " + other), foreign.out());
+    Path unsigned = work.resolve("unsigned.json");
+    Files.writeString(unsigned, Files.readString(out.resolve("manifest.json")).replace("\"signature\" : \"root.hash.p7s\"",
+        "\"signature\" : null"));
+    Tools.Result none = cosbuild("verify", "--certificate", cert.toString(), "--manifest", unsigned.toString(),
+        out.resolve("disk.raw").toString());
+    assertTrue(none.out().contains("the image's root hash is not signed"), none.out() + none.err());
+    assertEquals(1, none.code());
     MinimalImageIT.flipByte(out.resolve("root.hash.p7s"), Files.size(out.resolve("root.hash.p7s")) - 10);
     Tools.Result bad = cosbuild("verify", out.toString());
     assertEquals(1, bad.code(), bad.out() + bad.err());

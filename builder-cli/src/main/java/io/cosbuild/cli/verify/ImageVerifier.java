@@ -34,7 +34,20 @@ public final class ImageVerifier {
 
   /** Every difference found, each naming what is wrong; empty when the image is intact. */
   public static List<String> verify(Path disk, Path manifestFile) throws IOException {
+    return verify(disk, manifestFile, null);
+  }
+
+  /**
+   * As {@link #verify(Path, Path)}; with {@code trusted} (a PEM certificate the caller trusts), the root hash
+   * must also carry a signature that verifies with it, whatever certificate lies beside the image: the chain
+   * from that key to every block of the root is then checked, not only the outputs' agreement.
+   */
+  public static List<String> verify(Path disk, Path manifestFile, Path trusted) throws IOException {
     List<String> problems = new ArrayList<>();
+    if (trusted != null && manifestFile == null) {
+      problems.add("--certificate: there is no manifest.json, so no root hash signature to check");
+      return problems;
+    }
     Manifest manifest = null;
     if (manifestFile != null) {
       try {
@@ -68,7 +81,7 @@ public final class ImageVerifier {
       }
       Path dir = manifestFile.toAbsolutePath().getParent();
       checkFiles(dir, manifest, problems);
-      checkSignature(dir, manifest.verity(), problems);
+      checkSignature(dir, manifest.verity(), trusted, problems);
       ManifestChecks.check(dir, manifest, disk, problems);
     } else {
       // Without a manifest the root hash is still spelled by ROOT-A's and VERITY-A's partition UUIDs.
@@ -124,23 +137,28 @@ public final class ImageVerifier {
     }
   }
 
-  private static void checkSignature(Path dir, Manifest.VerityRef verity, List<String> problems) throws IOException {
+  private static void checkSignature(Path dir, Manifest.VerityRef verity, Path trusted, List<String> problems)
+      throws IOException {
     if (verity.signature() == null) {
+      if (trusted != null) {
+        problems.add("--certificate " + trusted + ": the image's root hash is not signed (the profile has no verity.signing-key)");
+      }
       return;
     }
     Path sig = dir.resolve(verity.signature());
-    Path cert = dir.resolve(ImageBuilder.SIGNING_CERTIFICATE);
+    Path cert = trusted != null ? trusted : dir.resolve(ImageBuilder.SIGNING_CERTIFICATE);
+    String certName = trusted != null ? trusted.toString() : ImageBuilder.SIGNING_CERTIFICATE;
     if (!Files.exists(sig) || !Files.exists(cert)) {
       problems.add(verity.signature() + ": the manifest says the root hash is signed, but the signature or "
-          + ImageBuilder.SIGNING_CERTIFICATE + " is missing");
+          + certName + " is missing");
       return;
     }
     try {
       if (!RootHashSigner.verify(verity.rootHash(), Files.readAllBytes(sig), RootHashSigner.readCertificate(cert))) {
-        problems.add(verity.signature() + ": does not verify the manifest's root hash with " + ImageBuilder.SIGNING_CERTIFICATE);
+        problems.add(verity.signature() + ": does not verify the manifest's root hash with " + certName);
       }
     } catch (VerityException e) {
-      problems.add(ImageBuilder.SIGNING_CERTIFICATE + ": " + e.getMessage());
+      problems.add(certName + ": " + e.getMessage());
     }
   }
 
