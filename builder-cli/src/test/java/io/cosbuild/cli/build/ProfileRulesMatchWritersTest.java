@@ -1,6 +1,7 @@
 package io.cosbuild.cli.build;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.cosbuild.disk.DiskImageException;
 import io.cosbuild.disk.layout.PartitionContent;
 import io.cosbuild.rootfs.initramfs.BootPlan;
 import io.cosbuild.rootfs.squashfs.Compression;
+import io.cosbuild.rootfs.squashfs.SquashfsOptions;
 import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.spec.LoadedProfile;
 import io.cosbuild.spec.ProfileException;
@@ -15,11 +17,13 @@ import io.cosbuild.spec.ProfileLoader;
 import io.cosbuild.spec.model.DiskSpec;
 import io.cosbuild.spec.model.MountLayout;
 import io.cosbuild.spec.model.VeritySpec;
+import io.cosbuild.verity.VerityParams;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +66,41 @@ class ProfileRulesMatchWritersTest {
       assertThrows(ProfileException.class, () -> load(head + (c.minLevel() - 1) + "\n"), c + " below its range");
       assertThrows(ProfileException.class, () -> load(head + (c.maxLevel() + 1) + "\n"), c + " above its range");
     }
+  }
+
+  /** The squashfs block sizes validation accepts are exactly the ones the writer takes. */
+  @Test
+  void everySquashfsBlockSizeVerdictIsTheWritersOwn() throws Exception {
+    for (long b : new long[] {512, 2048, 4095, 4096, 6144, 8192, 65536, 131072, 196608, 1 << 20, (1 << 20) + 4096, 1 << 21}) {
+      boolean writer;
+      try {
+        new SquashfsOptions(Compression.ZSTD, 15, (int) b, OptionalLong.empty(), 1, false, true);
+        writer = true;
+      } catch (IllegalArgumentException e) {
+        writer = false;
+      }
+      assertEquals(writer, accepts("rootfs:\n  type: squashfs\n  block-size: " + b + "\n"), "block size " + b);
+    }
+  }
+
+  /**
+   * Verity block sizes: validation takes fewer than the tree's code (only up to the kernel's 4 KiB pages, see
+   * ProfileSchema.VERITY_BLOCK), never one the tree and the kernel command line would refuse.
+   */
+  @Test
+  void everyVerityBlockSizeValidationAcceptsIsOneTheTreeTakes() throws Exception {
+    int accepted = 0;
+    for (long b : new long[] {256, 511, 512, 1024, 1536, 2048, 4096, 8192, 65536, 131072}) {
+      if (!accepts("verity:\n  data-block-size: " + b + "\n  hash-block-size: " + b + "\n")) {
+        continue;
+      }
+      accepted++;
+      int size = (int) b;
+      assertDoesNotThrow(() -> VerityParams.of(1, new byte[0], new java.util.UUID(0, 1)).withBlockSizes(size, size), "tree, " + b);
+      assertDoesNotThrow(() -> new io.cosbuild.rootfs.initramfs.KernelCommandLine.Verity("ROOT-A", "VERITY-A", "sha256", size, size,
+          1, 1, "00".repeat(32), ""), "kernel command line, " + b);
+    }
+    assertEquals(4, accepted, "512, 1024, 2048 and 4096");
   }
 
   /**
