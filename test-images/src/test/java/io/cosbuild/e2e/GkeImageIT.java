@@ -54,6 +54,10 @@ class GkeImageIT {
       ok("mount", "-t", "squashfs", "-o", "ro", dev, mnt.toString());
       assertTrue(ok("chroot", mnt.toString(), "/usr/bin/containerd", "--version").contains("containerd"));
       assertTrue(ok("chroot", mnt.toString(), "/usr/sbin/runc", "--version").contains("runc version"));
+      // containerd itself reads the profile's configuration: runc under the systemd cgroup driver.
+      String config = ok("chroot", mnt.toString(), "/usr/bin/containerd", "--config", "/etc/containerd/config.toml",
+          "config", "dump");
+      assertTrue(config.contains("SystemdCgroup = true"), config);
       assertTrue(Files.isSymbolicLink(mnt.resolve("etc/systemd/system/multi-user.target.wants/containerd.service")));
       // No python or perl: perl-base is Essential, its interpreter is removed by the profile.
       for (String gone : List.of("usr/bin/perl", "usr/bin/python3", "usr/bin/bash")) {
