@@ -117,7 +117,7 @@ final class PackageAccounts {
   }
 
   private static Integer number(String id, String where) throws AssemblyException {
-    if (id == null || id.startsWith("/")) {
+    if (id == null || id.equals("-") || id.startsWith("/")) {
       return null;
     }
     try {
