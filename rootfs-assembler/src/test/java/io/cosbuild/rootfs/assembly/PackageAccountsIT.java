@@ -33,6 +33,7 @@ class PackageAccountsIT {
       "u messagebus - \"System Message Bus\"",
       "u systemd-network - \"systemd Network Management\"",
       "u fixed 321 \"Fixed Id\" /var/lib/fixed",
+      "u shared -:users \"In Users\"",
       "u root 0 \"Super User\" /root /bin/bash",
       "m messagebus systemd-journal",
       "r - 500-900",
@@ -71,10 +72,11 @@ class PackageAccountsIT {
     String refGroup = Files.readString(ref.resolve("etc/group"));
     // Names, comments, homes and shells agree, and a fixed id is kept; systemd counts free ids down from
     // 999 where cosbuild, like adduser --system, counts up from 100, so free ids are not compared.
-    for (String user : List.of("messagebus", "systemd-network", "fixed", "root")) {
+    for (String user : List.of("messagebus", "systemd-network", "fixed", "shared", "root")) {
       assertEquals(withoutIds(entry(refPasswd, user)), withoutIds(entry(passwd, user)), passwd);
     }
     assertTrue(entry(passwd, "fixed").startsWith("fixed:x:321:321:"), passwd);
+    assertEquals("100", entry(passwd, "shared").split(":")[3], passwd);
     // As systemd-sysusers does, a user and its own group share the id.
     for (String user : List.of("messagebus", "systemd-network")) {
       String[] f = entry(passwd, user).split(":");
