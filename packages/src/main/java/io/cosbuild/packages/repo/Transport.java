@@ -4,10 +4,14 @@ import io.cosbuild.packages.RepositoryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -119,18 +123,18 @@ public final class Transport {
      * (a refused connection is a bare {@code ConnectException}).
      */
     static String why(IOException e) {
-        if (e instanceof java.net.ConnectException) {
+        if (e instanceof ConnectException) {
             for (Throwable c = e; c != null; c = c.getCause()) {
-                if (c instanceof java.nio.channels.UnresolvedAddressException) {
+                if (c instanceof UnresolvedAddressException) {
                     return "the host name does not resolve";
                 }
             }
             return "cannot connect (" + (e.getMessage() == null ? "refused or unreachable" : e.getMessage()) + ")";
         }
-        if (e instanceof java.net.http.HttpTimeoutException) {
+        if (e instanceof HttpTimeoutException) {
             return "timed out";
         }
-        if (e instanceof java.net.UnknownHostException) {
+        if (e instanceof UnknownHostException) {
             return "unknown host " + e.getMessage();
         }
         if (e.getMessage() == null || e.getMessage().isBlank()) {

@@ -3,7 +3,10 @@ package io.cosbuild.rootfs.assembly;
 import io.cosbuild.rootfs.tree.FsNode;
 import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
+import io.cosbuild.rootfs.tree.FsTreeBuilder;
 import io.cosbuild.rootfs.tree.TreeException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -139,24 +142,26 @@ final class PackageAccounts {
   /** The regular files ending in {@code suffix} in {@code dirs}, by name (a later directory's file wins). */
   private static Map<String, String> files(FsTree tree, List<String> dirs, String suffix) throws AssemblyException {
     Map<String, String> out = new TreeMap<>();
-    for (String d : dirs) {
-      Optional<FsPath> dir;
-      try {
-        dir = tree.toBuilder().resolve(FsPath.parse(d));
-      } catch (TreeException e) {
-        throw new AssemblyException("users: cannot resolve " + d + " in the image: " + e.getMessage(), e);
-      }
-      if (dir.isEmpty() || !(tree.get(dir.get()).orElse(null) instanceof FsNode.Directory)) {
-        continue;
-      }
-      for (String name : tree.children(dir.get())) {
-        if (name.endsWith(suffix)) {
-          Optional<String> text = TreeEdits.readText(tree, dir.get().resolve(name));
-          if (text.isPresent()) {
-            out.put(name, text.get());
+    FsTreeBuilder links = tree.toBuilder(); // resolves symlinks (merged /usr, links between rules files); one copy
+    try {
+      for (String d : dirs) {
+        Optional<FsPath> dir = links.resolve(FsPath.parse(d));
+        if (dir.isEmpty() || !(tree.get(dir.get()).orElse(null) instanceof FsNode.Directory)) {
+          continue;
+        }
+        for (String name : tree.children(dir.get())) {
+          Optional<FsPath> file = name.endsWith(suffix) ? links.resolve(dir.get().resolve(name)) : Optional.empty();
+          if (file.isPresent() && tree.get(file.get()).orElse(null) instanceof FsNode.RegularFile f) {
+            if (f.blob().size() > (1 << 20)) {
+              throw new AssemblyException("users: " + dir.get().resolve(name) + " is too large for a configuration file ("
+                  + f.blob().size() + " bytes)");
+            }
+            out.put(name, new String(f.blob().readAllBytes(), StandardCharsets.UTF_8));
           }
         }
       }
+    } catch (TreeException | IOException e) {
+      throw new AssemblyException("users: cannot read the image's sysusers.d or udev rules: " + e.getMessage(), e);
     }
     return out;
   }
