@@ -144,20 +144,14 @@ final class PackageAccounts {
     Map<String, String> out = new TreeMap<>();
     FsTreeBuilder links = tree.toBuilder(); // resolves symlinks (merged /usr, links between rules files); one copy
     try {
-      for (String d : dirs) {
-        Optional<FsPath> dir = links.resolve(FsPath.parse(d));
-        if (dir.isEmpty() || !(tree.get(dir.get()).orElse(null) instanceof FsNode.Directory)) {
-          continue;
-        }
-        for (String name : tree.children(dir.get())) {
-          Optional<FsPath> file = name.endsWith(suffix) ? links.resolve(dir.get().resolve(name)) : Optional.empty();
-          if (file.isPresent() && tree.get(file.get()).orElse(null) instanceof FsNode.RegularFile f) {
-            if (f.blob().size() > (1 << 20)) {
-              throw new AssemblyException("users: " + dir.get().resolve(name) + " is too large for a configuration file ("
-                  + f.blob().size() + " bytes)");
-            }
-            out.put(name, new String(f.blob().readAllBytes(), StandardCharsets.UTF_8));
+      for (FsPath entry : TreeEdits.childrenOf(tree, links, dirs)) {
+        Optional<FsPath> file = entry.name().endsWith(suffix) ? links.resolve(entry) : Optional.empty();
+        if (file.isPresent() && tree.get(file.get()).orElse(null) instanceof FsNode.RegularFile f) {
+          if (f.blob().size() > (1 << 20)) {
+            throw new AssemblyException("users: " + entry + " is too large for a configuration file (" + f.blob().size()
+                + " bytes)");
           }
+          out.put(entry.name(), new String(f.blob().readAllBytes(), StandardCharsets.UTF_8));
         }
       }
     } catch (TreeException | IOException e) {

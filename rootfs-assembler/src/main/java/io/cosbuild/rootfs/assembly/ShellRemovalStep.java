@@ -40,16 +40,9 @@ public final class ShellRemovalStep {
     FsTreeBuilder old = tree.toBuilder();
     Set<FsPath> removed = new TreeSet<>();
     try {
-      for (String d : BIN_DIRS) {
-        Optional<FsPath> dir = old.resolve(FsPath.parse(d));
-        if (dir.isEmpty() || !(tree.get(dir.get()).orElse(null) instanceof FsNode.Directory)) {
-          continue;
-        }
-        for (String name : tree.children(dir.get())) {
-          FsPath p = dir.get().resolve(name);
-          if (matches(name) && !(tree.get(p).orElseThrow() instanceof FsNode.Directory)) {
-            removed.add(p);
-          }
+      for (FsPath p : TreeEdits.childrenOf(tree, old, BIN_DIRS)) {
+        if (matches(p.name()) && !(tree.get(p).orElseThrow() instanceof FsNode.Directory)) {
+          removed.add(p);
         }
       }
       // Links elsewhere that lead to a removed program (e.g. /usr/bin/sh -> busybox, /etc/alternatives/*).

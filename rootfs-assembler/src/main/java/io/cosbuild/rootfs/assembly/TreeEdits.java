@@ -10,6 +10,8 @@ import io.cosbuild.rootfs.tree.TreeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Small helpers the steps share to read and write generated files. Stateless. */
@@ -67,6 +69,23 @@ final class TreeEdits {
     } catch (TreeException | IOException e) {
       throw new AssemblyException("cannot read " + path + " in the image: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The entries of each of {@code dirs} that is a directory in {@code tree} (a link to one followed, as
+   * {@code /bin} to {@code usr/bin} in a merged /usr), directory by directory, by name; {@code links} resolves.
+   */
+  static List<FsPath> childrenOf(FsTree tree, FsTreeBuilder links, List<String> dirs) throws TreeException {
+    List<FsPath> out = new ArrayList<>();
+    for (String d : dirs) {
+      Optional<FsPath> dir = links.resolve(FsPath.parse(d));
+      if (dir.isPresent() && tree.get(dir.get()).orElse(null) instanceof FsNode.Directory) {
+        for (String name : tree.children(dir.get())) {
+          out.add(dir.get().resolve(name));
+        }
+      }
+    }
+    return out;
   }
 
   /** The first {@code max} bytes of a file. */
