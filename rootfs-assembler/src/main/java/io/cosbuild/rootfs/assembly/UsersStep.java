@@ -95,7 +95,7 @@ public final class UsersStep {
       }
       Group primary = u.gid() == null ? groups.get(u.group()) : primaryByGid(groups, u);
       if (primary == null) {
-        int gid = usedGids.contains(uid) ? lowestFree(usedGids, u.group()) : uid;
+        int gid = idOrFree(uid, usedGids, u.group());
         primary = new Group(u.group(), gid);
         groups.put(u.group(), primary);
       }
@@ -160,8 +160,8 @@ public final class UsersStep {
         primary = groups.get(groupName);
       }
       if (primary == null) {
-        TreeSet<Integer> used = gids(groups);
-        int gid = u.gid() != null && !used.contains(u.gid()) ? u.gid() : used.contains(uid) ? lowestFree(used, groupName) : uid;
+        // A gid of the user's own is free here: a group holding it was taken as the primary above.
+        int gid = u.gid() != null ? u.gid() : idOrFree(uid, gids(groups), groupName);
         primary = new Group(groupName, gid);
         groups.put(groupName, primary);
       }

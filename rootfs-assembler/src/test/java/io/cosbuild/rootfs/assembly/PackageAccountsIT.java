@@ -4,26 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cosbuild.rootfs.testutil.RealDebs;
-import io.cosbuild.rootfs.tree.BlobStore;
-import io.cosbuild.rootfs.tree.FsNode;
-import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
-import io.cosbuild.rootfs.tree.FsTreeBuilder;
-import io.cosbuild.rootfs.tree.NodeMetadata;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The accounts packages declare, made at build time as their maintainer scripts would: systemd-sysusers
  * itself (run with --root on the same files) judges the sysusers.d part, pwck and grpck the files.
  */
-class PackageAccountsIT {
+class PackageAccountsIT extends HandMadeTree {
 
   static final String PASSWD = "root:*:0:0:root:/root:/bin/bash\nnobody:*:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
   static final String GROUP = "root:*:0:\nshadow:*:42:\nusers:*:100:\nnogroup:*:65534:\n";
@@ -39,12 +32,8 @@ class PackageAccountsIT {
       "r - 500-900",
       "");
 
-  @TempDir Path dir;
-
   @Test
   void sysusersAccountsAreTheOnesSystemdSysusersMakesAndUdevsGroupsExist() throws Exception {
-    BlobStore store = BlobStore.open(dir.resolve("blobs"));
-    FsTreeBuilder b = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 0));
     Map<String, String> files = Map.of(
         "/usr/share/base-passwd/passwd.master", PASSWD,
         "/usr/share/base-passwd/group.master", GROUP,
@@ -52,12 +41,11 @@ class PackageAccountsIT {
         "/usr/lib/udev/rules.d/50-test.rules", "KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0660\"\n"
             + "SUBSYSTEM==\"drm\", KERNEL==\"renderD*\", GROUP=\"render\", MODE=\"0666\"\nSUBSYSTEM==\"x\", GROUP=\"users\"\n");
     for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
-      b.add(FsPath.parse(f.getKey()), new FsNode.RegularFile(NodeMetadata.of(0644, 0, 0, 0),
-          store.put(f.getValue().getBytes(StandardCharsets.UTF_8))), "t");
+      file(f.getKey(), f.getValue(), 0644);
     }
     FsTree t = new UsersStep(List.of(UserSpec.system("containerd")), false, store, 0).apply(b.build());
-    String passwd = StepsTest.text(t, "/etc/passwd");
-    String group = StepsTest.text(t, "/etc/group");
+    String passwd = text(t, "/etc/passwd");
+    String group = text(t, "/etc/group");
 
     // The reference: systemd-sysusers on a root holding the same base accounts and sysusers.d file.
     Path ref = dir.resolve("ref");
@@ -92,7 +80,7 @@ class PackageAccountsIT {
 
     Path etc = Files.createDirectories(dir.resolve("ours"));
     for (String f : List.of("passwd", "group", "shadow", "gshadow")) {
-      Files.writeString(etc.resolve(f), StepsTest.text(t, "/etc/" + f));
+      Files.writeString(etc.resolve(f), text(t, "/etc/" + f));
     }
     RealDebs.Result pwck = RealDebs.run(List.of("pwck", "-r", "-q", etc.resolve("passwd").toString(), etc.resolve("shadow").toString()));
     assertEquals(0, pwck.code(), pwck.output());

@@ -5,49 +5,36 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cosbuild.rootfs.tree.BlobStore;
 import io.cosbuild.rootfs.tree.FsNode;
 import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
-import io.cosbuild.rootfs.tree.FsTreeBuilder;
 import io.cosbuild.rootfs.tree.NodeMetadata;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The profile's security.ssh in the drop-in, and an sshd_config that includes it. The image's own
  * sshd was run with {@code sshd -T} in a chroot of a built root (port 2222, root login yes) and printed
  * the profile's values; these tests pin the files that made it do so.
  */
-class SshPolicyStepTest {
+class SshPolicyStepTest extends HandMadeTree {
 
   /** The active lines of bookworm's /usr/share/openssh/sshd_config (openssh-server 1:9.2p1-2). */
   static final String DEBIAN_DEFAULT = "Include /etc/ssh/sshd_config.d/*.conf\nKbdInteractiveAuthentication no\nUsePAM yes\n"
       + "X11Forwarding yes\nPrintMotd no\nAcceptEnv LANG LC_*\nSubsystem\tsftp\t/usr/lib/openssh/sftp-server\n";
 
-  @TempDir Path dir;
-  BlobStore store;
-  FsTreeBuilder b;
-
   @BeforeEach
-  void setUp() throws Exception {
-    store = BlobStore.open(dir.resolve("blobs"));
-    b = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 0));
+  void sbin() throws Exception {
     b.add(FsPath.parse("/usr/sbin"), new FsNode.Directory(NodeMetadata.of(0755, 0, 0, 0)), "t");
   }
 
   void file(String path, String content) throws Exception {
-    b.add(FsPath.parse(path), new FsNode.RegularFile(NodeMetadata.of(0755, 0, 0, 0),
-        store.put(content.getBytes(StandardCharsets.UTF_8))), "t");
+    file(path, content, 0755);
   }
 
   String apply(SshPolicy p, String path) throws Exception {
     FsTree t = new SshPolicyStep(p, store, 1).apply(b.build());
-    var f = t.get(FsPath.parse(path));
-    return f.isEmpty() ? null : new String(((FsNode.RegularFile) f.get()).blob().readAllBytes(), StandardCharsets.UTF_8);
+    return t.contains(FsPath.parse(path)) ? text(t, path) : null;
   }
 
   @Test

@@ -9,44 +9,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cosbuild.rootfs.audit.AuditCheck;
 import io.cosbuild.rootfs.audit.AuditReport;
 import io.cosbuild.rootfs.audit.Auditor;
-import io.cosbuild.rootfs.tree.BlobStore;
 import io.cosbuild.rootfs.tree.FsNode;
 import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
-import io.cosbuild.rootfs.tree.FsTreeBuilder;
 import io.cosbuild.rootfs.tree.NodeMetadata;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The declarative steps on small hand-made trees. */
-class StepsTest {
+class StepsTest extends HandMadeTree {
 
   static final long EPOCH = 1_700_000_000L;
-  @TempDir Path dir;
-  BlobStore store;
-  FsTreeBuilder b;
 
   @BeforeEach
-  void setUp() throws Exception {
-    store = BlobStore.open(dir.resolve("blobs"));
-    b = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 0));
+  void mergedUsr() throws Exception {
     b.add(FsPath.parse("/usr/bin"), new FsNode.Directory(NodeMetadata.of(0755, 0, 0, 0)), "t");
     b.add(FsPath.parse("/bin"), new FsNode.Symlink(NodeMetadata.of(0777, 0, 0, 0), "usr/bin"), "t");
-  }
-
-  void file(String path, String content, int mode) throws Exception {
-    b.add(FsPath.parse(path), new FsNode.RegularFile(NodeMetadata.of(mode, 0, 0, 0),
-        store.put(content.getBytes(StandardCharsets.UTF_8))), "t");
-  }
-
-  static String text(FsTree t, String path) throws Exception {
-    var f = (FsNode.RegularFile) t.get(FsPath.parse(path)).orElseThrow();
-    return new String(f.blob().readAllBytes(), StandardCharsets.UTF_8);
   }
 
   @Test
