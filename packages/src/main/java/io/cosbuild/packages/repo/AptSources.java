@@ -1,7 +1,6 @@
 package io.cosbuild.packages.repo;
 
 import io.cosbuild.packages.InputException;
-import io.cosbuild.packages.RepositoryException;
 import io.cosbuild.packages.deb822.Deb822Exception;
 import io.cosbuild.packages.deb822.Deb822Parser;
 import io.cosbuild.packages.deb822.Paragraph;
@@ -189,13 +188,13 @@ public final class AptSources {
      * @param keyring keyring override, or null for each source's own {@code Signed-By} (default: Debian's)
      */
     public static List<Repository> forRelease(String release, List<String> components, String mirror, Path keyring)
-            throws RepositoryException, InputException {
+            throws InputException {
         return forRelease(release, components, mirror, keyring, fromHost());
     }
 
     /** {@link #forRelease(String, List, String, Path)} with the host sources given. */
     public static List<Repository> forRelease(String release, List<String> components, String mirror, Path keyring,
-                                              List<Repository> hostSources) throws RepositoryException, InputException {
+                                              List<Repository> hostSources) throws InputException {
         boolean given = mirror != null && !mirror.isBlank();
         String m = given ? mirror : System.getenv(MIRROR_ENV);
         List<String> mainSuites = List.of(release, release + "-updates");
@@ -222,12 +221,13 @@ public final class AptSources {
                     .map(r -> new Repository(r.uri(), r.suites(), r.components(), keyring)).toList());
         }
         if (repos.isEmpty()) {
-            throw new RepositoryException("no apt source for Debian '" + release + "' " + components
+            // The machine's configuration or the profile's release is at fault, not a repository: exit 2.
+            throw new InputException("no apt source for Debian '" + release + "' " + components
                     + " in /etc/apt/sources.list{,.d}; pass --mirror URL or set " + MIRROR_ENV);
         }
         for (Repository r : repos) {
             if (!r.components().containsAll(components)) {
-                throw new RepositoryException("apt source " + r.uri() + " lacks component(s) " + components);
+                throw new InputException("apt source " + r.uri() + " lacks component(s) " + components);
             }
         }
         return List.copyOf(repos);

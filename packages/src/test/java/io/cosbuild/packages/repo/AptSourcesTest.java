@@ -2,9 +2,9 @@ package io.cosbuild.packages.repo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cosbuild.packages.InputException;
-import io.cosbuild.packages.RepositoryException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -74,7 +74,12 @@ class AptSourcesTest {
         assertEquals(List.of("bookworm", "bookworm-updates"), mirrored.get(0).suites());
         assertEquals(URI.create("http://s.invalid/debian-security/"), mirrored.get(1).uri());
         assertEquals(2, mirrored.size());
-        assertThrows(RepositoryException.class, () -> AptSources.forRelease("trixie", List.of("main"), null, null, host)
-                .forEach(x -> { }));
+        // Exit 2 at the CLI: the machine's sources or the profile's release are at fault.
+        InputException none = assertThrows(InputException.class,
+                () -> AptSources.forRelease("trixie", List.of("main"), null, null, host));
+        assertTrue(none.getMessage().startsWith("no apt source for Debian 'trixie' [main]"), none.getMessage());
+        InputException lacking = assertThrows(InputException.class,
+                () -> AptSources.forRelease("bookworm", List.of("main", "contrib"), null, null, host));
+        assertTrue(lacking.getMessage().contains("lacks component(s) [main, contrib]"), lacking.getMessage());
     }
 }
