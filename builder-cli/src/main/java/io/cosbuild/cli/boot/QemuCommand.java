@@ -22,15 +22,24 @@ public final class QemuCommand {
    * @throws java.io.IOException naming the program and the Debian package that has it
    */
   public static Path requireBinary(Architecture arch) throws java.io.IOException {
+    Path p = onPath(arch.qemuBinary());
+    if (p != null) {
+      return p;
+    }
+    throw new java.io.IOException(arch.qemuBinary() + " is not on the PATH: booting an " + arch + " image needs QEMU"
+        + " (Debian: apt-get install " + (arch == Architecture.X86_64 ? "qemu-system-x86" : "qemu-system-arm") + ")");
+  }
+
+  /** The executable {@code name} in the first PATH directory that has one, or null. */
+  static Path onPath(String name) {
     String path = System.getenv("PATH");
     for (String d : (path == null ? "" : path).split(":")) {
-      Path p = Path.of(d.isEmpty() ? "." : d, arch.qemuBinary());
+      Path p = Path.of(d.isEmpty() ? "." : d, name);
       if (Files.isRegularFile(p) && Files.isExecutable(p)) {
         return p;
       }
     }
-    throw new java.io.IOException(arch.qemuBinary() + " is not on the PATH: booting an " + arch + " image needs QEMU"
-        + " (Debian: apt-get install " + (arch == Architecture.X86_64 ? "qemu-system-x86" : "qemu-system-arm") + ")");
+    return null;
   }
 
   /** @param kvm true for {@code -accel kvm -cpu host}, false for TCG */

@@ -60,7 +60,7 @@ public final class QemuRunner implements AutoCloseable {
   private QemuRunner(BootTarget target, boolean kvm, Consumer<String> sink, Consumer<String> notes) throws IOException {
     this.accel = kvm ? "kvm" : "tcg";
     this.cmdline = target.cmdline();
-    this.process = new ProcessBuilder(QemuCommand.of(target, kvm)).start();
+    this.process = new ProcessBuilder(ParentDeathSignal.wrap(QemuCommand.of(target, kvm))).start();
     this.stopOnShutdown = new Thread(this::stop, "qemu-stop");
     Runtime.getRuntime().addShutdownHook(stopOnShutdown);
     this.reader = new Thread(() -> pump(process.getInputStream(), sink), "qemu-console");

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * cosbuild boot with the real QEMU on an output directory it cannot boot (an empty kernel): QEMU's
  * own error is reported as such and never taken for the guest's console, and its failure is the
- * command's failure, with and without --expect. Also: no QEMU on the PATH is a usage error.
+ * command's failure, with and without --expect. Also: no QEMU on the PATH is a usage error, and a
+ * cosbuild killed by SIGKILL takes its QEMU with it.
  */
 class BootCommandIT {
 
@@ -77,5 +78,65 @@ class BootCommandIT {
     assertEquals(Main.USAGE, p.exitValue(), output);
     assertTrue(output.contains("qemu-system-x86_64 is not on the PATH") && output.contains("apt-get install qemu-system-x86"),
         output);
+  }
+
+  @Test
+  void qemuEndsWhenCosbuildIsKilled() throws Exception {
+    // A stand-in QEMU that says where it is and then waits, as a guest that never finishes would.
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path pidFile = dir.resolve("qemu.pid");
+    Path fake = bin.resolve("qemu-system-x86_64");
+    Files.writeString(fake, "#!/bin/sh\necho $$ > " + pidFile + ".part && mv " + pidFile + ".part " + pidFile
+        + "\nexec sleep 600\n");
+    fake.toFile().setExecutable(true);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "boot", dir.toString(), "--accel", "tcg", "--expect", "never printed", "--timeout", "600"));
+    pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(dir.resolve("cosbuild.log").toFile());
+    Process cosbuild = pb.start();
+    long qemu = -1;
+    try {
+      for (int i = 0; i < 600 && !Files.exists(pidFile); i++) {
+        assertTrue(cosbuild.isAlive(), () -> "cosbuild ended before starting QEMU: " + read(dir.resolve("cosbuild.log")));
+        Thread.sleep(100);
+      }
+      qemu = Long.parseLong(Files.readString(pidFile).strip());
+      assertTrue(running(qemu), "the stand-in QEMU runs");
+      cosbuild.destroyForcibly(); // SIGKILL: no shutdown hook runs
+      assertTrue(cosbuild.waitFor(60, TimeUnit.SECONDS));
+      for (int i = 0; i < 100 && running(qemu); i++) {
+        Thread.sleep(100);
+      }
+      assertFalse(running(qemu), "QEMU outlived the cosbuild that started it");
+    } finally {
+      cosbuild.destroyForcibly();
+      if (qemu > 0) {
+        ProcessHandle.of(qemu).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  /** Alive and not a zombie: an orphan's exit is reaped by whoever adopts it, which may be nobody here. */
+  private static boolean running(long pid) throws java.io.IOException {
+    Path stat = Path.of("/proc/" + pid + "/stat");
+    String s;
+    try {
+      s = Files.readString(stat);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
+    }
+    char state = s.charAt(s.lastIndexOf(')') + 2);
+    return state != 'Z' && state != 'X';
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (java.io.IOException e) {
+      return "(no log: " + e + ")";
+    }
   }
 }
