@@ -43,6 +43,7 @@ final class ImageRules {
     r.mountLayout();
     r.packages();
     r.sshPort();
+    r.keepSetuid();
     r.errors.addAll(DiskFit.check(Values.map(profile, "disk"), Values.map(profile, "verity"), where, file));
     return r.errors;
   }
@@ -154,6 +155,14 @@ final class ImageRules {
             + (allowedAt == null ? "the default" : allowedAt) + "): the firewall would drop SSH connections; add " + port
             + " there, or keep port 22");
       }
+    }
+  }
+
+  /** A keep list without the stripping it qualifies keeps nothing: most likely strip-setuid was forgotten. */
+  private void keepSetuid() {
+    Map<String, Object> security = Values.map(profile, "security");
+    if (!Values.strings(security, "keep-setuid").isEmpty() && !Boolean.TRUE.equals(security.get("strip-setuid"))) {
+      error("security.keep-setuid", "has no effect without security.strip-setuid: true");
     }
   }
 

@@ -114,7 +114,8 @@ final class ProfileBinder {
     SecuritySpec security = new SecuritySpec(stringMap(s, "sysctl"),
         new SecuritySpec.FirewallSpec(bool(fw, "enabled"), ints(fw, "allow-tcp"), ints(fw, "allow-udp")),
         new SecuritySpec.SshSpec(bool(ssh, "password-authentication"), bool(ssh, "permit-root-login"), ((Long) ssh.get("port")).intValue()),
-        users, strings(s, "remove-interpreters"), bool(s, "keep-docs"), strings(s, "keep-locales"), strings(s, "audit-errors"));
+        users, strings(s, "remove-interpreters"), bool(s, "keep-docs"), strings(s, "keep-locales"), strings(s, "audit-errors"),
+        bool(s, "strip-setuid"), strings(s, "keep-setuid"));
     Map<String, Object> sd = map(p, "systemd");
     SystemdSpec systemd = new SystemdSpec(strings(sd, "enable"), str(sd, "default-target"));
     List<FileSpec> files = new ArrayList<>();

@@ -63,6 +63,10 @@ class ImageRulesTest {
         Arguments.of("sshd port behind a firewall that allows nothing", "security:\n  firewall: {enabled: true}\n  ssh: {port: 2222}\n",
             "4:15: security.ssh.port: sshd port 2222 is not in security.firewall.allow-tcp [] (the default): the firewall would drop"
                 + " SSH connections; add 2222 there, or keep port 22"),
+        Arguments.of("setuid files kept without stripping", "security:\n  keep-setuid: [/usr/bin/su]\n",
+            "3:16: security.keep-setuid: has no effect without security.strip-setuid: true"),
+        Arguments.of("setuid files kept when stripping is off", "security:\n  strip-setuid: false\n  keep-setuid: [/usr/bin/su]\n",
+            "4:16: security.keep-setuid: has no effect without security.strip-setuid: true"),
         Arguments.of("verity block above a page", "verity:\n  data-block-size: 8192\n",
             "3:20: verity.data-block-size: '8192' is not a power of two from 512 to 4096 (the kernel refuses verity blocks larger than"
                 + " its 4 KiB pages)"));
@@ -82,6 +86,11 @@ class ImageRulesTest {
       "security:\n  firewall: {enabled: true, allow-tcp: [443]}\n  ssh: {port: 22}\n"})
   void sshPortsTheFirewallLetsThroughAreAccepted(String yaml) throws Exception {
     load(yaml);
+  }
+
+  @Test
+  void setuidFilesKeptWhileStrippingAreAccepted() throws Exception {
+    load("security:\n  strip-setuid: true\n  keep-setuid: [/usr/bin/su]\n");
   }
 
   /** Loads a profile made of {@code yaml} over a parent with a package. */

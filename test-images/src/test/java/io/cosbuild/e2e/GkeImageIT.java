@@ -63,6 +63,8 @@ class GkeImageIT {
       for (String gone : List.of("usr/bin/perl", "usr/bin/python3", "usr/bin/bash")) {
         assertFalse(Files.exists(mnt.resolve(gone), java.nio.file.LinkOption.NOFOLLOW_LINKS), gone);
       }
+      // strip-setuid (base profile): no file the kernel would run with another user's or group's rights.
+      assertEquals("", ok("find", mnt.toString(), "-xdev", "-type", "f", "-perm", "/6000"));
       // keep-modules: the image's own kmod finds what container networking loads, with its dependencies.
       String release;
       try (var releases = Files.list(mnt.resolve("usr/lib/modules"))) {

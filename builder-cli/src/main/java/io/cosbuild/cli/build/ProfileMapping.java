@@ -84,7 +84,8 @@ public final class ProfileMapping {
         removeShells ? s.removeInterpreters() : HardeningOptions.DEFAULT_SHELLS, !s.keepDocs(), List.of(), true, !s.keepDocs(),
         !keepAllLocales, keepAllLocales ? List.of() : s.keepLocales(), true, s.sysctl(),
         s.firewall().enabled() ? s.firewall().allowTcp() : null,
-        new SshPolicy(s.ssh().port(), s.ssh().permitRootLogin(), s.ssh().passwordAuthentication()), true);
+        new SshPolicy(s.ssh().port(), s.ssh().permitRootLogin(), s.ssh().passwordAuthentication()), true,
+        s.stripSetuid(), s.keepSetuid());
     AssemblyPlan.Builder b = AssemblyPlan.builder(p.name(), packages, blobs, epoch)
         .mergedUsr(AssemblyPlan.mergedUsrFor(arch.debianArch()))
         .hardening(hardening)

@@ -6,7 +6,8 @@ import java.util.TreeMap;
 
 /** Hardening choices for the root filesystem. */
 public record SecuritySpec(SortedMap<String, String> sysctl, FirewallSpec firewall, SshSpec ssh, List<UserSpec> users,
-    List<String> removeInterpreters, boolean keepDocs, List<String> keepLocales, List<String> auditErrors) {
+    List<String> removeInterpreters, boolean keepDocs, List<String> keepLocales, List<String> auditErrors,
+    boolean stripSetuid, List<String> keepSetuid) {
 
   public SecuritySpec {
     sysctl = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(sysctl));
@@ -14,6 +15,7 @@ public record SecuritySpec(SortedMap<String, String> sysctl, FirewallSpec firewa
     removeInterpreters = List.copyOf(removeInterpreters);
     keepLocales = List.copyOf(keepLocales);
     auditErrors = List.copyOf(auditErrors);
+    keepSetuid = List.copyOf(keepSetuid);
   }
 
   /** Default-deny nftables policy with the allowed inbound ports. */

@@ -192,6 +192,8 @@ public final class ProfileSchema {
               of("home", STRING, "/nonexistent", "Home directory.").checked(ABSOLUTE_PATH),
               of("shell", STRING, "/usr/sbin/nologin", "Login shell.").checked(ABSOLUTE_PATH)),
           of("remove-interpreters", STRING_LIST, List.of(), "Shells and interpreters to remove from /bin, /sbin, /usr/bin, /usr/sbin, with the links to them (e.g. bash, python3, perl*: a trailing * matches any suffix, such as perl5.36.0)."),
+          of("strip-setuid", BOOL, false, "Clear the setuid and setgid bits of every regular file (su, passwd, mount, ...) but those in keep-setuid: an image without login accounts has no use for them."),
+          of("keep-setuid", STRING_LIST, List.of(), "Files whose setuid and setgid bits strip-setuid leaves; each must be such a file in the image (links followed).").checked(ABSOLUTE_PATH),
           of("keep-docs", BOOL, true, "Keep /usr/share/doc, man and info pages."),
           of("keep-locales", STRING_LIST, List.of("*"), "Locales to keep under /usr/share/locale; '*' keeps all."),
           of("audit-errors", STRING_LIST, List.of(), "Audit findings that fail the build.")

@@ -19,11 +19,13 @@ import java.util.TreeMap;
  * @param firewallTcpPorts TCP ports the default-deny nftables ruleset accepts, or {@code null} for no ruleset
  * @param sshPolicy the sshd drop-in to write (see {@link SshPolicyStep}), or {@code null} for none
  * @param lockAccounts give every account a locked password and {@code /usr/sbin/nologin}
+ * @param stripSetuid clear the setuid and setgid bits of every regular file but {@code keepSetuid}'s
+ * @param keepSetuid absolute paths whose bits {@code stripSetuid} leaves (see {@link SetuidStripStep})
  */
 public record HardeningOptions(boolean removeShells, List<String> shellNames, boolean removeDocs,
     List<String> keepDocPackages, boolean keepCopyright, boolean removeManPages, boolean removeLocales,
     List<String> keepLocales, boolean writeSysctl, Map<String, String> sysctl, List<Integer> firewallTcpPorts,
-    SshPolicy sshPolicy, boolean lockAccounts) {
+    SshPolicy sshPolicy, boolean lockAccounts, boolean stripSetuid, List<String> keepSetuid) {
 
   /** Shells and interpreters removed by default; busybox is one because it contains {@code ash}. */
   public static final List<String> DEFAULT_SHELLS =
@@ -46,6 +48,7 @@ public record HardeningOptions(boolean removeShells, List<String> shellNames, bo
     shellNames = List.copyOf(shellNames);
     keepDocPackages = List.copyOf(keepDocPackages);
     keepLocales = List.copyOf(keepLocales);
+    keepSetuid = List.copyOf(keepSetuid);
     sysctl = java.util.Collections.unmodifiableMap(new TreeMap<>(sysctl));
     for (Map.Entry<String, String> e : sysctl.entrySet()) {
       if (!e.getKey().matches("[a-z0-9_.*/-]+") || e.getValue().contains("\n")) {
@@ -65,23 +68,23 @@ public record HardeningOptions(boolean removeShells, List<String> shellNames, bo
   /** No hardening at all: the packages as they are. */
   public static HardeningOptions none() {
     return new HardeningOptions(false, DEFAULT_SHELLS, false, List.of(), true, false, false, List.of(), false,
-        Map.of(), null, null, false);
+        Map.of(), null, null, false, false, List.of());
   }
 
-  /** Everything on, as COS does: no shells, no docs, sysctl defaults, SSH (22) only, no passwords. */
+  /** Everything on, as COS does: no shells, no docs, sysctl defaults, SSH (22) only, no passwords, no setuid. */
   public static HardeningOptions strict() {
     return new HardeningOptions(true, DEFAULT_SHELLS, true, List.of(), true, true, true, List.of(), true,
-        Map.of(), List.of(22), SshPolicy.strict(), true);
+        Map.of(), List.of(22), SshPolicy.strict(), true, true, List.of());
   }
 
   public HardeningOptions withRemoveShells(boolean remove) {
     return new HardeningOptions(remove, shellNames, removeDocs, keepDocPackages, keepCopyright, removeManPages,
-        removeLocales, keepLocales, writeSysctl, sysctl, firewallTcpPorts, sshPolicy, lockAccounts);
+        removeLocales, keepLocales, writeSysctl, sysctl, firewallTcpPorts, sshPolicy, lockAccounts, stripSetuid, keepSetuid);
   }
 
   public HardeningOptions withFirewallTcpPorts(List<Integer> ports) {
     return new HardeningOptions(removeShells, shellNames, removeDocs, keepDocPackages, keepCopyright, removeManPages,
-        removeLocales, keepLocales, writeSysctl, sysctl, ports, sshPolicy, lockAccounts);
+        removeLocales, keepLocales, writeSysctl, sysctl, ports, sshPolicy, lockAccounts, stripSetuid, keepSetuid);
   }
 
   /** The effective sysctl settings: defaults, then the profile's. */

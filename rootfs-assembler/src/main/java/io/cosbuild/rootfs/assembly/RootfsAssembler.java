@@ -67,6 +67,9 @@ public final class RootfsAssembler {
       tree = r.tree();
       shells = r.report();
     }
+    if (h.stripSetuid()) {
+      tree = new SetuidStripStep(h.keepSetuid()).apply(tree);
+    }
     if (h.writeSysctl()) {
       tree = new SysctlStep(h.effectiveSysctl(), blobs, epoch).apply(tree);
     }

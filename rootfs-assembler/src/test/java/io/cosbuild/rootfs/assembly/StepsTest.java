@@ -180,6 +180,41 @@ class StepsTest extends HandMadeTree {
   }
 
   @Test
+  void setuidStripClearsSetIdBitsOfFilesButTheKeptOnes() throws Exception {
+    file("/usr/bin/passwd", "elf", 04755);
+    file("/usr/bin/chage", "elf", 02755);
+    file("/usr/bin/both", "elf", 06711);
+    file("/usr/bin/ping", "elf", 04755);
+    file("/usr/bin/plain", "elf", 0755);
+    b.add(FsPath.parse("/bin"), new FsNode.Symlink(NodeMetadata.of(0777, 0, 0, 0), "usr/bin"), "t");
+    b.add(FsPath.parse("/var/mail"), new FsNode.Directory(NodeMetadata.of(02775, 0, 8, 0)), "t");
+    // Two names of one inode: keeping one name keeps the file.
+    file("/usr/bin/mount", "mnt", 04755);
+    b.addHardlink(FsPath.parse("/usr/sbin/mount.alias"), FsPath.parse("/usr/bin/mount"), "t");
+    FsTree t = new SetuidStripStep(List.of("/bin/ping", "/usr/sbin/mount.alias")).apply(b.build());
+    assertEquals(0755, mode(t, "/usr/bin/passwd"));
+    assertEquals(0755, mode(t, "/usr/bin/chage"));
+    assertEquals(0711, mode(t, "/usr/bin/both"));
+    assertEquals(0755, mode(t, "/usr/bin/plain"));
+    assertEquals(04755, mode(t, "/usr/bin/ping"), "kept through the /bin link");
+    assertEquals(04755, mode(t, "/usr/bin/mount"));
+    assertEquals(04755, mode(t, "/usr/sbin/mount.alias"));
+    assertEquals(02775, mode(t, "/var/mail"), "a directory's setgid only sets new files' group");
+    AuditReport a = Auditor.audit(t, List.of(), List.of(), Set.of());
+    assertEquals(List.of("/usr/bin/mount (4755 0:0)", "/usr/bin/ping (4755 0:0)", "/usr/sbin/mount.alias (4755 0:0)"),
+        a.findings().get(AuditCheck.SETUID));
+    assertEquals(List.of(), a.findings().get(AuditCheck.SETGID));
+    for (String wrong : List.of("/usr/bin/plain", "/usr/bin/pasword", "/var/mail")) {
+      String m = assertThrows(AssemblyException.class, () -> new SetuidStripStep(List.of(wrong)).apply(b.build())).getMessage();
+      assertEquals("security.keep-setuid: " + wrong + " is not a setuid or setgid file in the image", m);
+    }
+  }
+
+  private static int mode(FsTree t, String path) {
+    return t.get(FsPath.parse(path)).orElseThrow().metadata().permissions();
+  }
+
+  @Test
   void aUsersGidNamesItsPrimaryGroupAsWithUseraddG() throws Exception {
     file("/usr/share/base-passwd/passwd.master", "root:*:0:0:root:/root:/bin/bash\n", 0644);
     file("/usr/share/base-passwd/group.master", "root:*:0:\nusers:*:100:\n", 0644);
