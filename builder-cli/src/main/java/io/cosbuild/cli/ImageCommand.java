@@ -112,8 +112,12 @@ public final class ImageCommand implements Callable<Integer> {
       w.println(Json.write(result));
     } else {
       w.println("Built " + p.name() + " for " + a.id() + " in " + out);
-      w.println("  packages     " + outcome.rootfs().packages().size() + " (root), " + outcome.lock().boot().packages().size()
-          + " (kernel and initramfs)");
+      // The root can hold more than the lock's root set: kernel.keep-modules adds the kernel's packages.
+      int inRoot = outcome.rootfs().packages().size();
+      int kernelInRoot = inRoot - outcome.lock().root().packages().size();
+      w.println("  packages     " + inRoot + " in the root" + (kernelInRoot > 0 ? " (" + kernelInRoot
+          + " of them the kernel's, for its modules)" : "") + ", " + outcome.lock().boot().packages().size()
+          + " for the kernel and initramfs");
       w.println("  filesystem   " + outcome.rootfs().tree().size() + " entries, " + outcome.rootfs().tree().contentBytes() / (1 << 20)
           + " MiB of file content");
       if (m != null) {

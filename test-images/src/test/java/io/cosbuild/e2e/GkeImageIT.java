@@ -44,6 +44,8 @@ class GkeImageIT {
     List<String> names = manifest.get("packages").findValuesAsText("name");
     assertTrue(names.containsAll(List.of("containerd", "runc", "systemd", "nftables")), names.toString());
     assertFalse(names.contains("python3") || names.contains("perl"), "denied packages stay out: " + names);
+    // The summary counts what the root holds, kernel packages kept for their modules included, as the manifest does.
+    assertTrue(r.out().contains("  packages     " + manifest.get("packages").size() + " in the root ("), r.out());
 
     // The root is readable by the kernel and its binaries are the packages' own.
     JsonNode root = MinimalImageIT.partitionOf(manifest, 2);
