@@ -20,7 +20,9 @@ import java.util.stream.Stream;
  * their final names only once the whole build succeeded, so an interrupted or failed build never
  * leaves a plausible but broken image in place. A staging directory still open when the JVM shuts
  * down (Ctrl-C, SIGTERM from a CI timeout) is deleted by a shutdown hook, so gigabytes of
- * half-written disk do not pile up next to the outputs. Not thread-safe.
+ * half-written disk do not pile up next to the outputs. A build killed outright (SIGKILL, the OOM killer,
+ * a power loss) runs no hook: each staging directory holds a lock for as long as its build runs, and the
+ * next build into the same directory removes those whose lock is free. Not thread-safe.
  */
 public final class StagingDirectory implements AutoCloseable {
 
@@ -37,13 +39,20 @@ public final class StagingDirectory implements AutoCloseable {
     }, "cosbuild-staging-cleanup"));
   }
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StagingDirectory.class);
+  private static final String PREFIX = ".cosbuild-staging-";
+  /** In each staging directory: locked (a POSIX record lock, released by the kernel) while its build runs. */
+  private static final String LOCK = ".lock";
+
   private final Path out;
   private final Path staging;
+  private final FileChannel lock;
   private boolean committed;
 
-  private StagingDirectory(Path out, Path staging) {
+  private StagingDirectory(Path out, Path staging, FileChannel lock) {
     this.out = out;
     this.staging = staging;
+    this.lock = lock;
   }
 
   /**
@@ -54,12 +63,51 @@ public final class StagingDirectory implements AutoCloseable {
     return removedByShutdown;
   }
 
-  /** A staging directory inside {@code out}, which is created if missing. */
+  /**
+   * A staging directory inside {@code out}, which is created if missing; staging directories there of builds
+   * that were killed are removed first.
+   */
   public static StagingDirectory create(Path out) throws IOException {
     Files.createDirectories(out);
-    StagingDirectory s = new StagingDirectory(out, Files.createTempDirectory(out, ".cosbuild-staging-"));
+    removeAbandoned(out);
+    Path dir = Files.createTempDirectory(out, PREFIX);
+    // Locked under another name, then renamed: a build looking for abandoned directories never sees the
+    // lock file before it is locked (the lock belongs to the file, not its name).
+    Path pending = dir.resolve(LOCK + ".new");
+    FileChannel ch = FileChannel.open(pending, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      ch.lock();
+      Files.move(pending, dir.resolve(LOCK), StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      deleteTree(dir);
+      throw e;
+    }
+    StagingDirectory s = new StagingDirectory(out, dir, ch);
     OPEN.add(s.staging);
     return s;
+  }
+
+  /** Removes the staging directories in {@code out} whose lock nobody holds: their builds are gone. */
+  private static void removeAbandoned(Path out) throws IOException {
+    List<Path> candidates;
+    try (Stream<Path> s = Files.list(out)) {
+      candidates = s.filter(p -> p.getFileName().toString().startsWith(PREFIX)
+          && Files.isRegularFile(p.resolve(LOCK), LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+    }
+    for (Path dir : candidates) {
+      try (FileChannel ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.WRITE)) {
+        if (ch.tryLock() == null) {
+          continue; // a build is running there
+        }
+        deleteTree(dir);
+        LOG.warn("removed {}, left by a build that was killed", dir);
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        // a build of this process
+      } catch (java.nio.file.NoSuchFileException e) {
+        // its build finished meanwhile
+      }
+    }
   }
 
   /** Where a file that will become {@code out/name} is written meanwhile. */
@@ -133,8 +181,12 @@ public final class StagingDirectory implements AutoCloseable {
   /** Deletes the staging directory and whatever is left in it. */
   @Override
   public void close() throws IOException {
-    deleteTree(staging);
-    OPEN.remove(staging);
+    try {
+      deleteTree(staging);
+      OPEN.remove(staging);
+    } finally {
+      lock.close();
+    }
   }
 
   /**

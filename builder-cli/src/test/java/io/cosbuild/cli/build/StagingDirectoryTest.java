@@ -56,21 +56,55 @@ class StagingDirectoryTest {
     Thread.sleep(60_000);
   }
 
-  @Test
-  void aBuildStoppedBySigtermLeavesNoStagingDirectory() throws Exception {
+  /** A child JVM running {@link #main}, and the staging directory it printed. */
+  private record Child(Process process, Path staging) {}
+
+  private Child child() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), StagingDirectoryTest.class.getName(),
         out.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String staging;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      staging = r.readLine();
-      assertTrue(staging != null && Files.isDirectory(Path.of(staging)), "child did not start: " + staging);
-      p.destroy(); // SIGTERM, as a CI timeout or `kill` sends
-      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "child did not stop");
-    }
-    assertFalse(Files.exists(Path.of(staging)), "staging directory left behind");
+    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String staging = r.readLine();
+    assertTrue(staging != null && Files.isDirectory(Path.of(staging)), "child did not start: " + staging);
+    return new Child(p, Path.of(staging));
+  }
+
+  @Test
+  void aBuildStoppedBySigtermLeavesNoStagingDirectory() throws Exception {
+    Child c = child();
+    c.process().destroy(); // SIGTERM, as a CI timeout or `kill` sends
+    assertTrue(c.process().waitFor(30, TimeUnit.SECONDS), "child did not stop");
+    assertFalse(Files.exists(c.staging()), "staging directory left behind");
     try (Stream<Path> files = Files.list(out)) {
       assertEquals(List.of(), files.toList());
+    }
+  }
+
+  @Test
+  void theNextBuildRemovesTheStagingDirectoryOfABuildKilledOutright() throws Exception {
+    Child c = child();
+    c.process().destroyForcibly(); // SIGKILL: no shutdown hook runs
+    assertTrue(c.process().waitFor(30, TimeUnit.SECONDS), "child did not stop");
+    assertTrue(Files.isDirectory(c.staging()), "SIGKILL runs no hook: the directory is still there");
+    try (StagingDirectory s = StagingDirectory.create(out)) {
+      assertFalse(Files.exists(c.staging()), "the killed build's staging directory is left");
+      assertTrue(Files.isDirectory(s.directory()));
+    }
+    try (Stream<Path> files = Files.list(out)) {
+      assertEquals(List.of(), files.toList());
+    }
+  }
+
+  @Test
+  void aRunningBuildsStagingDirectoryIsLeftAlone() throws Exception {
+    Child c = child();
+    try (StagingDirectory mine = StagingDirectory.create(out); StagingDirectory again = StagingDirectory.create(out)) {
+      assertTrue(Files.isRegularFile(c.staging().resolve("disk.raw")), "another process's build");
+      assertTrue(Files.isDirectory(mine.directory()), "a build of this process");
+      assertTrue(Files.isDirectory(again.directory()));
+    } finally {
+      c.process().destroyForcibly();
+      c.process().waitFor(30, TimeUnit.SECONDS);
     }
   }
 }
