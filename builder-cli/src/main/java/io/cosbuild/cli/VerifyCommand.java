@@ -16,9 +16,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code cosbuild verify DIR|DISK}: offline integrity check of a built image. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-    description = {"Check a built image offline: GPT CRCs and backup, the partition table against manifest.json,",
-        "every dm-verity tree recomputed against the manifest's root hash, and the other outputs' digests.",
-        "Exit 0 when everything agrees, 1 naming each difference."})
+    description = {"Check a built image offline against its manifest.json.",
+        "GPT CRCs and backup, the partition table against the manifest, every dm-verity tree recomputed against the "
+            + "manifest's root hash, and the other outputs' digests. Exit 0 when everything agrees, 1 naming each difference."})
 public final class VerifyCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
