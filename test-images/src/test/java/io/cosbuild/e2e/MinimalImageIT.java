@@ -138,31 +138,16 @@ class MinimalImageIT {
 
   /**
    * Every output, not only the disk: the manifest lists the others' digests, so it is the same only if they are.
-   * The second build runs as another machine would: its own JVM with one processor (other thread counts and
-   * scheduling for the parallel writers), another time zone, a umask of 077, another working directory.
+   * The second build runs as another machine would (see {@link Tools#cosbuildElsewhere}).
    */
   @Test
   void sameInputsGiveTheSameOutputs() throws Exception {
     Path again = work.resolve("again");
-    Path cwd = Files.createDirectories(work.resolve("elsewhere"));
-    List<String> cmd = new java.util.ArrayList<>(List.of("sh", "-c", "umask 077 && exec \"$@\"", "sh",
-        ProcessHandle.current().info().command().orElse("java"), "-XX:ActiveProcessorCount=1",
-        "-cp", System.getProperty("java.class.path"), "-Dcosbuild.home=" + System.getProperty("cosbuild.home"),
-        io.cosbuild.cli.Main.class.getName(), "image", "--profile", "minimal", "--arch", "x86_64", "--out", again.toString(),
-        "--source-date-epoch", EPOCH, "--lock", out.resolve("cosbuild.lock").toString(), "--format", "raw,qcow2"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    pb.environment().put("TZ", "Pacific/Chatham");
-    Process p = pb.start();
-    String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.MINUTES), log);
-    assertEquals(0, p.exitValue(), log);
-    try (var files = Files.list(out)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        assertEquals(ok("sha256sum", f.toString()).split(" ")[0],
-            ok("sha256sum", again.resolve(f.getFileName()).toString()).split(" ")[0], f.getFileName().toString());
-      }
-    }
+    Tools.Result r = Tools.cosbuildElsewhere(Files.createDirectories(work.resolve("elsewhere")), "image", "--profile",
+        "minimal", "--arch", "x86_64", "--out", again.toString(), "--source-date-epoch", EPOCH, "--lock",
+        out.resolve("cosbuild.lock").toString(), "--format", "raw,qcow2");
+    assertEquals(0, r.code(), r.out());
+    Tools.assertSameOutputs(out, again);
     assertEquals(Files.readString(out.resolve("manifest.json")), Files.readString(again.resolve("manifest.json")));
   }
 

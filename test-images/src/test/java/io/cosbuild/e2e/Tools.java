@@ -33,6 +33,38 @@ final class Tools {
   }
 
   /**
+   * {@code cosbuild ARGS} as another machine would run it, for determinism checks: a JVM of its own with one
+   * processor (other thread counts and scheduling in the parallel writers), another time zone, a umask of 077,
+   * {@code cwd} as working directory. Stdin from /dev/null; stdout and stderr together in {@code out}.
+   */
+  static Result cosbuildElsewhere(Path cwd, String... args) throws IOException, InterruptedException {
+    List<String> cmd = list("sh", "-c", "umask 077 && exec \"$@\"", "sh", ProcessHandle.current().info().command().orElse("java"),
+        "-XX:ActiveProcessorCount=1", "-cp", System.getProperty("java.class.path"),
+        "-Dcosbuild.home=" + System.getProperty("cosbuild.home"), Main.class.getName());
+    cmd.addAll(Arrays.asList(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().put("TZ", "Pacific/Chatham");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(20, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IOException("timed out: cosbuild " + Arrays.toString(args));
+    }
+    return new Result(p.exitValue(), out, "");
+  }
+
+  /** Whether two output directories hold the same bytes under every name {@code a} has. */
+  static void assertSameOutputs(Path a, Path b) throws IOException, InterruptedException {
+    try (var files = java.nio.file.Files.list(a)) {
+      for (Path f : files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
+        assertEquals(ok("sha256sum", f.toString()).split(" ")[0],
+            ok("sha256sum", b.resolve(f.getFileName()).toString()).split(" ")[0], f.getFileName().toString());
+      }
+    }
+  }
+
+  /**
    * {@code cosbuild ARGS} in a JVM of its own (to signal it): stdin from /dev/null, stdout discarded,
    * stderr a pipe.
    */
