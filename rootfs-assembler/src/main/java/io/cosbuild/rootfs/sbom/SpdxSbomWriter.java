@@ -133,11 +133,11 @@ public final class SpdxSbomWriter {
     return sb.toString();
   }
 
-  private static String slug(String s) {
+  static String slug(String s) {
     return s.replaceAll("[^A-Za-z0-9.-]", "-");
   }
 
-  private static String sha256(String s) {
+  static String sha256(String s) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
