@@ -4,6 +4,8 @@ import io.cosbuild.rootfs.audit.AuditReport;
 import io.cosbuild.rootfs.audit.Auditor;
 import io.cosbuild.rootfs.dpkg.DpkgStatusWriter;
 import io.cosbuild.rootfs.dpkg.PackageException;
+import io.cosbuild.rootfs.sbom.CopyrightFiles;
+import io.cosbuild.rootfs.sbom.CopyrightFiles.CopyrightFile;
 import io.cosbuild.rootfs.sbom.Sbom;
 import io.cosbuild.rootfs.sbom.SpdxSbomWriter;
 import io.cosbuild.rootfs.tree.FsPath;
@@ -18,7 +20,9 @@ import java.util.Optional;
  * Assembles a root filesystem from an {@link AssemblyPlan}, without root and without running any
  * maintainer script. Steps, in order (each takes a tree and returns a new one):
  * <ol>
- *   <li>{@link PackageExtractor}: packages in install order, merged /usr, conflicts, overrides</li>
+ *   <li>{@link PackageExtractor}: packages in install order, merged /usr, conflicts, overrides; the
+ *       packages' copyright files are read for the SBOM here ({@link CopyrightFiles}), before any step
+ *       removes documentation</li>
  *   <li>overlay files and symlinks from the plan; {@link BaseDirectoriesStep}</li>
  *   <li>{@link UsersStep}, {@link AlternativesStep}, {@link SystemdUnitsStep}, {@link MachineIdStep}</li>
  *   <li>{@link DocsRemovalStep}, {@link ShellRemovalStep}, {@link SysctlStep}, {@link FirewallStep}, {@link SshPolicyStep}</li>
@@ -40,6 +44,12 @@ public final class RootfsAssembler {
     var extraction = PackageExtractor.extract(plan.packages(), plan.mergedUsr(), plan.overrides(), blobs,
         NodeMetadata.of(0755, 0, 0, epoch));
     FsTree tree = extraction.tree();
+    Map<String, CopyrightFile> copyrights;
+    try {
+      copyrights = CopyrightFiles.read(tree, extraction.packages());
+    } catch (IOException e) {
+      throw new AssemblyException("sbom: cannot read the packages' copyright files from the blob store: " + e.getMessage(), e);
+    }
 
     FsTreeBuilder b = tree.toBuilder();
     for (OverlayFile f : plan.overlayFiles()) {
@@ -101,7 +111,7 @@ public final class RootfsAssembler {
     } catch (IOException e) {
       throw new AssemblyException("audit: cannot read the blob store: " + e.getMessage(), e);
     }
-    Sbom sbom = SpdxSbomWriter.build(plan.imageName(), extraction.packages(), distro(tree), epoch);
+    Sbom sbom = SpdxSbomWriter.build(plan.imageName(), extraction.packages(), copyrights, distro(tree), epoch);
     AssemblyResult result = new AssemblyResult(tree, extraction.packages(), audit, sbom, shells);
     if (audit.failed()) {
       throw new AuditFailedException(result);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cosbuild.rootfs.dpkg.InstalledPackage;
 import io.cosbuild.rootfs.dpkg.PackageContent;
+import io.cosbuild.rootfs.sbom.CopyrightFiles.CopyrightFile;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds an SPDX 2.3 JSON SBOM: one package for the image ({@code primaryPackagePurpose}
@@ -22,6 +25,14 @@ import java.util.List;
  * ({@code pkg:deb/debian/<name>@<version>?arch=<arch>&distro=<distro>}, with the version
  * percent-encoded as the purl spec asks). Creation time is the source date epoch and the namespace
  * is derived from the content, so the same inputs give the same bytes. Stateless and thread-safe.
+ *
+ * <p>{@code licenseDeclared} is what the package's machine-readable copyright file declares: the AND of
+ * the licences of its header and Files paragraphs, mapped to SPDX ids ({@link SpdxLicenseTable}), short
+ * names without one as {@code LicenseRef-}s described in {@code hasExtractedLicensingInfos}
+ * ({@link LicenseRefs}). It is {@code NOASSERTION} when the package has no copyright file
+ * ({@link CopyrightFiles}), or one that is not copyright-format 1.0, or one whose licence fields do not
+ * follow that format ({@link DebianCopyright}, {@link LicenseSynopsis}). {@code licenseConcluded} is
+ * always {@code NOASSERTION}: cosbuild concludes nothing.
  */
 public final class SpdxSbomWriter {
 
@@ -29,11 +40,21 @@ public final class SpdxSbomWriter {
 
   /**
    * @param imageName the image (profile) name
+   * @param copyrights the packages' copyright files by {@link CopyrightFiles#key} (see {@link CopyrightFiles#read})
    * @param distro the purl distro qualifier, e.g. {@code debian-12}, or {@code null} to omit it
    */
-  public static Sbom build(String imageName, List<InstalledPackage> installed, String distro, long epoch) {
+  public static Sbom build(String imageName, List<InstalledPackage> installed, Map<String, CopyrightFile> copyrights,
+      String distro, long epoch) {
     List<PackageContent> pkgs = new ArrayList<>(installed.stream().map(InstalledPackage::content).toList());
     pkgs.sort(Comparator.comparing(PackageContent::name).thenComparing(PackageContent::architecture));
+    LicenseRefs refs = new LicenseRefs();
+    List<Optional<SpdxExpression>> declared = new ArrayList<>();
+    for (PackageContent p : pkgs) {
+      CopyrightFile c = copyrights.get(CopyrightFiles.key(p));
+      Optional<SpdxExpression> e = c == null ? Optional.empty() : DebianCopyright.parse(c.text()).flatMap(DebianCopyright::declared);
+      e.ifPresent(x -> x.refs().forEach(r -> refs.add(r, p.name() + " (" + c.path() + ")")));
+      declared.add(e);
+    }
     StringBuilder identity = new StringBuilder(imageName).append('\n').append(epoch).append('\n');
     pkgs.forEach(p -> identity.append(p.name()).append(' ').append(p.version()).append(' ')
         .append(p.architecture()).append(' ').append(p.sha256()).append('\n'));
@@ -64,7 +85,8 @@ public final class SpdxSbomWriter {
     rel.addObject().put("spdxElementId", "SPDXRef-DOCUMENT").put("relationshipType", "DESCRIBES")
         .put("relatedSpdxElement", "SPDXRef-Image");
     List<String> purls = new ArrayList<>();
-    for (PackageContent p : pkgs) {
+    for (int i = 0; i < pkgs.size(); i++) {
+      PackageContent p = pkgs.get(i);
       String id = "SPDXRef-Package-deb-" + slug(p.name()) + "-" + slug(p.architecture());
       String purl = purl(p, distro);
       purls.add(purl);
@@ -80,13 +102,19 @@ public final class SpdxSbomWriter {
       String source = p.field("Source");
       o.put("sourceInfo", "built package from: " + (source == null ? p.name() : source.strip()));
       o.put("licenseConcluded", "NOASSERTION");
-      o.put("licenseDeclared", "NOASSERTION");
+      o.put("licenseDeclared", declared.get(i).map(e -> e.render(refs::id)).orElse("NOASSERTION"));
       o.put("copyrightText", "NOASSERTION");
       o.putArray("externalRefs").addObject().put("referenceCategory", "PACKAGE-MANAGER")
           .put("referenceType", "purl").put("referenceLocator", purl);
       o.put("primaryPackagePurpose", "APPLICATION");
       rel.addObject().put("spdxElementId", "SPDXRef-Image").put("relationshipType", "CONTAINS")
           .put("relatedSpdxElement", id);
+    }
+    if (!refs.extracted().isEmpty()) {
+      ArrayNode infos = doc.putArray("hasExtractedLicensingInfos");
+      for (LicenseRefs.Extracted x : refs.extracted()) {
+        infos.addObject().put("licenseId", x.licenseId()).put("name", x.name()).put("extractedText", x.text());
+      }
     }
     doc.set("relationships", rel);
     try {

@@ -11,6 +11,7 @@ import io.cosbuild.rootfs.dpkg.DebFile;
 import io.cosbuild.rootfs.dpkg.PackageContent;
 import io.cosbuild.rootfs.tar.PaxTarWriter;
 import io.cosbuild.rootfs.testutil.RealDebs;
+import io.cosbuild.rootfs.testutil.SpdxJudge;
 import io.cosbuild.rootfs.tree.BlobStore;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The containerd + runc closure (as {@code apt-get install -s --no-install-recommends containerd
  * runc} computes it on an empty system, plus base-files and base-passwd) assembled, exported as
  * tar, unpacked as root and run under chroot. Reference tools judge: chroot + the binaries,
- * dpkg-query, dpkg-deb, systemctl, pwck/grpck, sha256sum.
+ * dpkg-query, dpkg-deb, systemctl, pwck/grpck, sha256sum, python3-license-expression (the SBOM's licences).
  */
 class GkeClosureIT {
 
@@ -163,6 +164,8 @@ class GkeClosureIT {
       String ref = RealDebs.run(List.of("sha256sum", debs.get(i).toString())).output().split(" ")[0];
       assertEquals(ref, sums.get(CLOSURE.get(i)), CLOSURE.get(i));
     }
+    // Every declared licence is valid SPDX for the reference library, its LicenseRefs declared.
+    assertEquals(List.of(), SpdxJudge.document(r.sbom().json()).problems());
     // Layout and hardening files are where the init and systemd look for them.
     assertTrue(Files.isSymbolicLink(root.resolve("home")));
     assertEquals("", Files.readString(root.resolve("etc/machine-id")));

@@ -42,7 +42,9 @@ public final class SpdxJudge {
           if not i.get('extractedText', '').strip():
               problems.append('no extractedText: ' + i['licenseId'])
       index = list(get_license_index())
-      index += [{'spdx_license_key': k, 'other_spdx_license_keys': [], 'is_exception': False} for k in declared]
+      # Each id once (the library refuses duplicate keys): a duplicate is reported above.
+      unique = {k.lower(): k for k in declared}.values()
+      index += [{'spdx_license_key': k, 'other_spdx_license_keys': [], 'is_exception': False} for k in unique]
       licensing = build_spdx_licensing(index)
       used = set()
       checked = 0
@@ -104,7 +106,7 @@ public final class SpdxJudge {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
-      throw new IOException(PYTHON + " failed (is python3-license-expression installed? scripts/test installs it): " + err);
+      throw new IOException(PYTHON + " failed (python3-license-expression missing? scripts/test installs it): " + err);
     }
     JsonNode v = new ObjectMapper().readTree(out);
     List<String> problems = new ArrayList<>();
