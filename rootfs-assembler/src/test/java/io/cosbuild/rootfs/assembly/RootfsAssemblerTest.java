@@ -61,7 +61,7 @@ class RootfsAssemblerTest {
         pkg("nodoc", Map.of("./usr/bin/nodoc", "\u007fELF")),
         pkg("impostor", Map.of("./usr/share/doc/nodoc/copyright", dep5)));
     HardeningOptions noCopyright = new HardeningOptions(false, HardeningOptions.DEFAULT_SHELLS, true, List.of(), false,
-        false, false, List.of(), false, Map.of(), null, null, false);
+        false, false, List.of(), false, Map.of(), null, null, false, false, List.of());
     AssemblyResult r = RootfsAssembler.assemble(AssemblyPlan.builder("licences", pkgs, BlobStore.open(dir), 0)
         .hardening(noCopyright).build());
 

@@ -53,7 +53,7 @@ class SpdxLicensesIT {
       pkgs.add(DebFile.read(d, null));
     }
     HardeningOptions noDocsAtAll = new HardeningOptions(false, HardeningOptions.DEFAULT_SHELLS, true, List.of(), false,
-        false, false, List.of(), false, Map.of(), null, null, false);
+        false, false, List.of(), false, Map.of(), null, null, false, false, List.of());
     AssemblyResult r = RootfsAssembler.assemble(AssemblyPlan.builder("licences", pkgs, BlobStore.open(dir), 1_700_000_000L)
         .hardening(noDocsAtAll).build());
     assertFalse(r.tree().contains(FsPath.parse("/usr/share/doc/bash/copyright")));
