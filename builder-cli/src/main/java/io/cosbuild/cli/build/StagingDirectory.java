@@ -104,8 +104,10 @@ public final class StagingDirectory implements AutoCloseable {
         LOG.warn("removed {}, left by a build that was killed", dir);
       } catch (java.nio.channels.OverlappingFileLockException e) {
         // a build of this process
-      } catch (java.nio.file.NoSuchFileException e) {
-        // its build finished meanwhile
+      } catch (IOException e) {
+        // Gone meanwhile (its build finished), or another user's in a shared directory such as /tmp: a
+        // leftover this build cannot judge or remove is no reason to fail it.
+        LOG.debug("left {}: {}", dir, e.toString());
       }
     }
   }
