@@ -35,26 +35,27 @@ final class Tools {
   /**
    * {@code cosbuild ARGS} as another machine would run it, for determinism checks: a JVM of its own with one
    * processor (other thread counts and scheduling in the parallel writers), another time zone, a umask of 077,
-   * {@code cwd} as working directory. Stdin from /dev/null; stdout and stderr together in {@code out}.
+   * {@code cwd} as working directory. Stdin from /dev/null; stdout and stderr together in {@code out} (through
+   * a file in {@code cwd}, so that a hung build meets the time limit instead of a blocked read).
    */
   static Result cosbuildElsewhere(Path cwd, String... args) throws IOException, InterruptedException {
     List<String> cmd = list("sh", "-c", "umask 077 && exec \"$@\"", "sh", ProcessHandle.current().info().command().orElse("java"),
         "-XX:ActiveProcessorCount=1", "-cp", System.getProperty("java.class.path"),
         "-Dcosbuild.home=" + System.getProperty("cosbuild.home"), Main.class.getName());
     cmd.addAll(Arrays.asList(args));
+    Path log = cwd.resolve("cosbuild.log");
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().put("TZ", "Pacific/Chatham");
     Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(20, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new IOException("timed out: cosbuild " + Arrays.toString(args));
+      throw new IOException("timed out: cosbuild " + Arrays.toString(args) + "\n" + java.nio.file.Files.readString(log));
     }
-    return new Result(p.exitValue(), out, "");
+    return new Result(p.exitValue(), java.nio.file.Files.readString(log), "");
   }
 
-  /** Whether two output directories hold the same bytes under every name {@code a} has. */
+  /** Asserts that every regular file in {@code a} has the same bytes as the file of its name in {@code b}. */
   static void assertSameOutputs(Path a, Path b) throws IOException, InterruptedException {
     try (var files = java.nio.file.Files.list(a)) {
       for (Path f : files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
