@@ -39,10 +39,8 @@ final class Tools {
    * a file in {@code cwd}, so that a hung build meets the time limit instead of a blocked read).
    */
   static Result cosbuildElsewhere(Path cwd, String... args) throws IOException, InterruptedException {
-    List<String> cmd = list("sh", "-c", "umask 077 && exec \"$@\"", "sh", ProcessHandle.current().info().command().orElse("java"),
-        "-XX:ActiveProcessorCount=1", "-cp", System.getProperty("java.class.path"),
-        "-Dcosbuild.home=" + System.getProperty("cosbuild.home"), Main.class.getName());
-    cmd.addAll(Arrays.asList(args));
+    List<String> cmd = list("sh", "-c", "umask 077 && exec \"$@\"", "sh");
+    cmd.addAll(cosbuildCommand("-XX:ActiveProcessorCount=1", args));
     Path log = cwd.resolve("cosbuild.log");
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -70,12 +68,21 @@ final class Tools {
    * stderr a pipe.
    */
   static Process cosbuildProcess(String... args) throws IOException {
-    List<String> cmd = list(ProcessHandle.current().info().command().orElse("java"), "-cp",
-        System.getProperty("java.class.path"), "-Dcosbuild.home=" + System.getProperty("cosbuild.home"), Main.class.getName());
-    cmd.addAll(Arrays.asList(args));
-    return new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+    return new ProcessBuilder(cosbuildCommand(null, args)).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
   }
+  /** The command line of {@code cosbuild ARGS} in a JVM of its own, with one JVM option or none. */
+  private static List<String> cosbuildCommand(String jvmOption, String... args) {
+    List<String> cmd = list(ProcessHandle.current().info().command().orElse("java"));
+    if (jvmOption != null) {
+      cmd.add(jvmOption);
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dcosbuild.home=" + System.getProperty("cosbuild.home"),
+        Main.class.getName()));
+    cmd.addAll(Arrays.asList(args));
+    return cmd;
+  }
+
 
   /** A reference tool; fails the test when it cannot be started (the test command installs it). */
   static Result run(String... cmd) throws IOException, InterruptedException {

@@ -66,11 +66,8 @@ class BootCommandIT {
 
   @Test
   void noQemuOnThePathIsAUsageErrorNamingIt() throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "boot", dir.toString(), "--expect", "x"));
+    ProcessBuilder pb = bootInItsOwnJvm("--expect", "x");
     pb.environment().put("PATH", dir.toString());
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.redirectErrorStream(true);
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -89,11 +86,8 @@ class BootCommandIT {
     Files.writeString(fake, "#!/bin/sh\necho $$ > " + pidFile + ".part && mv " + pidFile + ".part " + pidFile
         + "\nexec sleep 600\n");
     fake.toFile().setExecutable(true);
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "boot", dir.toString(), "--accel", "tcg", "--expect", "never printed", "--timeout", "600"));
+    ProcessBuilder pb = bootInItsOwnJvm("--accel", "tcg", "--expect", "never printed", "--timeout", "600");
     pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.redirectErrorStream(true);
     pb.redirectOutput(dir.resolve("cosbuild.log").toFile());
     Process cosbuild = pb.start();
@@ -117,6 +111,14 @@ class BootCommandIT {
         ProcessHandle.of(qemu).ifPresent(ProcessHandle::destroyForcibly);
       }
     }
+  }
+
+  /** {@code cosbuild boot DIR ARGS} in a JVM of its own, stdin from /dev/null. */
+  private ProcessBuilder bootInItsOwnJvm(String... args) {
+    List<String> cmd = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+        System.getProperty("java.class.path"), Main.class.getName(), "boot", dir.toString()));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
   }
 
   /** Alive and not a zombie: an orphan's exit is reaped by whoever adopts it, which may be nobody here. */

@@ -30,11 +30,12 @@ public final class SetuidStripStep {
   }
 
   public FsTree apply(FsTree tree) throws AssemblyException {
-    FsTreeBuilder links = tree.toBuilder();
+    // One copy of the tree: it resolves the kept paths, then changes the modes.
+    FsTreeBuilder b = tree.toBuilder();
     Set<FsPath> kept = new TreeSet<>();
     try {
       for (String k : keep) {
-        Optional<FsPath> p = links.resolve(FsPath.parse(k));
+        Optional<FsPath> p = b.resolve(FsPath.parse(k));
         if (p.isEmpty() || !(tree.get(p.get()).orElse(null) instanceof FsNode.RegularFile f)
             || (f.metadata().permissions() & SET_ID_BITS) == 0) {
           throw new AssemblyException("security.keep-setuid: " + k + " is not a setuid or setgid file in the image");
@@ -51,7 +52,6 @@ public final class SetuidStripStep {
         keptGroups.add(f.linkGroup());
       }
     }
-    FsTreeBuilder b = tree.toBuilder();
     b.mapMetadata((path, m) -> {
       if ((m.permissions() & SET_ID_BITS) == 0 || kept.contains(path)
           || !(tree.get(path).orElse(null) instanceof FsNode.RegularFile f) || keptGroups.contains(f.linkGroup())) {
