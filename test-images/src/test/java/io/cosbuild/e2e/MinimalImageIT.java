@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +74,10 @@ class MinimalImageIT {
       assertEquals(m.get("partitionGuid").asText().toUpperCase(), p.get("uuid").asText().toUpperCase());
       assertEquals(m.get("firstLba").asLong(), p.get("start").asLong());
       assertEquals(m.get("lastLba").asLong() - m.get("firstLba").asLong() + 1, p.get("size").asLong());
+      // 16 hex digits as sgdisk prints them: a JSON string, since a 64-bit number is beyond what jq holds exactly
+      String info = ok("sgdisk", "-i", m.get("number").asText(), disk.toString());
+      assertTrue(m.get("attributes").isTextual(), m.toString());
+      assertTrue(info.contains("Attribute flags: " + m.get("attributes").asText() + "\n"), info + m);
     }
   }
 
@@ -121,6 +126,41 @@ class MinimalImageIT {
     Tools.Result r = cosbuild("verify", bad.toString());
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("ROOT-A"), r.out());
+  }
+
+  /**
+   * A manifest from before version 3 wrote the attribute field as a signed decimal number: still read as such. In a
+   * version 3 manifest a changed field is named, and a number where the hex digits belong is refused.
+   */
+  @Test
+  void verifyReadsTheAttributesOfEachManifestVersion() throws Exception {
+    Path dir = copyOutputs("manifest-versions");
+    Path file = dir.resolve("manifest.json");
+    ObjectNode v2 = (ObjectNode) manifest.deepCopy();
+    v2.put("manifestVersion", 2);
+    for (JsonNode p : v2.get("disk").get("partitions")) {
+      ((ObjectNode) p).put("attributes", Long.parseUnsignedLong(p.get("attributes").asText(), 16));
+      ((ObjectNode) p).remove("flags");
+    }
+    assertTrue(v2.toString().contains("\"attributes\":-"), "ROOT-B's no-auto bit makes a negative number: " + v2);
+    JSON.writeValue(file.toFile(), v2);
+    Tools.Result old = cosbuild("verify", dir.toString());
+    assertEquals(0, old.code(), old.out() + old.err());
+
+    ObjectNode changed = (ObjectNode) manifest.deepCopy();
+    ObjectNode rootA = (ObjectNode) partitionOf(changed, 2);
+    long bits = Long.parseUnsignedLong(rootA.get("attributes").asText(), 16);
+    rootA.put("attributes", String.format("%016x", bits & ~(1L << 60)));
+    JSON.writeValue(file.toFile(), changed);
+    Tools.Result r = cosbuild("verify", dir.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("partition 2 (ROOT-A): attributes on the disk are"), r.out());
+
+    rootA.put("attributes", bits);
+    JSON.writeValue(file.toFile(), changed);
+    Tools.Result number = cosbuild("verify", dir.toString());
+    assertEquals(1, number.code(), number.out() + number.err());
+    assertTrue(number.out().contains("partition 2: attributes \"" + bits + "\" is not 16 hex digits"), number.out());
   }
 
   @Test

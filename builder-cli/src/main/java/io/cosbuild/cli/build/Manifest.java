@@ -21,8 +21,12 @@ public record Manifest(
     String kernelCommandLine,
     Map<String, FileRef> files) {
 
-  /** 2: {@link #files} lists every output in the directory but disk.raw and manifest.json (1 listed only some). */
-  public static final int VERSION = 2;
+  /**
+   * 3: a partition's {@code attributes} is 16 hex digits with the decoded {@code flags} beside it (2 wrote a signed
+   * 64-bit JSON number, which JavaScript and jq cannot hold exactly). 2: {@link #files} lists every output in the
+   * directory but disk.raw and manifest.json (1 listed only some).
+   */
+  public static final int VERSION = 3;
 
   /** The profile's name and the SHA-256 of its merged form. */
   public record ProfileRef(String name, String digest) {}
@@ -40,9 +44,37 @@ public record Manifest(
   /** The GPT. */
   public record Disk(String diskGuid, long sizeBytes, int sectorSize, List<Partition> partitions) {}
 
-  /** One partition: LBAs are inclusive, as sgdisk and sfdisk print them. */
+  /**
+   * One partition: LBAs are inclusive, as sgdisk and sfdisk print them; {@code attributes} is the GPT attribute field
+   * as 16 hex digits, as {@code sgdisk -i} prints it, and {@code flags} names its set bits (absent before version 3,
+   * whose {@code attributes} was a decimal number: read it with {@link #attributeBits(int)}).
+   */
   public record Partition(int number, String name, String typeGuid, String partitionGuid, long firstLba, long lastLba,
-      long attributes, String content) {}
+      String attributes, List<String> flags, String content) {
+
+    /**
+     * The attribute field's bits, read as the manifest's version wrote them.
+     *
+     * @throws IllegalArgumentException when the field is missing or not in that version's form
+     */
+    public long attributeBits(int manifestVersion) {
+      if (attributes == null) {
+        throw new IllegalArgumentException("partition " + number + ": no attributes");
+      }
+      try {
+        if (manifestVersion < 3) {
+          return Long.parseLong(attributes);
+        }
+        if (!attributes.matches("[0-9a-fA-F]{16}")) {
+          throw new NumberFormatException();
+        }
+        return Long.parseUnsignedLong(attributes, 16);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("partition " + number + ": attributes \"" + attributes + "\" is not "
+            + (manifestVersion < 3 ? "a decimal number" : "16 hex digits"));
+      }
+    }
+  }
 
   /** An output file's size and digest. */
   public record FileRef(long size, String sha256) {}

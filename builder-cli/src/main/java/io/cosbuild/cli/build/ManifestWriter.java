@@ -44,7 +44,7 @@ final class ManifestWriter {
       boolean slotB = p.role() == PartitionRole.ROOT_B || p.role() == PartitionRole.VERITY_B;
       String content = p.content() instanceof PartitionContent.Empty ? "empty" : slotB ? "copy" : "data";
       parts.add(new Manifest.Partition(p.number(), p.name(), p.type().guid().toString(), p.partGuid().toString(), p.firstLba(),
-          p.lastLba(), p.attributes().bits(), content));
+          p.lastLba(), p.attributes().hex(), p.attributes().describe(), content));
     }
     Manifest.Disk d = new Manifest.Disk(disk.layout().diskGuid().toString(), disk.layout().diskSizeBytes(), 512, parts);
     Map<String, Manifest.FileRef> refs = new TreeMap<>();

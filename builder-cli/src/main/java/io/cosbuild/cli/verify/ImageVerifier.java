@@ -66,11 +66,17 @@ public final class ImageVerifier {
             + Manifest.VERSION + ")");
         return problems;
       }
-      for (Manifest.Partition p : manifest.disk().partitions()) {
-        parts.add(new ManifestPartition(p.number(), p.name(), UUID.fromString(p.typeGuid()), UUID.fromString(p.partitionGuid()),
-            p.firstLba(), p.lastLba(), p.attributes(), "empty".equals(p.content())));
+      try {
+        for (Manifest.Partition p : manifest.disk().partitions()) {
+          parts.add(new ManifestPartition(p.number(), p.name(), UUID.fromString(p.typeGuid()),
+              UUID.fromString(p.partitionGuid()), p.firstLba(), p.lastLba(), p.attributeBits(manifest.manifestVersion()),
+              "empty".equals(p.content())));
+        }
+        diskGuid = UUID.fromString(manifest.disk().diskGuid());
+      } catch (IllegalArgumentException e) {
+        problems.add(manifestFile + ": not a readable manifest: " + e.getMessage());
+        return problems;
       }
-      diskGuid = UUID.fromString(manifest.disk().diskGuid());
       RootHash root = new RootHash(manifest.verity().rootHash());
       Manifest.VerityRef mv = manifest.verity();
       VerityFacts sb = new VerityFacts(1, mv.version(), null, mv.algorithm(), mv.dataBlockSize(), mv.hashBlockSize(), mv.dataBlocks(),
