@@ -94,16 +94,17 @@ public final class VerityFiles {
       }
     }
     Path target = replaceable(hash, "hash tree");
-    Path tmp = tempBeside(target, "hash tree");
+    TempFilesBeside.removeAbandoned(target);
+    Path tmp = TempFilesBeside.create(target, "hash tree");
     try {
-      VerityResult r;
       try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ);
           FileChannel h = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE,
               StandardOpenOption.TRUNCATE_EXISTING)) {
-        r = VerityTree.format(d, h, params, threads);
+        TempFilesBeside.markInUse(h);
+        VerityResult r = VerityTree.format(d, h, params, threads);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return r;
       }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return r;
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -167,14 +168,15 @@ public final class VerityFiles {
         }
       }
       Path target = replaceable(fec, "FEC area");
-      Path tmp = tempBeside(target, "FEC area");
+      TempFilesBeside.removeAbandoned(target);
+      Path tmp = TempFilesBeside.create(target, "FEC area");
       try {
-        VerityFec.Result r;
         try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-          r = VerityFec.encode(d, h, layout, hashEnd, f, fecOffset, roots, threads);
+          TempFilesBeside.markInUse(f);
+          VerityFec.Result r = VerityFec.encode(d, h, layout, hashEnd, f, fecOffset, roots, threads);
+          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          return r;
         }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return r;
       } finally {
         Files.deleteIfExists(tmp);
       }
@@ -235,23 +237,6 @@ public final class VerityFiles {
       return Files.isSameFile(a, b);
     }
     return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
-  }
-
-  /**
-   * A new hidden file beside {@code target}, deleted on exit (also when the JVM is stopped by a signal
-   * mid-way). A failure names the user's path, not the temporary name.
-   */
-  private static Path tempBeside(Path target, String what) throws IOException, VerityException {
-    Path tmp;
-    try {
-      tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-    } catch (java.nio.file.AccessDeniedException e) {
-      throw new VerityException("cannot write the " + what + " " + target + ": permission denied in " + target.getParent());
-    } catch (NoSuchFileException e) {
-      throw new VerityException("cannot write the " + what + " " + target + ": " + target.getParent() + " does not exist");
-    }
-    tmp.toFile().deleteOnExit();
-    return tmp;
   }
 
   private static void requireFileOrDevice(Path p, String what) throws NoSuchFileException {
