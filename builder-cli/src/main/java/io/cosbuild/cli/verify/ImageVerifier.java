@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -29,6 +30,10 @@ import java.util.UUID;
  * digests of the other outputs the manifest lists. Stateless.
  */
 public final class ImageVerifier {
+
+  /** What a manifest may leave out or set to null: an unsigned root hash, fields older versions did not write. */
+  private static final Set<String> OPTIONAL_FIELDS = Set.of("verity.signature", "disk.partitions[].flags", "files",
+      "packages", "rootfs", "kernelCommandLine");
 
   private ImageVerifier() {}
 
@@ -64,6 +69,11 @@ public final class ImageVerifier {
       if (manifest.manifestVersion() < 1 || manifest.manifestVersion() > Manifest.VERSION) {
         problems.add(manifestFile + ": manifestVersion " + manifest.manifestVersion() + " is not one this cosbuild reads (1.."
             + Manifest.VERSION + ")");
+        return problems;
+      }
+      String missing = MissingFields.first(manifest, OPTIONAL_FIELDS);
+      if (missing != null) {
+        problems.add(manifestFile + ": not a readable manifest: no " + missing);
         return problems;
       }
       try {
