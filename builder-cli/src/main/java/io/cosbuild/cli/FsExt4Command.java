@@ -47,7 +47,9 @@ public final class FsExt4Command implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "OUT", description = "Image file to write, or a block device to format in place.")
   Path out;
 
-  @Option(names = "--size", paramLabel = "BYTES", description = "Filesystem size in bytes (default: computed).")
+  @Option(names = "--size", paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "Filesystem size: bytes, or with a unit (512M, 2G = 2GiB = 2^31 bytes; 2GB = 2*10^9), rounded "
+          + "down to 4 KiB (default: computed).")
   Long size;
 
   @Option(names = "--no-journal", description = "No journal (read-only roots).")

@@ -95,6 +95,26 @@ class FsExt4CommandTest {
     }
   }
 
+  /** As profiles write sizes: K, M, G, T and KiB... are powers of 1024, KB, MB... of 1000. */
+  @Test
+  void theSizeMayHaveAUnit() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("a"), "a\n");
+    for (String[] c : new String[][] {{"24M", "25165824"}, {"24MiB", "25165824"}, {"24 mb", "24000000"},
+        {"25165824", "25165824"}}) {
+      MainTest.Result r = MainTest.run("fs", "ext4", src.toString(), tmp.resolve("x.img").toString(), "--size", c[0],
+          "--json");
+      assertEquals(0, r.code(), r.err());
+      long expected = Long.parseLong(c[1]) / 4096 * 4096;
+      assertEquals(expected, Json.mapper().readTree(r.out()).get("sizeBytes").asLong(), c[0]);
+      assertEquals(expected, Files.size(tmp.resolve("x.img")), c[0]);
+    }
+    MainTest.Result r = MainTest.run("fs", "ext4", src.toString(), tmp.resolve("y.img").toString(), "--size", "1.5G");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("'--size': size '1.5G' is not a number with an optional unit (e.g. 512M, 2GiB)"), r.err());
+    assertFalse(Files.exists(tmp.resolve("y.img")));
+  }
+
   @Test
   void tooSmallASizeIsABuildFailure() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
