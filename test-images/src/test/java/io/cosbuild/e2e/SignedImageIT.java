@@ -3,13 +3,17 @@ package io.cosbuild.e2e;
 import static io.cosbuild.e2e.Tools.cosbuild;
 import static io.cosbuild.e2e.Tools.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +48,12 @@ class SignedImageIT {
         "-out", work.resolve("verified.txt").toString());
     assertEquals(rootHash, Files.readString(work.resolve("verified.txt")));
 
+    // The manifest is signed too, by the same key: openssl checks it over manifest.json's bytes.
+    ok("openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", out.resolve("manifest.json.p7s").toString(),
+        "-content", out.resolve("manifest.json").toString(), "-certfile", cert.toString(), "-CAfile", cert.toString(),
+        "-purpose", "any", "-out", work.resolve("verified.json").toString());
+    assertEquals(-1, Files.mismatch(out.resolve("manifest.json"), work.resolve("verified.json")));
+
     Tools.Result good = cosbuild("verify", out.toString());
     assertEquals(0, good.code(), good.out() + good.err());
     // --certificate: the release key the caller trusts, not the certificate that travels with the image.
@@ -62,9 +72,53 @@ class SignedImageIT {
         out.resolve("disk.raw").toString());
     assertTrue(none.out().contains("the image's root hash is not signed"), none.out() + none.err());
     assertEquals(1, none.code());
+    assertKernelSwapIsCaught(out, cert);
     MinimalImageIT.flipByte(out.resolve("root.hash.p7s"), Files.size(out.resolve("root.hash.p7s")) - 10);
     Tools.Result bad = cosbuild("verify", out.toString());
     assertEquals(1, bad.code(), bad.out() + bad.err());
     assertTrue(bad.out().contains("root.hash.p7s: does not verify the manifest's root hash"), bad.out());
+  }
+
+  /**
+   * Another kernel with the manifest's digest of it changed to match: the root hash and its signature are untouched,
+   * so only the manifest's signature can tell, with the certificate beside the image or one the caller trusts, and
+   * also when the forged manifest claims a version from before manifests were signed, or its signature is removed.
+   */
+  private void assertKernelSwapIsCaught(Path out, Path cert) throws Exception {
+    Path forged = Files.createDirectory(work.resolve("forged"));
+    try (var files = Files.list(out)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, forged.resolve(f.getFileName()));
+      }
+    }
+    byte[] kernel = "not the kernel that was built".getBytes(StandardCharsets.US_ASCII);
+    Files.write(forged.resolve("vmlinuz"), kernel);
+    ObjectNode m = (ObjectNode) new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+    ObjectNode ref = (ObjectNode) m.get("files").get("vmlinuz");
+    ref.put("size", kernel.length);
+    ref.put("sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(kernel)));
+    Path manifest = forged.resolve("manifest.json");
+    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(manifest.toFile(), m);
+
+    Tools.Result beside = cosbuild("verify", forged.toString());
+    assertEquals(1, beside.code(), beside.out() + beside.err());
+    assertTrue(beside.out().contains("manifest.json.p7s: does not verify manifest.json with verity-signing.crt"),
+        beside.out());
+    assertFalse(beside.out().contains("vmlinuz"), "the forged digest matches the forged kernel: " + beside.out());
+    Tools.Result trusted = cosbuild("verify", "--certificate", cert.toString(), forged.toString());
+    assertEquals(1, trusted.code(), trusted.out() + trusted.err());
+    assertTrue(trusted.out().contains("manifest.json.p7s: does not verify manifest.json with " + cert), trusted.out());
+
+    m.put("manifestVersion", 2);
+    for (JsonNode p : m.get("disk").get("partitions")) { // as version 2 wrote them
+      ((ObjectNode) p).put("attributes", Long.parseUnsignedLong(p.get("attributes").asText(), 16));
+      ((ObjectNode) p).remove("flags");
+    }
+    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(manifest.toFile(), m);
+    Files.delete(forged.resolve("manifest.json.p7s"));
+    Tools.Result old = cosbuild("verify", "--certificate", cert.toString(), forged.toString());
+    assertEquals(1, old.code(), old.out() + old.err());
+    assertTrue(old.out().contains("manifest.json.p7s: missing, so nothing ties manifest.json to the key (images built "
+        + "before manifestVersion 3 sign only the root hash)"), old.out());
   }
 }

@@ -104,7 +104,19 @@ public final class RootHashSigner {
    */
   public static byte[] sign(String rootHashHex, PrivateKey key, X509Certificate cert, boolean includeCertificate)
       throws VerityException {
-    byte[] content = content(rootHashHex);
+    return signDetached(content(rootHashHex), key, cert, includeCertificate, "root hash " + rootHashHex);
+  }
+
+  /**
+   * A detached signature over any bytes (a manifest, say), made as {@link #sign} makes the root hash's: DER, no
+   * signed attributes, deterministic for RSA and EC keys, without the certificate.
+   */
+  public static byte[] signDetached(byte[] content, PrivateKey key, X509Certificate cert) throws VerityException {
+    return signDetached(content, key, cert, false, content.length + " bytes");
+  }
+
+  private static byte[] signDetached(byte[] content, PrivateKey key, X509Certificate cert, boolean includeCertificate,
+      String what) throws VerityException {
     try {
       CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
       gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
@@ -115,7 +127,7 @@ public final class RootHashSigner {
       }
       return gen.generate(new CMSProcessableByteArray(content), false).getEncoded(ASN1Encoding.DER);
     } catch (OperatorCreationException | CMSException | CertificateEncodingException | IOException e) {
-      throw new VerityException("cannot sign root hash " + rootHashHex + ": " + e.getMessage(), e);
+      throw new VerityException("cannot sign " + what + ": " + e.getMessage(), e);
     }
   }
 
@@ -125,7 +137,16 @@ public final class RootHashSigner {
    */
   public static boolean verify(String rootHashHex, byte[] signature, X509Certificate cert) {
     try {
-      CMSSignedData signed = new CMSSignedData(new CMSProcessableByteArray(content(rootHashHex)), signature);
+      return verifyDetached(content(rootHashHex), signature, cert);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code signature} is a valid detached signature by {@code cert}'s key over {@code content}. */
+  public static boolean verifyDetached(byte[] content, byte[] signature, X509Certificate cert) {
+    try {
+      CMSSignedData signed = new CMSSignedData(new CMSProcessableByteArray(content), signature);
       X509CertificateHolder holder = new X509CertificateHolder(cert.getEncoded());
       for (SignerInformation si : signed.getSignerInfos().getSigners()) {
         if (si.getSID().match(holder) && si.verify(new JcaSimpleSignerInfoVerifierBuilder().build(cert))) {

@@ -18,6 +18,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -44,12 +46,19 @@ public final class ImageBuilder {
 
   /** Detached PKCS#7 signature over the hex root hash, as the kernel's root_hash_sig_key_desc takes it. */
   public static final String SIGNATURE = "root.hash.p7s";
-  /** The certificate that checks {@link #SIGNATURE}. */
+  /** The certificate that checks {@link #SIGNATURE} and {@link #MANIFEST_SIGNATURE}. */
   public static final String SIGNING_CERTIFICATE = "verity-signing.crt";
+  /**
+   * Detached PKCS#7 signature over manifest.json's bytes, by the root hash's key: it ties the manifest's other facts
+   * (the kernel's and initramfs's digests among them) to the key. Made after the manifest, so the manifest cannot
+   * list it.
+   */
+  public static final String MANIFEST_SIGNATURE = "manifest.json.p7s";
 
   /** Every file a build may write to the output directory; a build removes those it did not write. */
   public static final List<String> OUTPUTS = List.of("audit.txt", "audit.json", "sbom.spdx.json", "cosbuild.lock", "rootfs.tar",
-      "vmlinuz", "initrd.img", "disk.raw", "disk.qcow2", "disk.tar.gz", "manifest.json", SIGNATURE, SIGNING_CERTIFICATE);
+      "vmlinuz", "initrd.img", "disk.raw", "disk.qcow2", "disk.tar.gz", "manifest.json", SIGNATURE, SIGNING_CERTIFICATE,
+      MANIFEST_SIGNATURE);
   /** Where a build that failed its audit leaves the report, inside the output directory, whose files it does not touch. */
   public static final String FAILED = ".cosbuild-failed";
 
@@ -124,10 +133,13 @@ public final class ImageBuilder {
     }
     String signature = null;
     var spec = request.profile().verity();
+    PrivateKey signingKey = null;
+    X509Certificate signingCertificate = null;
     if (spec.signingKey().isPresent()) {
       try (Progress.Step step = progress.start("Signing the root hash")) {
-        byte[] sig = RootHashSigner.sign(verity.rootHashHex(), RootHashSigner.readPrivateKey(spec.signingKey().get()),
-            RootHashSigner.readCertificate(spec.signingCertificate().orElseThrow()));
+        signingKey = RootHashSigner.readPrivateKey(spec.signingKey().get());
+        signingCertificate = RootHashSigner.readCertificate(spec.signingCertificate().orElseThrow());
+        byte[] sig = RootHashSigner.sign(verity.rootHashHex(), signingKey, signingCertificate);
         Files.write(staging.file(SIGNATURE), sig);
         Files.copy(spec.signingCertificate().get(), staging.file(SIGNING_CERTIFICATE));
         produced.add(SIGNATURE);
@@ -173,6 +185,15 @@ public final class ImageBuilder {
         new io.cosbuild.cli.VersionProvider().version());
     ManifestWriter.write(m, staging.file("manifest.json"));
     produced.add("manifest.json");
+    if (signingKey != null) {
+      try {
+        Files.write(staging.file(MANIFEST_SIGNATURE),
+            RootHashSigner.signDetached(Files.readAllBytes(staging.file("manifest.json")), signingKey, signingCertificate));
+      } catch (VerityException e) {
+        throw new BuildFailure("signing manifest.json: " + e.getMessage(), e);
+      }
+      produced.add(MANIFEST_SIGNATURE);
+    }
     return m;
   }
 

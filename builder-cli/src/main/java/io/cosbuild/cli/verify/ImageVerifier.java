@@ -98,6 +98,7 @@ public final class ImageVerifier {
       Path dir = manifestFile.toAbsolutePath().getParent();
       checkFiles(dir, manifest, problems);
       checkSignature(dir, manifest.verity(), trusted, problems);
+      checkManifestSignature(manifestFile, manifest, trusted, problems);
       ManifestChecks.check(dir, manifest, disk, problems);
     } else {
       // Without a manifest the root hash is still spelled by ROOT-A's and VERITY-A's partition UUIDs.
@@ -145,11 +146,46 @@ public final class ImageVerifier {
     }
     if (manifest.manifestVersion() >= 2) {
       for (String output : ImageBuilder.OUTPUTS) {
-        if (!output.equals("disk.raw") && !output.equals("manifest.json") && !files.containsKey(output)
+        if (!output.equals("disk.raw") && !output.equals("manifest.json") && !output.equals(ImageBuilder.MANIFEST_SIGNATURE)
+            && !files.containsKey(output)
             && Files.exists(dir.resolve(output))) {
           problems.add(output + ": in " + dir + " but not in manifest.json (not written by this build)");
         }
       }
+    }
+  }
+
+  /**
+   * From manifest version 3 on, a signed build signs its manifest too ({@code manifest.json.p7s} beside it), which
+   * ties every fact in it to the key, the kernel's and initramfs's digests among them. With {@code trusted} the
+   * signature is required whatever the version says, or a forged manifest could claim an older version to go
+   * unchecked.
+   */
+  private static void checkManifestSignature(Path manifestFile, Manifest manifest, Path trusted, List<String> problems)
+      throws IOException {
+    boolean signedBuild = manifest.verity().signature() != null && manifest.manifestVersion() >= 3;
+    if (trusted == null && !signedBuild) {
+      return;
+    }
+    if (trusted != null && manifest.verity().signature() == null) {
+      return; // the unsigned root hash is reported already
+    }
+    Path sig = manifestFile.resolveSibling(manifestFile.getFileName() + ".p7s");
+    Path cert = trusted != null ? trusted : manifestFile.resolveSibling(ImageBuilder.SIGNING_CERTIFICATE);
+    String certName = trusted != null ? trusted.toString() : ImageBuilder.SIGNING_CERTIFICATE;
+    if (!Files.exists(sig)) {
+      problems.add(sig.getFileName() + ": missing, so nothing ties " + manifestFile.getFileName() + " to the key"
+          + (manifest.manifestVersion() < 3 ? " (images built before manifestVersion 3 sign only the root hash)" : ""));
+      return;
+    }
+    try {
+      if (Files.exists(cert) && !RootHashSigner.verifyDetached(Files.readAllBytes(manifestFile), Files.readAllBytes(sig),
+          RootHashSigner.readCertificate(cert))) {
+        problems.add(sig.getFileName() + ": does not verify " + manifestFile.getFileName() + " with " + certName
+            + " (the manifest or its signature was changed)");
+      }
+    } catch (VerityException e) {
+      // an unreadable certificate: reported with the root hash's signature, as is a missing one
     }
   }
 

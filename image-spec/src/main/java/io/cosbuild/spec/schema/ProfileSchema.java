@@ -157,8 +157,8 @@ public final class ProfileSchema {
               .checked(HEX_OR_AUTO),
           of("on-corruption", ENUM, "panic", "What the kernel does on a corrupted block.").choices("panic", "restart"),
           of("signing-key", STRING, null, "PEM private key (RSA or EC, unencrypted) that signs the root hash "
-              + "(PKCS#7); path relative to the profile. The signature is deterministic for both key types, "
-              + "so signed builds stay reproducible."),
+              + "and manifest.json (detached PKCS#7: root.hash.p7s, manifest.json.p7s); path relative to the "
+              + "profile. The signatures are deterministic for both key types, so signed builds stay reproducible."),
           of("signing-certificate", STRING, null, "PEM certificate matching signing-key.")),
       object("filesystem", "The runtime mount layout the initramfs sets up.",
           of("read-only", STRING_LIST, List.of("/", "/usr"), "Paths mounted read-only from the verified root.").checked(ABSOLUTE_PATH),
