@@ -25,6 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -77,23 +81,104 @@ public final class PackageExtractor {
     }
     Set<String> seen = new HashSet<>();
     List<InstalledPackage> installed = new ArrayList<>();
-    for (PackageContent p : packages) {
-      if (!seen.add(p.name() + ":" + p.architecture())) {
-        throw new PackageException(p.id() + ": appears twice in the install list");
+    // Decompressing the data archives (xz, in Java) is most of the work and needs no tree: it runs on every core,
+    // in install order, while this thread places each package's entries in order, so the tree, and which error a
+    // bad package list gives, are what one thread would make.
+    int threads = Math.max(1, Math.min(packages.size(), Runtime.getRuntime().availableProcessors()));
+    ExecutorService readers = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "package-reader");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<List<Entry>>> reads = new ArrayList<>();
+      for (PackageContent p : packages) {
+        reads.add(readers.submit(() -> read(p, store)));
       }
-      installed.add(extractOne(b, p, overrides, store));
+      for (int i = 0; i < packages.size(); i++) {
+        PackageContent p = packages.get(i);
+        if (!seen.add(p.name() + ":" + p.architecture())) {
+          throw new PackageException(p.id() + ": appears twice in the install list");
+        }
+        installed.add(place(b, p, await(reads.get(i), p), overrides));
+      }
+    } finally {
+      readers.shutdownNow();
     }
     return new Extraction(b.build(), installed);
   }
 
-  private static InstalledPackage extractOne(FsTreeBuilder b, PackageContent p, Map<FsPath, String> overrides,
-      BlobStore store) throws PackageException {
+  /**
+   * One entry of a data archive, read and checked on its own: {@code node} is null for a hard link, whose target is
+   * {@code linkTarget}; {@code md5} is set for a regular file.
+   */
+  private record Entry(String name, FsPath path, FsNode node, FsPath linkTarget, String md5) {}
+
+  private static List<Entry> await(Future<List<Entry>> read, PackageContent p) throws PackageException {
+    try {
+      return read.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof PackageException pe) {
+        throw pe;
+      } else if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      } else if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new PackageException(p.id() + ": cannot read the data archive: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PackageException(p.id() + ": interrupted while reading the data archive", e);
+    }
+  }
+
+  /** Places one package's entries into the tree, in archive order, under dpkg's rules for conflicts. */
+  private static InstalledPackage place(FsTreeBuilder b, PackageContent p, List<Entry> entries,
+      Map<FsPath, String> overrides) throws PackageException {
     String origin = p.name() + " " + p.version();
     List<String> shipped = new ArrayList<>();
     List<FsPath> files = new ArrayList<>();
     Map<String, String> conffileMd5 = new LinkedHashMap<>();
     Set<String> conffiles = new HashSet<>(p.conffiles());
     shipped.add("/.");
+    String current = null;
+    try {
+      for (Entry e : entries) {
+        current = e.name();
+        shipped.add(e.path().value());
+        if (e.node() == null) {
+          addHardlink(b, e.path(), e.linkTarget(), origin, p, overrides);
+        } else if (e.node() instanceof FsNode.Directory d) {
+          addDirectory(b, e.path(), d.metadata(), origin);
+        } else {
+          Optional<FsPath> at = add(b, e.path(), e.node(), origin, p, overrides);
+          if (e.md5() != null) {
+            if (conffiles.contains(e.path().value())) {
+              conffileMd5.put(e.path().value(), e.md5());
+            }
+            at.ifPresent(files::add);
+          }
+        }
+      }
+    } catch (TreeException e) {
+      throw new PackageException(p.id() + ": refusing " + current + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new PackageException(p.id() + ": refusing " + current + ": " + e.getMessage(), e);
+    }
+    for (String c : p.conffiles()) {
+      if (!conffileMd5.containsKey(c)) {
+        throw new PackageException(p.id() + ": conffile " + c + " is not a regular file in the data archive");
+      }
+    }
+    return new InstalledPackage(p, shipped, files, conffileMd5);
+  }
+
+  /**
+   * Reads one package's data archive: file contents into the blob store (checked against its md5sums), every
+   * entry's name, type and metadata checked as far as they can be without the tree.
+   */
+  private static List<Entry> read(PackageContent p, BlobStore store) throws PackageException {
+    List<Entry> entries = new ArrayList<>();
     String current = null;
     try (InputStream raw = p.data().openTar();
         TarArchiveInputStream tar = new TarArchiveInputStream(raw, StandardCharsets.UTF_8.name())) {
@@ -104,23 +189,22 @@ public final class PackageExtractor {
         if (path.isRoot()) {
           continue;
         }
-        shipped.add(path.value());
         NodeMetadata meta = new NodeMetadata(e.getMode() & 07777, checkedId(p, e, e.getLongUserId()),
             checkedId(p, e, e.getLongGroupId()), Math.max(0, e.getLastModifiedTime().toMillis() / 1000), List.of());
         if (e.isDirectory()) {
-          addDirectory(b, path, meta, origin);
+          entries.add(new Entry(current, path, new FsNode.Directory(meta), null, null));
         } else if (e.isSymbolicLink()) {
-          add(b, path, new FsNode.Symlink(meta, e.getLinkName()), origin, p, overrides);
+          entries.add(new Entry(current, path, new FsNode.Symlink(meta, e.getLinkName()), null, null));
         } else if (e.isLink()) {
           FsPath target = entryPath(p, e.getLinkName(), "hard link target of " + e.getName());
-          addHardlink(b, path, target, origin, p, overrides);
+          entries.add(new Entry(current, path, null, target, null));
         } else if (e.isCharacterDevice() || e.isBlockDevice()) {
           // Debian packages make device nodes in maintainer scripts, never ship them: one in the image (a copy of
           // /dev/mem, say) would open the device to whoever its mode allows.
           throw new PackageException(p.id() + ": refusing " + (e.isBlockDevice() ? "block" : "character") + " device "
               + e.getName() + " (" + e.getDevMajor() + ":" + e.getDevMinor() + "): packages do not ship device nodes");
         } else if (e.isFIFO()) {
-          add(b, path, new FsNode.Fifo(meta), origin, p, overrides);
+          entries.add(new Entry(current, path, new FsNode.Fifo(meta), null, null));
         } else if (e.isFile()) {
           MessageDigest md5 = md5();
           var blob = store.put(new DigestInputStream(tar, md5));
@@ -133,11 +217,7 @@ public final class PackageExtractor {
             throw new PackageException(p.id() + ": " + path + " has md5 " + sum + " but the package's md5sums says "
                 + expected + "; the package is corrupt, download it again");
           }
-          if (conffiles.contains(path.value())) {
-            conffileMd5.put(path.value(), sum);
-          }
-          Optional<FsPath> at = add(b, path, new FsNode.RegularFile(meta, blob), origin, p, overrides);
-          at.ifPresent(files::add);
+          entries.add(new Entry(current, path, new FsNode.RegularFile(meta, blob), null, sum));
         } else {
           throw new PackageException(p.id() + ": unsupported tar entry type '" + (char) e.getLinkFlag() + "' at " + e.getName());
         }
@@ -146,17 +226,10 @@ public final class PackageExtractor {
       throw new PackageException(p.id() + ": cannot read the data archive" + (current == null ? "" : " after " + current)
           + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
           + "; the package is truncated or corrupt", e);
-    } catch (TreeException e) {
-      throw new PackageException(p.id() + ": refusing " + current + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new PackageException(p.id() + ": refusing " + current + ": " + e.getMessage(), e);
     }
-    for (String c : p.conffiles()) {
-      if (!conffileMd5.containsKey(c)) {
-        throw new PackageException(p.id() + ": conffile " + c + " is not a regular file in the data archive");
-      }
-    }
-    return new InstalledPackage(p, shipped, files, conffileMd5);
+    return entries;
   }
 
   private static FsPath entryPath(PackageContent p, String raw, String what) throws PackageException {

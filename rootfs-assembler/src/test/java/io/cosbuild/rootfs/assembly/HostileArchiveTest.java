@@ -158,6 +158,21 @@ class HostileArchiveTest {
     assertThrows(PackageException.class, () -> extract(Map.of(), b, a));
   }
 
+  /** Archives are read on several threads, yet the error named is the first broken package's in install order. */
+  @Test
+  void theFirstBrokenPackageInInstallOrderIsNamed() throws Exception {
+    Path a = new TestDebs("pkg-a").add(Entry.file("./usr/bin/tool", "one")).write(debs);
+    Path b = new TestDebs("pkg-b").add(Entry.file("./usr/bin/tool", "two")).write(debs); // found while placing
+    Path c = new TestDebs("bad-md5").add(Entry.file("./usr/share/x", "x")).lieAboutMd5("usr/share/x", "0".repeat(32))
+        .write(debs); // found while reading
+    for (int i = 0; i < 5; i++) {
+      PackageException conflict = assertThrows(PackageException.class, () -> extract(Map.of(), a, b, c));
+      assertTrue(conflict.getMessage().startsWith("file conflict at /usr/bin/tool"), conflict.getMessage());
+      PackageException md5 = assertThrows(PackageException.class, () -> extract(Map.of(), a, c, b));
+      assertTrue(md5.getMessage().startsWith("bad-md5 1.0-1 (amd64): /usr/share/x has md5"), md5.getMessage());
+    }
+  }
+
   @Test
   void identicalContentFromTwoPackagesIsFine() throws Exception {
     Path a = new TestDebs("same-a").add(Entry.file("./usr/share/x", "same")).write(debs);
