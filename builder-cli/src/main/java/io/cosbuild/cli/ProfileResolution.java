@@ -34,8 +34,9 @@ final class ProfileResolution {
       inc.addAll(extraIncludes);
       rootReq = new ResolveRequest(rootReq.origin(), inc, rootReq.excludes(), rootReq.deny(), rootReq.arch(), rootReq.withRecommends(), rootReq.withEssential());
     }
-    Resolution root = DebianPackages.resolve(source, rootReq);
-    Resolution boot = DebianPackages.resolve(source, ProfileMapping.bootRequest(p, a));
+    List<Resolution> both = DebianPackages.resolve(source, List.of(rootReq, ProfileMapping.bootRequest(p, a)));
+    Resolution root = both.get(0);
+    Resolution boot = both.get(1);
     if (json) {
       out.println("{\"root\": " + ResolutionReport.json(root).strip() + ",\n\"boot\": " + ResolutionReport.json(boot).strip() + "}");
     } else {

@@ -80,6 +80,31 @@ public final class DebianPackages {
     }
 
     /**
+     * Resolves several requests of one architecture against one fetch of the indexes: faster than one fetch each
+     * (verifying InRelease, decompressing and parsing Packages), and every resolution comes from the same snapshot
+     * of the mirror, even when it changes meanwhile.
+     *
+     * @throws IllegalArgumentException when the requests are for different architectures
+     */
+    public static List<Resolution> resolve(Source source, List<ResolveRequest> requests) throws PackagesException {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        String arch = requests.get(0).arch();
+        for (ResolveRequest r : requests) {
+            if (!r.arch().equals(arch)) {
+                throw new IllegalArgumentException("requests for " + arch + " and " + r.arch() + " need two indexes");
+            }
+        }
+        Resolver resolver = new Resolver(index(source, arch));
+        List<Resolution> out = new java.util.ArrayList<>();
+        for (ResolveRequest r : requests) {
+            out.add(resolver.resolve(r));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
      * Fetches exactly the packages of a lock into the cache, verified against the lock's SHA-256s, without
      * downloading any index.
      */

@@ -213,10 +213,11 @@ public final class ImageBuilder {
   private ImageLock lockPackages() throws BuildFailure {
     try (Progress.Step step = progress.start(request.lock() == null ? "Resolving packages" : "Checking the lock file")) {
       ImageLock given = request.lock();
-      LockFile root = PackageSet.lock(request.source(), ProfileMapping.rootRequest(request.profile(), request.arch()),
-          given == null ? null : given.root(), request.lockPath(), relockCommand());
-      LockFile boot = PackageSet.lock(request.source(), ProfileMapping.bootRequest(request.profile(), request.arch()),
-          given == null ? null : given.boot(), request.lockPath(), relockCommand());
+      List<LockFile> locks = PackageSet.lock(request.source(), List.of(ProfileMapping.rootRequest(request.profile(),
+          request.arch()), ProfileMapping.bootRequest(request.profile(), request.arch())),
+          given == null ? null : List.of(given.root(), given.boot()), request.lockPath(), relockCommand());
+      LockFile root = locks.get(0);
+      LockFile boot = locks.get(1);
       step.done(root.packages().size() + " root packages, " + boot.packages().size() + " boot packages");
       return new ImageLock(ImageLock.VERSION, request.profile().name(), request.arch().id(), root, boot);
     } catch (PackagesException e) {

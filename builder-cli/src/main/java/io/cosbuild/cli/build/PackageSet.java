@@ -24,19 +24,26 @@ public final class PackageSet {
   private PackageSet() {}
 
   /**
-   * The lock for {@code request}: the given one if it was written for the request, else a fresh
-   * resolution. Whether the given lock's packages satisfy the request is known only once they are
-   * fetched: {@link #requireSatisfies}.
+   * The locks for {@code requests} (one architecture): the given ones if they were written for the requests, else
+   * fresh resolutions against one fetch of the indexes. Whether the given locks' packages satisfy the requests is
+   * known only once they are fetched: {@link #requireSatisfies}.
    *
+   * @param given one lock per request, or null to resolve
    * @param rewrite the command that writes a current lock, for the stale-lock message
    */
-  public static LockFile lock(DebianPackages.Source source, ResolveRequest request, LockFile given, Path givenPath, String rewrite)
-      throws PackagesException {
+  public static List<LockFile> lock(DebianPackages.Source source, List<ResolveRequest> requests, List<LockFile> given,
+      Path givenPath, String rewrite) throws PackagesException {
     if (given != null) {
-      given.requireMatches(request, givenPath, rewrite);
-      return given;
+      for (int i = 0; i < requests.size(); i++) {
+        given.get(i).requireMatches(requests.get(i), givenPath, rewrite);
+      }
+      return List.copyOf(given);
     }
-    return LockFile.of(DebianPackages.resolve(source, request));
+    List<LockFile> out = new ArrayList<>();
+    for (var r : DebianPackages.resolve(source, requests)) {
+      out.add(LockFile.of(r));
+    }
+    return List.copyOf(out);
   }
 
   /**
