@@ -3,6 +3,7 @@ package io.cosbuild.rootfs.assembly;
 import io.cosbuild.rootfs.dpkg.PackageContent;
 import io.cosbuild.rootfs.dpkg.InstalledPackage;
 import io.cosbuild.rootfs.dpkg.PackageException;
+import io.cosbuild.rootfs.dpkg.ReadAhead;
 import io.cosbuild.rootfs.tree.BlobStore;
 import io.cosbuild.rootfs.tree.FsNode;
 import io.cosbuild.rootfs.tree.FsPath;
@@ -25,10 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -84,26 +81,18 @@ public final class PackageExtractor {
     // Decompressing the data archives (xz, in Java) is most of the work and needs no tree: it runs on every core,
     // in install order, while this thread places each package's entries in order, so the tree, and which error a
     // bad package list gives, are what one thread would make.
-    int threads = Math.max(1, Math.min(packages.size(), Runtime.getRuntime().availableProcessors()));
-    ExecutorService readers = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "package-reader");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<List<Entry>>> reads = new ArrayList<>();
-      for (PackageContent p : packages) {
-        reads.add(readers.submit(() -> read(p, store)));
-      }
+    List<ReadAhead.Read<List<Entry>>> reads = new ArrayList<>();
+    for (PackageContent p : packages) {
+      reads.add(() -> read(p, store));
+    }
+    try (ReadAhead<List<Entry>> ahead = new ReadAhead<>(reads, "package-reader")) {
       for (int i = 0; i < packages.size(); i++) {
         PackageContent p = packages.get(i);
         if (!seen.add(p.name() + ":" + p.architecture())) {
           throw new PackageException(p.id() + ": appears twice in the install list");
         }
-        installed.add(place(b, p, await(reads.get(i), p), overrides));
+        installed.add(place(b, p, ahead.get(i), overrides));
       }
-    } finally {
-      readers.shutdownNow();
     }
     return new Extraction(b.build(), installed);
   }
@@ -113,24 +102,6 @@ public final class PackageExtractor {
    * {@code linkTarget}; {@code md5} is set for a regular file.
    */
   private record Entry(String name, FsPath path, FsNode node, FsPath linkTarget, String md5) {}
-
-  private static List<Entry> await(Future<List<Entry>> read, PackageContent p) throws PackageException {
-    try {
-      return read.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof PackageException pe) {
-        throw pe;
-      } else if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      } else if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new PackageException(p.id() + ": cannot read the data archive: " + e.getCause(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PackageException(p.id() + ": interrupted while reading the data archive", e);
-    }
-  }
 
   /** Places one package's entries into the tree, in archive order, under dpkg's rules for conflicts. */
   private static InstalledPackage place(FsTreeBuilder b, PackageContent p, List<Entry> entries,
