@@ -290,7 +290,14 @@ class MinimalImageIT {
       // QEMU is started before this line is printed
     }
     assertTrue(line != null, "cosbuild boot ended before starting QEMU");
-    List<ProcessHandle> qemu = p.descendants().filter(h -> h.info().command().orElse("").contains("qemu-system")).toList();
+    // QEMU is started through setpriv, which execs it: until then the child's command is setpriv's.
+    List<ProcessHandle> qemu = List.of();
+    for (long end = System.nanoTime() + 20_000_000_000L; qemu.isEmpty() && System.nanoTime() < end; ) {
+      qemu = p.descendants().filter(h -> h.info().command().orElse("").contains("qemu-system")).toList();
+      if (qemu.isEmpty()) {
+        Thread.sleep(50);
+      }
+    }
     assertEquals(1, qemu.size(), "one QEMU under cosbuild boot");
     p.destroy();
     assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "cosbuild boot ends on SIGTERM");
