@@ -14,6 +14,7 @@ import io.cosbuild.packages.resolve.ResolveRequest;
 import io.cosbuild.packages.resolve.Resolver;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -97,7 +98,7 @@ public final class DebianPackages {
             }
         }
         Resolver resolver = new Resolver(index(source, arch));
-        List<Resolution> out = new java.util.ArrayList<>();
+        List<Resolution> out = new ArrayList<>();
         for (ResolveRequest r : requests) {
             out.add(resolver.resolve(r));
         }

@@ -23,8 +23,9 @@ public record Manifest(
 
   /**
    * 3: a partition's {@code attributes} is 16 hex digits with the decoded {@code flags} beside it (2 wrote a signed
-   * 64-bit JSON number, which JavaScript and jq cannot hold exactly). 2: {@link #files} lists every output in the
-   * directory but disk.raw and manifest.json (1 listed only some).
+   * 64-bit JSON number, which JavaScript and jq cannot hold exactly), and a signed build signs the manifest too
+   * (manifest.json.p7s). 2: {@link #files} lists every output in the directory but disk.raw and manifest.json (1
+   * listed only some).
    */
   public static final int VERSION = 3;
 
@@ -46,8 +47,8 @@ public record Manifest(
 
   /**
    * One partition: LBAs are inclusive, as sgdisk and sfdisk print them; {@code attributes} is the GPT attribute field
-   * as 16 hex digits, as {@code sgdisk -i} prints it, and {@code flags} names its set bits (absent before version 3,
-   * whose {@code attributes} was a decimal number: read it with {@link #attributeBits(int)}).
+   * as 16 hex digits, as {@code sgdisk -i} prints it, and {@code flags} names its set bits (before version 3 there
+   * are no flags and the field is a decimal number: {@link #attributeBits(int)} reads either form).
    */
   public record Partition(int number, String name, String typeGuid, String partitionGuid, long firstLba, long lastLba,
       String attributes, List<String> flags, String content) {
