@@ -5,11 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cosbuild.cli.Json;
 import io.cosbuild.packages.PackagesException;
 import io.cosbuild.packages.lock.LockFile;
+import io.cosbuild.spec.node.BindingErrors;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Objects;
 
 /**
@@ -35,16 +34,14 @@ public record ImageLock(int imageLockVersion, String profile, String arch, LockF
       return Json.mapper().readValue(Files.readString(file), ImageLock.class);
     } catch (JsonProcessingException e) {
       throw new PackagesException(file + ": not a cosbuild image lock file (write one with 'cosbuild packages resolve --profile P"
-          + " --write-lock " + file + "'): " + e.getOriginalMessage(), e);
+          + " --write-lock " + file + "'): " + BindingErrors.describe(e), e);
     } catch (IOException e) {
       throw new PackagesException(file + ": cannot read: " + e.getMessage(), e);
     }
   }
 
-  /** Writes via a temporary file renamed into place. */
+  /** Writes via a temporary file of its own renamed into place (see {@link LockFile#replace}). */
   public void write(Path file) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, Json.write(this) + "\n", StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    LockFile.replace(file, Json.write(this) + "\n");
   }
 }

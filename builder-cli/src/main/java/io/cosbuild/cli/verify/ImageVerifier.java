@@ -1,9 +1,11 @@
 package io.cosbuild.cli.verify;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cosbuild.cli.Json;
 import io.cosbuild.cli.build.FileDigests;
 import io.cosbuild.cli.build.ImageBuilder;
 import io.cosbuild.cli.build.Manifest;
+import io.cosbuild.spec.node.BindingErrors;
 import io.cosbuild.verity.RootHashSigner;
 import io.cosbuild.verity.VerityException;
 import io.cosbuild.disk.gpt.GptReader;
@@ -57,6 +59,9 @@ public final class ImageVerifier {
     if (manifestFile != null) {
       try {
         manifest = Json.mapper().readValue(manifestFile.toFile(), Manifest.class);
+      } catch (JsonProcessingException e) {
+        problems.add(manifestFile + ": not a readable manifest: " + BindingErrors.describe(e));
+        return problems;
       } catch (IOException e) {
         problems.add(manifestFile + ": not a readable manifest: " + e.getMessage().lines().findFirst().orElse(""));
         return problems;

@@ -11,6 +11,7 @@ import io.cosbuild.packages.cache.ContentStore;
 import io.cosbuild.packages.repo.IndexDigest;
 import io.cosbuild.packages.resolve.Resolution;
 import io.cosbuild.packages.resolve.ResolveRequest;
+import io.cosbuild.spec.node.BindingErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -18,9 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -141,7 +146,7 @@ public record LockFile(int lockVersion, String request, String arch, KeyringInfo
         try {
             return JSON.readValue(json, LockFile.class);
         } catch (JsonProcessingException e) {
-            throw new InputException(source + ": not a valid cosbuild lock file: " + e.getOriginalMessage(), e);
+            throw new InputException(source + ": not a valid cosbuild lock file: " + BindingErrors.describe(e), e);
         } catch (IllegalArgumentException e) {
             throw new InputException(source + ": " + e.getMessage(), e);
         }
@@ -164,9 +169,26 @@ public record LockFile(int lockVersion, String request, String arch, KeyringInfo
 
     /** Writes the lock to {@code file} through a temporary file in the same directory. */
     public void write(Path file) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
-        Files.writeString(tmp, toJson());
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        replace(file, toJson());
     }
+
+    /**
+     * Replaces {@code file} with {@code text} (UTF-8) in one rename: readers see the old or the new file,
+     * never a part. The temporary file beside it has a name of its own, so two runs writing the same lock
+     * (or a user's {@code x.lock.tmp}) do not write into each other's; it is removed if anything fails.
+     * Created as an ordinary file is (0666 less the umask), as a lock file is one to commit.
+     */
+    public static void replace(Path file, String text) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp", ORDINARY_FILE);
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static final FileAttribute<Set<PosixFilePermission>> ORDINARY_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-"));
 }

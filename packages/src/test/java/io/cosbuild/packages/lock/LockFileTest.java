@@ -12,11 +12,14 @@ import io.cosbuild.packages.repo.PackageIndex;
 import io.cosbuild.packages.repo.PackageRecord;
 import io.cosbuild.packages.resolve.ResolveRequest;
 import io.cosbuild.packages.resolve.Resolver;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +52,27 @@ class LockFileTest {
         assertEquals(json, back.toJson());
         assertTrue(back.matches(req));
         assertTrue(Files.list(tmp).allMatch(p -> p.equals(f)), "no temporary file left");
+    }
+
+    @Test
+    void replaceLeavesOthersFilesAloneAndNothingBehind(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("x.lock");
+        // A file of the user's with the name a fixed temporary name would take, and the next run's.
+        Path users = Files.writeString(tmp.resolve("x.lock.tmp"), "mine");
+        Path hidden = Files.writeString(tmp.resolve(".x.lock.tmp"), "mine too");
+        LockFile.replace(f, "{}\n");
+        assertEquals("{}\n", Files.readString(f));
+        assertEquals("mine", Files.readString(users));
+        assertEquals("mine too", Files.readString(hidden));
+        // Made as an ordinary file: the umask's mode, not a temporary file's 0600 (a lock is committed and shared).
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(f);
+        assertTrue(mode.contains(PosixFilePermission.OWNER_WRITE) && mode.contains(PosixFilePermission.OTHERS_READ), mode.toString());
+        assertEquals(Set.of(f, users, hidden), Set.copyOf(Files.list(tmp).toList()));
+        // A rename that fails (a directory where the file goes) leaves no temporary file either.
+        Path notAFile = Files.createDirectories(tmp.resolve("d.lock"));
+        Files.writeString(notAFile.resolve("inner"), "x");
+        assertThrows(IOException.class, () -> LockFile.replace(notAFile, "{}"));
+        assertEquals(Set.of(f, users, hidden, notAFile), Set.copyOf(Files.list(tmp).toList()));
     }
 
     @Test
