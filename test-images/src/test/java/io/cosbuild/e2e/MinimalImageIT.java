@@ -226,6 +226,68 @@ class MinimalImageIT {
   }
 
   @Test
+  void growsStateToAnEnlargedDiskOnceKeepingItsFiles() throws Exception {
+    Path copy = copyOutputs("grow");
+    Path disk = copy.resolve("disk.raw");
+    JsonNode state = partition(7);
+    Path keep = work.resolve("keep.txt");
+    Files.writeString(keep, "kept-across-growth\n");
+    ok("debugfs", "-w", "-R", "write " + keep + " keep.txt", disk + "?offset=" + offset(state));
+    // As a cloud VM's larger disk or qemu-img resize leaves it: the backup GPT is no longer at the end.
+    ok("truncate", "-s", "+1G", disk.toString());
+    long sectors = Files.size(disk) / 512;
+    long end = (sectors - 33) / 2048 * 2048 - 1; // the last 1 MiB boundary before the backup GPT
+    BootTarget t = BootCommand.target(copy, null, List.of("cosbuild.selftest=1"), 512, false);
+    try (QemuRunner q = QemuRunner.start(t, Accel.AUTO, s -> { }, n -> { })) {
+      assertEquals(BootOutcome.FOUND, q.waitFor(Guest.READY, BOOT), q.console());
+      String c = q.console();
+      Guest.assertSelfTestPassed(c, 12);
+      long mib = (end - state.get("firstLba").asLong() + 1) / 2048;
+      assertTrue(c.contains("growing STATE (/dev/vda7) from " + Long.parseLong(size(state)) / 1048576 + " MiB to " + mib + " MiB"), c);
+      assertTrue(c.contains("STATE's filesystem grown"), c);
+      int mark = c.length();
+      q.send("echo G-$(cat /mnt/stateful_partition/keep.txt)-$(df -k /mnt/stateful_partition | tail -n 1 | tr -s ' ' | cut -d ' ' -f 2)-G;"
+          + " sync; poweroff -f");
+      assertEquals(BootOutcome.FOUND, q.waitFor("G-kept-across-growth-", mark, Duration.ofSeconds(60)), q.console().substring(mark));
+      assertTrue(q.waitForExit(Duration.ofSeconds(60)), "poweroff -f ends QEMU");
+    }
+    // The reference tools on the grown disk: a valid GPT with its backup at the end, STATE (same name,
+    // type and UUID) to the last MiB boundary, every other partition where it was, and a clean filesystem
+    // that fills STATE and still holds the file.
+    String v = ok("sgdisk", "-v", disk.toString());
+    assertTrue(v.contains("No problems found"), v);
+    JsonNode table = JSON.readTree(ok("sfdisk", "--json", disk.toString())).get("partitiontable");
+    assertEquals(sectors - 34, table.get("lastlba").asLong(), table.toString());
+    for (JsonNode p : table.get("partitions")) {
+      String node = p.get("node").asText();
+      JsonNode m = partition(Integer.parseInt(node.substring(node.lastIndexOf('w') + 1)));
+      assertEquals(m.get("partitionGuid").asText().toUpperCase(), p.get("uuid").asText().toUpperCase());
+      assertEquals(m.get("name").asText(), p.get("name").asText());
+      assertEquals(m.get("firstLba").asLong(), p.get("start").asLong());
+      long last = m.get("number").asInt() == 7 ? end : m.get("lastLba").asLong();
+      assertEquals(last - m.get("firstLba").asLong() + 1, p.get("size").asLong(), p.toString());
+    }
+    long bytes = (end - state.get("firstLba").asLong() + 1) * 512;
+    String loop = ok("losetup", "--show", "-f", "-r", "-o", offset(state), "--sizelimit", Long.toString(bytes), disk.toString()).strip();
+    try {
+      ok("e2fsck", "-fn", loop);
+      String sb = ok("dumpe2fs", "-h", loop);
+      java.util.regex.Matcher blocks = java.util.regex.Pattern.compile("Block count:\\s+(\\d+)").matcher(sb);
+      assertTrue(blocks.find(), sb);
+      assertEquals(bytes / 4096, Long.parseLong(blocks.group(1)), "the filesystem fills the grown partition");
+      assertEquals("kept-across-growth\n", ok("debugfs", "-R", "cat keep.txt", loop));
+    } finally {
+      ok("losetup", "-d", loop);
+    }
+    // The next boot finds nothing to grow.
+    try (QemuRunner q = QemuRunner.start(t, Accel.TCG, s -> { }, n -> { })) {
+      assertEquals(BootOutcome.FOUND, q.waitFor(Guest.READY, BOOT), q.console());
+      assertFalse(q.console().contains("growing STATE"), q.console());
+      assertFalse(q.console().contains("filesystem grown"), q.console());
+    }
+  }
+
+  @Test
   void bootsFromItsOwnDiskWhenAnotherCosbuildDiskComesFirst() throws Exception {
     // A disk with the same partition names, attached first: its ROOT-A is corrupt (booting it would
     // panic) and its partition UUID is not the one the root hash names.

@@ -49,8 +49,11 @@ public final class ProfileMapping {
   static final List<String> KERNEL_SCRIPT_DEPENDENCIES = List.of("linux-base", "kmod", "initramfs-tools", "initramfs-tools-core",
       "dracut", "dracut-core", "tiny-initramfs", "apparmor");
 
-  /** Early userspace of the initramfs: busybox for the init script, dmsetup to open the verity device. */
-  static final List<String> INITRAMFS_USERSPACE = List.of("busybox-static", "dmsetup");
+  /**
+   * Early userspace of the initramfs: busybox for the init script, dmsetup to open the verity device, fdisk
+   * (sfdisk) and e2fsprogs (resize2fs, mke2fs) to grow or format STATE.
+   */
+  static final List<String> INITRAMFS_USERSPACE = List.of("busybox-static", "dmsetup", "fdisk", "e2fsprogs");
 
   /**
    * The boot set: the profile's kernel package (the metapackage pulls the versioned image) and the

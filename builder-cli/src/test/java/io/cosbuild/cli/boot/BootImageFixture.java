@@ -34,7 +34,8 @@ final class BootImageFixture {
 
   static final long EPOCH = 1_700_000_000L;
   static final List<String> BOOT_PACKAGES = List.of("busybox-static", "dmsetup", "libdevmapper1.02.1", "libselinux1",
-      "libudev1", "libpcre2-8-0", "libc6");
+      "libudev1", "libpcre2-8-0", "libc6", "fdisk", "libfdisk1", "libsmartcols1", "libreadline8", "libtinfo6", "libblkid1",
+      "libuuid1", "e2fsprogs", "libext2fs2", "libcom-err2");
   static final List<String> MODULES = List.of("virtio_pci", "virtio_blk", "dm-verity", "squashfs", "overlay");
   /** Sectors of 512 bytes: ROOT-A 32 MiB, VERITY-A 2 MiB, STATE 48 MiB. */
   static final long ROOT_START = 2048;

@@ -24,9 +24,9 @@ import java.util.TreeSet;
 
 /**
  * Builds the initramfs tree from the "boot" package tree (the kernel package, busybox-static,
- * dmsetup and its libraries, extracted as the root is): busybox with the applets the init uses,
- * dmsetup with its program interpreter and {@code DT_NEEDED} libraries found in the multiarch
- * library directories, the wanted kernel modules and their dependencies with a
+ * dmsetup, fdisk, e2fsprogs and their libraries, extracted as the root is): busybox with the applets
+ * the init uses, dmsetup, sfdisk, resize2fs and mke2fs with their program interpreter and
+ * {@code DT_NEEDED} libraries found in the multiarch library directories, the wanted kernel modules and their dependencies with a
  * {@code modules.dep}, {@code /dev/console}, and the generated {@code /init}. Every entry is owned
  * by 0:0 with mtime {@code epoch}. Stateless and thread-safe.
  */
@@ -34,7 +34,14 @@ public final class InitramfsBuilder {
 
   /** Busybox applets the init script calls (plus a few for a rescue shell). */
   public static final List<String> APPLETS = List.of("cat", "cp", "dd", "echo", "grep", "insmod", "ls", "lsmod",
-      "mkdir", "mke2fs", "modprobe", "mount", "od", "sh", "sleep", "switch_root", "tr", "umount", "uname");
+      "mkdir", "modprobe", "mount", "od", "sh", "sleep", "switch_root", "tr", "umount", "uname");
+
+  /**
+   * Programs the init runs, with their packages: dmsetup opens the verity root; sfdisk and resize2fs grow
+   * STATE to an enlarged disk; mke2fs formats a STATE without a filesystem as ext4 (busybox's makes ext2).
+   */
+  private static final List<String[]> PROGRAMS = List.of(new String[] {"dmsetup", "dmsetup"},
+      new String[] {"sfdisk", "fdisk"}, new String[] {"resize2fs", "e2fsprogs"}, new String[] {"mke2fs", "e2fsprogs"});
 
   private static final List<String> LIB_DIRS = List.of("/lib/%s", "/usr/lib/%s", "/lib", "/usr/lib", "/lib64", "/usr/lib64");
   private static final String ORIGIN = "initramfs";
@@ -73,9 +80,11 @@ public final class InitramfsBuilder {
         b.add(FsPath.parse("/bin/" + a), new FsNode.Symlink(NodeMetadata.of(0777, 0, 0, epoch), "busybox"), ORIGIN);
       }
 
-      Blob dmsetup = firstFile(r, "dmsetup (package dmsetup)", "/sbin/dmsetup", "/usr/sbin/dmsetup");
-      addFile(b, "/sbin/dmsetup", dmsetup, 0755, epoch, dir);
-      addLibraries(r, b, "dmsetup", dmsetup.readAllBytes(), epoch, dir);
+      for (String[] tool : PROGRAMS) {
+        Blob program = firstFile(r, tool[0] + " (package " + tool[1] + ")", "/sbin/" + tool[0], "/usr/sbin/" + tool[0]);
+        addFile(b, "/sbin/" + tool[0], program, 0755, epoch, dir);
+        addLibraries(r, b, tool[0], program.readAllBytes(), epoch, dir);
+      }
 
       List<String> order = new ArrayList<>();
       for (KernelModule m : deps.loadOrder()) {

@@ -8,6 +8,8 @@
 @@CONFIG@@
 
 export PATH=/sbin:/bin
+# Debian's static busybox prefers its own applets to PATH: programs that are also applets (mke2fs) are
+# called by their full path.
 NEWROOT=/newroot
 STATE=$NEWROOT/mnt/stateful_partition
 OEM_MOUNT=/usr/share/oem
@@ -73,6 +75,45 @@ partuuid() {
         substr(s, 21, 12) }'
 }
 
+# Grows STATE, the disk's last partition, to the disk's end when the disk is larger than the image it
+# was written from (a cloud VM's disk, qemu-img resize): the backup GPT moves to the new end and STATE
+# ends on the last 1 MiB boundary before it, as cosbuild lays it out. Runs before anything on the disk
+# is opened, so the kernel rereads the whole table. A failure leaves STATE as it was and the boot goes on.
+grow_state_partition() {
+  p=$(partition STATE 1 "$DISK") || return 0
+  p=${p#/dev/}
+  lbs=$(cat "/sys/block/$DISK/queue/logical_block_size") || return 0
+  total=$(($(cat "/sys/block/$DISK/size") * 512 / lbs))
+  start=$(($(cat "/sys/class/block/$p/start") * 512 / lbs))
+  size=$(($(cat "/sys/class/block/$p/size") * 512 / lbs))
+  num=$(cat "/sys/class/block/$p/partition") || return 0
+  grain=$((1048576 / lbs))
+  # The backup GPT: its header in the last sector, its 128 entries of 128 bytes before it.
+  last_usable=$((total - 2 - 16384 / lbs))
+  end=$(((last_usable + 1) / grain * grain - 1))
+  [ "$end" -gt $((start + size - 1)) ] || return 0
+  for q in /sys/block/"$DISK"/"$DISK"*/start; do
+    [ "$(cat "$q")" -le "$(cat "/sys/class/block/$p/start")" ] || { log "STATE is not the last partition on $DISK: not grown"; return 0; }
+  done
+  log "growing STATE (/dev/$p) from $((size * lbs / 1048576)) MiB to $(((end - start + 1) * lbs / 1048576)) MiB: the disk is larger than the image"
+  # sfdisk also moves the backup GPT to the disk's end, then has the kernel reread the table.
+  if ! out=$(echo "$start,$((end - start + 1))" | /sbin/sfdisk -q -N "$num" "/dev/$DISK" 2>&1); then
+    log "could not grow STATE; it keeps its size:"
+    echo "$out"
+  fi
+}
+
+# Grows STATE's filesystem, mounted at $STATE, to its partition (online; after a grown partition, or a
+# boot stopped between the two). A no-op when it fills it already; a failure leaves it usable as it is.
+grow_state_filesystem() {
+  if ! out=$(/sbin/resize2fs "$1" 2>&1); then
+    log "could not grow the filesystem on STATE ($1); it keeps its size:"
+    echo "$out"
+  elif echo "$out" | grep -q "is now"; then
+    log "STATE's filesystem grown: $(echo "$out" | grep "is now")"
+  fi
+}
+
 # The root partition: of those named $ROOT_PART, the one whose partition UUID is the first 128 bits
 # of the root hash (cosbuild and systemd set slot A's so), else the first (a slot whose UUIDs were
 # not set from its root hash). Several disks may carry cosbuild partitions.
@@ -112,6 +153,7 @@ DATA_DEV=$(root_partition) || fatal "no partition named $ROOT_PART"
 # Everything else comes from the root's disk, never from another disk that happens to carry
 # partitions of the same names.
 DISK=$(disk_of "$DATA_DEV") || fatal "cannot tell which disk holds $DATA_DEV"
+[ -z "$STATEFUL" ] || grow_state_partition
 HASH_DEV=$(partition "$HASH_PART" 1 "$DISK") || fatal "no partition named $HASH_PART on $DISK"
 SECTORS=$((BLOCKS * (BS / 512)))
 TABLE="0 $SECTORS verity 1 $DATA_DEV $HASH_DEV $BS $HBS $BLOCKS $HASHSTART $ALG $ROOTHASH $SALT 1 $ON_CORRUPTION"
@@ -149,12 +191,13 @@ if [ -n "$STATEFUL" ]; then
     magic=$(dd if="$STATE_DEV" bs=2 skip=540 count=1 2>/dev/null | od -An -tx1 | tr -d ' ')
     if [ "$FORMAT_STATE" = 1 ] && [ "$magic" != 53ef ]; then
       log "formatting STATE ($STATE_DEV) on first boot"
-      mke2fs -q -L STATE "$STATE_DEV" || fatal "cannot format STATE"
+      /sbin/mke2fs -q -F -t ext4 -L STATE "$STATE_DEV" || fatal "cannot format STATE"
       mount -t ext4 -o "$(opts_for /mnt/stateful_partition)" "$STATE_DEV" $STATE || fatal "cannot mount STATE after formatting"
     else
       fatal "cannot mount STATE ($STATE_DEV); it is not formatted over an existing filesystem"
     fi
   fi
+  grow_state_filesystem "$STATE_DEV"
   for p in $STATEFUL; do
     [ "$p" = /mnt/stateful_partition ] && continue
     if [ ! -d "$STATE$p" ]; then

@@ -46,7 +46,8 @@ class InitramfsIT {
   static void extractBootPackages() throws Exception {
     List<String> names = new ArrayList<>(List.of(kernelPackage("linux-image-cloud-amd64")));
     names.addAll(List.of("busybox-static", "dmsetup", "libdevmapper1.02.1", "libselinux1", "libudev1",
-        "libpcre2-8-0", "libc6"));
+        "libpcre2-8-0", "libc6", "fdisk", "libfdisk1", "libsmartcols1", "libreadline8", "libtinfo6", "libblkid1", "libuuid1",
+        "e2fsprogs", "libext2fs2", "libcom-err2"));
     List<PackageContent> pkgs = new ArrayList<>();
     for (Path d : RealDebs.fetch(names)) {
       pkgs.add(DebFile.read(d, null));
@@ -87,6 +88,16 @@ class InitramfsIT {
     assertTrue(ldd.contains("libdevmapper.so.1.02.1 => /lib/x86_64-linux-gnu/libdevmapper.so.1.02.1"), ldd);
     assertTrue(!ldd.contains("not found"), ldd);
     assertTrue(sh("chroot " + x + " /bin/busybox sh -c 'echo ok'").contains("ok"));
+    for (String tool : List.of("sfdisk", "resize2fs", "mke2fs")) {
+      String l = sh("chroot " + x + " /lib64/ld-linux-x86-64.so.2 --list /sbin/" + tool);
+      assertTrue(!l.contains("not found"), tool + ": " + l);
+    }
+    assertTrue(sh("chroot " + x + " /sbin/sfdisk --version").contains("util-linux"));
+    // The init's mke2fs has no /etc/mke2fs.conf: it must still make ext4 (journal, extents), not busybox's ext2.
+    sh("truncate -s 64M " + x + "/state.img && chroot " + x + " /sbin/mke2fs -q -F -t ext4 -L STATE /state.img");
+    sh("e2fsck -fn " + x + "/state.img");
+    String features = sh("dumpe2fs -h " + x + "/state.img 2>/dev/null | grep -i 'features'");
+    assertTrue(features.contains("has_journal") && features.contains("extent") && features.contains("metadata_csum"), features);
 
     Path modDir = x.resolve("lib/modules/" + ir.kernelRelease());
     String ours = Files.readString(modDir.resolve("modules.dep"));
