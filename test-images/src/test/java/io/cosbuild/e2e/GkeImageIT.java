@@ -61,6 +61,13 @@ class GkeImageIT {
           "config", "dump");
       assertTrue(config.contains("SystemdCgroup = true"), config);
       assertTrue(Files.isSymbolicLink(mnt.resolve("etc/systemd/system/multi-user.target.wants/containerd.service")));
+      // ca-certificates as its postinst leaves it, or no TLS client on the node (containerd pulling an image)
+      // trusts any server: the image's own openssl finds a root by its hash link, and in the bundle.
+      String ca = "/usr/share/ca-certificates/mozilla/ISRG_Root_X1.crt";
+      assertTrue(ok("chroot", mnt.toString(), "/usr/bin/openssl", "verify", "-no-CAfile", "-no-CAstore", "-CApath", "/etc/ssl/certs",
+          ca).contains(ca + ": OK"));
+      assertTrue(ok("chroot", mnt.toString(), "/usr/bin/openssl", "verify", "-no-CApath", "-no-CAstore", "-CAfile",
+          "/etc/ssl/certs/ca-certificates.crt", ca).contains(ca + ": OK"));
       // No python or perl: perl-base is Essential, its interpreter is removed by the profile.
       for (String gone : List.of("usr/bin/perl", "usr/bin/python3", "usr/bin/bash")) {
         assertFalse(Files.exists(mnt.resolve(gone), java.nio.file.LinkOption.NOFOLLOW_LINKS), gone);

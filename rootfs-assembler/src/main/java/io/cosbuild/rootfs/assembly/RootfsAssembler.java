@@ -24,7 +24,8 @@ import java.util.Optional;
  *       packages' copyright files are read for the SBOM here ({@link CopyrightFiles}), before any step
  *       removes documentation</li>
  *   <li>overlay files and symlinks from the plan; {@link BaseDirectoriesStep}</li>
- *   <li>{@link UsersStep}, {@link AlternativesStep}, {@link SystemdUnitsStep}, {@link MachineIdStep}</li>
+ *   <li>{@link UsersStep}, {@link AlternativesStep}, {@link SystemdUnitsStep}, {@link MachineIdStep},
+ *       {@link ModulesIndexStep}, {@link CaCertificatesStep}</li>
  *   <li>{@link DocsRemovalStep}, {@link ShellRemovalStep}, {@link SysctlStep}, {@link FirewallStep}, {@link SshPolicyStep}</li>
  *   <li>{@link MountLayoutStep}, {@link DpkgStatusWriter}, {@link FactoryEtcStep}</li>
  *   <li>{@link InitCheck}: the plan's init is an executable file in the tree</li>
@@ -67,6 +68,8 @@ public final class RootfsAssembler {
     }
     tree = new MachineIdStep(blobs, epoch).apply(tree);
     tree = new ModulesIndexStep(blobs, epoch).apply(tree);
+    tree = new CaCertificatesStep(blobs, epoch).apply(tree,
+        extraction.packages().stream().anyMatch(p -> p.content().name().equals("ca-certificates")));
 
     // Docs go first: the shell step reports scripts left without their interpreter, and a script
     // under /usr/share/doc that is about to be removed is not one the image ships.
