@@ -76,6 +76,11 @@ public final class BootCommand implements Callable<Integer> {
   @Option(names = "--memory", paramLabel = "MIB", defaultValue = "1024", description = "Guest memory in MiB (default 1024).")
   int memory;
 
+  @Option(names = "--network", paramLabel = "none|user", defaultValue = "none",
+      description = "none (default): no network card; user: a virtio network card on QEMU's user-mode network (NAT, DHCP"
+          + " and DNS from QEMU; the guest gets 10.0.2.15).")
+  String network;
+
   /** Why the console could not be written to --log; QEMU is stopped then. */
   private final AtomicReference<IOException> logFailure = new AtomicReference<>();
 
@@ -95,7 +100,11 @@ public final class BootCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--timeout must be a positive number of seconds, not " + timeout);
       }
       target = target(dir, arch, append, memory, snapshot);
-      target = target.withDisks(target.disk(), extraDisks(target.disk(), disks));
+      target = target.withDisks(target.disk(), extraDisks(target.disk(), disks)).withUserNetwork(switch (network) {
+        case "user" -> true;
+        case "none" -> false;
+        default -> throw new IllegalArgumentException("--network must be none or user, not " + network);
+      });
       QemuCommand.requireBinary(target.arch());
       logWriter = log == null ? null : openLog(log);
     } catch (IllegalArgumentException | IOException e) {

@@ -69,6 +69,7 @@ class BootCommandTest {
     assertUsageError("--expect needs a text to wait for", "boot", d, "--expect", " ");
     assertUsageError("--timeout must be a positive number of seconds, not 0", "boot", d, "--expect", "x", "--timeout", "0");
     assertUsageError("--timeout must be a positive number of seconds, not -5", "boot", d, "--timeout", "-5");
+    assertUsageError("--network must be none or user, not bridge", "boot", d, "--network", "bridge");
   }
 
   @Test

@@ -90,7 +90,8 @@ class GkeImageIT {
     // systemd stops printing unit status on the console once the serial getty starts there, which on
     // a TCG boot is before containerd is up; forwarding the journal to the console keeps its
     // "Started containerd.service" and "Reached target multi-user.target" lines readable here.
-    BootTarget t = BootCommand.target(out, null, List.of("systemd.journald.forward_to_console=1"), 1024, true);
+    BootTarget t = BootCommand.target(out, null, List.of("systemd.journald.forward_to_console=1"), 1024, true)
+        .withUserNetwork(true);
     try (QemuRunner q = QemuRunner.start(t, Accel.AUTO, s -> { }, n -> { })) {
       assertEquals(BootOutcome.FOUND, q.waitFor("Multi-User System", Duration.ofSeconds(420)), q.console());
       String c = q.console();
@@ -100,6 +101,9 @@ class GkeImageIT {
       // br_netfilter loads, runc starts a container in its own network namespace on the read-only
       // root, and the container reaches the host's sshd through the firewall.
       assertTrue(c.contains("container-probe: ok"), "the container probe passes:\n" + c);
+      // The node's network card gets its address by DHCP (systemd-networkd), its DNS server goes to systemd-resolved.
+      assertTrue(c.matches("(?s).*systemd-networkd\\[\\d+\\]: (en|eth)\\w+: DHCPv4 address 10\\.0\\.2\\.15/24.*"), c);
+      assertTrue(c.contains("container-probe: dns from dhcp: ok"), c);
       // What the packages' maintainer scripts would have made is there: udev and tmpfiles find the groups
       // they name (kvm, render...), and nothing at boot tries to create a directory in the read-only root.
       assertFalse(c.contains("Failed to resolve group") || c.contains("Failed to resolve user"), c);

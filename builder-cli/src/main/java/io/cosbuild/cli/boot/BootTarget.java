@@ -11,13 +11,15 @@ import java.util.Objects;
  *
  * @param snapshot true: the guest's writes go to a temporary overlay and the disks are left untouched
  * @param extraDisks raw disks attached after {@code disk}, in order (the guest's second, third... disk)
+ * @param userNetwork true: one virtio network card on QEMU's user-mode network (NAT to the host's, a DHCP
+ *     server and DNS forwarder at 10.0.2.2 and 10.0.2.3, the guest at 10.0.2.15); false: no network card
  */
 public record BootTarget(Architecture arch, Path disk, Path kernel, Path initrd, String cmdline, int memoryMiB,
-    boolean snapshot, List<Path> extraDisks) {
+    boolean snapshot, List<Path> extraDisks, boolean userNetwork) {
 
   public BootTarget(Architecture arch, Path disk, Path kernel, Path initrd, String cmdline, int memoryMiB,
       boolean snapshot) {
-    this(arch, disk, kernel, initrd, cmdline, memoryMiB, snapshot, List.of());
+    this(arch, disk, kernel, initrd, cmdline, memoryMiB, snapshot, List.of(), false);
   }
 
   public BootTarget {
@@ -36,6 +38,11 @@ public record BootTarget(Architecture arch, Path disk, Path kernel, Path initrd,
 
   /** The same target with {@code disk} booted and these disks attached after it. */
   public BootTarget withDisks(Path disk, List<Path> extraDisks) {
-    return new BootTarget(arch, disk, kernel, initrd, cmdline, memoryMiB, snapshot, extraDisks);
+    return new BootTarget(arch, disk, kernel, initrd, cmdline, memoryMiB, snapshot, extraDisks, userNetwork);
+  }
+
+  /** The same target with a network card on QEMU's user-mode network, or without one. */
+  public BootTarget withUserNetwork(boolean on) {
+    return new BootTarget(arch, disk, kernel, initrd, cmdline, memoryMiB, snapshot, extraDisks, on);
   }
 }

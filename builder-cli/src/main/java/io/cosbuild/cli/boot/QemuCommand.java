@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * The QEMU command line for a {@link BootTarget}: x86_64 on {@code q35}, arm64 on {@code virt};
  * the disks as virtio-blk on PCI, the image's first (the initramfs loads virtio_pci and
- * virtio_blk), no network, no display, the first serial port on stdio, no reboot (a panic or
+ * virtio_blk), no network unless asked for (then a virtio-net card on QEMU's user-mode network), no display, the first serial port on stdio, no reboot (a panic or
  * reboot ends QEMU). Stateless.
  */
 public final class QemuCommand {
@@ -56,6 +56,9 @@ public final class QemuCommand {
     c.addAll(List.of("-accel", kvm ? "kvm" : "tcg", "-m", Integer.toString(t.memoryMiB()), "-smp", "1",
         "-nodefaults", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
         "-kernel", t.kernel().toString(), "-initrd", t.initrd().toString(), "-append", t.cmdline()));
+    if (t.userNetwork()) {
+      c.addAll(List.of("-nic", "user,model=virtio-net-pci"));
+    }
     List<Path> disks = new ArrayList<>(List.of(t.disk()));
     disks.addAll(t.extraDisks());
     for (int i = 0; i < disks.size(); i++) {

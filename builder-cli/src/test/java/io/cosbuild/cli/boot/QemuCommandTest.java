@@ -43,6 +43,13 @@ class QemuCommandTest {
   }
 
   @Test
+  void aNetworkCardOnlyWhenAskedFor() {
+    BootTarget t = target(Architecture.X86_64, false);
+    assertFalse(String.join(" ", QemuCommand.of(t, false)).contains("-nic"), "-nodefaults and no -nic: no network card");
+    assertTrue(String.join(" ", QemuCommand.of(t.withUserNetwork(true), false)).contains(" -nic user,model=virtio-net-pci "));
+  }
+
+  @Test
   void panicMarkers() {
     assertTrue(QemuRunner.panicked("[ 3.6] Kernel panic - not syncing: dm-verity device corrupted"));
     assertFalse(QemuRunner.panicked("cosbuild: ready"));
