@@ -104,6 +104,7 @@ class GkeImageIT {
       // The node's network card gets its address by DHCP (systemd-networkd), its DNS server goes to systemd-resolved.
       assertTrue(c.matches("(?s).*systemd-networkd\\[\\d+\\]: (en|eth)\\w+: DHCPv4 address 10\\.0\\.2\\.15/24.*"), c);
       assertTrue(c.contains("container-probe: dns from dhcp: ok"), c);
+      assertTrue(c.contains("Started systemd-timesyncd.service"), "the clock is kept:\n" + c);
       // What the packages' maintainer scripts would have made is there: udev and tmpfiles find the groups
       // they name (kvm, render...), and nothing at boot tries to create a directory in the read-only root.
       assertFalse(c.contains("Failed to resolve group") || c.contains("Failed to resolve user"), c);
