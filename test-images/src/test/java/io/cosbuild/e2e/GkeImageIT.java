@@ -60,6 +60,7 @@ class GkeImageIT {
       String config = ok("chroot", mnt.toString(), "/usr/bin/containerd", "--config", "/etc/containerd/config.toml",
           "config", "dump");
       assertTrue(config.contains("SystemdCgroup = true"), config);
+      assertTrue(config.contains("bin_dir = \"/opt/cni/bin\""), config);
       assertTrue(Files.isSymbolicLink(mnt.resolve("etc/systemd/system/multi-user.target.wants/containerd.service")));
       // ca-certificates as its postinst leaves it, or no TLS client on the node (containerd pulling an image)
       // trusts any server: the image's own openssl finds a root by its hash link, and in the bundle.
@@ -105,6 +106,7 @@ class GkeImageIT {
       assertTrue(c.matches("(?s).*systemd-networkd\\[\\d+\\]: (en|eth)\\w+: DHCPv4 address 10\\.0\\.2\\.15/24.*"), c);
       assertTrue(c.contains("container-probe: dns from dhcp: ok"), c);
       assertTrue(c.contains("Started systemd-timesyncd.service"), "the clock is kept:\n" + c);
+      assertTrue(c.contains("container-probe: cni plugin from /opt/cni/bin runs"), "a CNI installer's plugin can run:\n" + c);
       // What the packages' maintainer scripts would have made is there: udev and tmpfiles find the groups
       // they name (kvm, render...), and nothing at boot tries to create a directory in the read-only root.
       assertFalse(c.contains("Failed to resolve group") || c.contains("Failed to resolve user"), c);
