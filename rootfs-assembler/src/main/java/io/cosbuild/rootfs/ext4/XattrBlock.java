@@ -24,7 +24,8 @@ import java.util.zip.CRC32C;
  *           0x8 u32 e_value_size, 0xC u32 e_hash, 0x10 name (without its prefix), padded to 4;
  *           the list ends with four zero bytes; values are padded to 4 and packed from the end
  * </pre>
- * Name prefixes become indexes: user. 1, trusted. 4, security. 6, system. 7.
+ * Name prefixes become indexes: user. 1, trusted. 4, security. 6, system. 7; POSIX ACLs 2 (access) and
+ * 3 (default), with an empty name and the value in ext4's own form ({@link PosixAcl}).
  */
 final class XattrBlock {
 
@@ -53,9 +54,11 @@ final class XattrBlock {
       String n = x.name();
       int index;
       String suffix;
+      byte[] value = x.value();
       if (n.equals("system.posix_acl_access") || n.equals("system.posix_acl_default")) {
-        throw new Ext4Exception(where + ": POSIX ACL xattr " + n + " is not supported by the ext4 writer;"
-            + " remove it from the tree");
+        index = n.endsWith("access") ? 2 : 3;
+        suffix = "";
+        value = PosixAcl.toExt4(value, where + " " + n);
       } else if (n.startsWith("user.")) {
         index = 1;
         suffix = n.substring(5);
@@ -72,7 +75,7 @@ final class XattrBlock {
         throw new Ext4Exception(where + ": xattr " + n + " has a namespace ext4 cannot store");
       }
       // Under XATTR_NAME_MAX with its prefix, so the suffix fits e_name_len.
-      out.add(new Encoded(index, suffix.getBytes(StandardCharsets.UTF_8), x.value()));
+      out.add(new Encoded(index, suffix.getBytes(StandardCharsets.UTF_8), value));
     }
     out.sort(Comparator.comparingInt(Encoded::index).thenComparingInt(e -> e.suffix().length)
         .thenComparing(Encoded::suffix, Arrays::compare));

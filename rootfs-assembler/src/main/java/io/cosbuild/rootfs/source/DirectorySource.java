@@ -7,16 +7,12 @@ import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.NodeMetadata;
 import io.cosbuild.rootfs.tree.TreeException;
-import io.cosbuild.rootfs.tree.Xattr;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -36,11 +32,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads a host directory into an {@link FsTree}: owners, modes, mtimes, symlinks, hard links (by
- * device and inode), device nodes, fifos and sockets as the host reports them. Extended attributes
- * are read where the JDK can see them ({@code user.*} only); for {@code security.*} attributes
- * build from a tar archive instead. Names, symlink targets and xattr names must be valid UTF-8 (and
- * the JVM's locale UTF-8 to read any that is not ASCII; see {@link HostNames}), owners at most
- * 2147483647: anything else is a {@link TreeException} naming the path. Stateless and thread-safe.
+ * device and inode), device nodes, fifos and sockets as the host reports them, and every extended
+ * attribute ({@link HostXattrs}: {@code security.*} and {@code trusted.*} too, on any kind of
+ * node). Names, symlink targets and xattr names must be valid UTF-8 (and the JVM's locale UTF-8 to
+ * read any that is not ASCII; see {@link HostNames}), owners at most 2147483647: anything else is a {@link TreeException} naming the path. Stateless and thread-safe.
  */
 public final class DirectorySource {
 
@@ -302,7 +297,7 @@ public final class DirectorySource {
     int mode = (Integer) a.get("mode");
     long mtime = ((FileTime) a.get("lastModifiedTime")).toMillis() / 1000;
     return new NodeMetadata(mode & 07777, owner(p, "uid", (Integer) a.get("uid")),
-        owner(p, "gid", (Integer) a.get("gid")), Math.max(0, mtime), userXattrs(p, mode));
+        owner(p, "gid", (Integer) a.get("gid")), Math.max(0, mtime), HostXattrs.read(p));
   }
 
   /** The JDK gives a uid_t as an int: ids from 2^31 on come out negative. */
@@ -312,38 +307,5 @@ public final class DirectorySource {
           + Integer.MAX_VALUE + ", the largest cosbuild supports");
     }
     return id;
-  }
-
-  private static List<Xattr> userXattrs(Path p, int mode) throws IOException, TreeException {
-    int type = mode & 0170000;
-    if (type != FsNode.S_IFREG && type != FsNode.S_IFDIR) {
-      // Linux allows user.* xattrs only on files and directories; listing them opens the path,
-      // which blocks forever on a fifo and may have side effects on a device node.
-      return List.of();
-    }
-    UserDefinedFileAttributeView view = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-    List<Xattr> out = new ArrayList<>();
-    if (view == null) {
-      return out;
-    }
-    try {
-      for (String name : view.list()) {
-        String full = HostNames.xattrName(p, "user." + name); // before reading under a mangled name
-        ByteBuffer buf = ByteBuffer.allocate(view.size(name));
-        view.read(name, buf);
-        out.add(new Xattr(full, buf.array()));
-      }
-    } catch (UnsupportedOperationException e) {
-      return out;
-    } catch (FileSystemException e) {
-      if (e.getReason() != null && e.getReason().endsWith("Operation not supported")) {
-        return out; // a filesystem without user xattrs has none to copy
-      }
-      // Anything else would silently drop attributes from the image. (The JDK words the error with
-      // the C library's strerror, which a non-English locale translates: such hosts get this error
-      // for a filesystem without xattrs too, which is safe.)
-      throw new IOException(p + ": cannot read its extended attributes: " + e.getReason(), e);
-    }
-    return out;
   }
 }

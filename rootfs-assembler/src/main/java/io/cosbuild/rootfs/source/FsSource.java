@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * The SRC of {@code cosbuild fs squashfs|ext4}: a host directory, read in place (owners, modes and
- * {@code user.*} xattrs as the host reports them; a symlink given as SRC is followed once, links
+ * every xattr as the host reports them; a symlink given as SRC is followed once, links
  * inside stay links), or a tar archive, whose contents are unpacked into a blob store because the
  * writers read them in another order than the archive holds them. Stateless and thread-safe.
  */

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Names from the host as a tree may hold them. The JDK decodes file names, symlink targets and xattr
- * names with the locale's charset (sun.jnu.encoding) and turns bytes it cannot decode into U+FFFD,
+ * Names from the host as a tree may hold them. The JDK decodes file names and symlink targets
+ * with the locale's charset (sun.jnu.encoding) and turns bytes it cannot decode into U+FFFD,
  * while the writers store each name's UTF-8 bytes: a name is taken only when it is exactly the bytes
  * on disk and those are UTF-8. Anything else would be altered without a word (in the C locale every
  * non-ASCII name), and two names could become one. Stateless and thread-safe.
@@ -41,17 +41,6 @@ final class HostNames {
       }
     }
     return target.toString();
-  }
-
-  /**
-   * An xattr name of {@code p}. The JDK gives no bytes to compare with, so a U+FFFD is taken for an
-   * undecodable byte (a real one is refused too).
-   */
-  static String xattrName(Path p, String name) throws TreeException {
-    if (name.indexOf('\uFFFD') >= 0 || !sameInUtf8(name)) {
-      throw refused(p, "xattr name " + Abbreviated.of(name));
-    }
-    return name;
   }
 
   /** Whether {@code decoded}, one name of {@code raw}, encodes back to raw's bytes and they are UTF-8. */

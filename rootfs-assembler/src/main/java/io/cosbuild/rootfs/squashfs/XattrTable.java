@@ -52,7 +52,11 @@ final class XattrTable {
       throw new SquashfsException(path + ": " + problem.get());
     }
     for (Xattr x : xattrs) {
-      if (type(x.name()) < 0) {
+      if (x.name().startsWith("system.posix_acl_")) {
+        // mksquashfs drops them with a warning; the files would then be open to less, or more, than meant.
+        throw new SquashfsException(path + ": has a POSIX ACL (" + x.name() + "), which squashfs cannot store;"
+            + " clear it in the source (setfacl -b) or build ext4, which keeps ACLs");
+      } else if (type(x.name()) < 0) {
         throw new SquashfsException(path + ": xattr " + Abbreviated.of(x.name())
             + " cannot be stored in squashfs (only user., trusted. and security.); remove it from the tree");
       }

@@ -95,6 +95,62 @@ class DirectorySourceTest {
     }
   }
 
+  /**
+   * What the JDK's own view cannot see: a file capability (binary, as setcap writes it), trusted.*
+   * (root only) on a directory, security.* on a symlink and on a fifo, which are read without being
+   * followed or opened.
+   */
+  @Test
+  void securityAndTrustedXattrsOfEveryKindOfNodeAreRead() throws Exception {
+    Assumptions.assumeTrue(new com.sun.security.auth.module.UnixSystem().getUid() == 0,
+        "SKIPPED: trusted.* xattrs need root");
+    Path src = Files.createDirectories(tmp.resolve("privileged"));
+    Path ping = Files.writeString(src.resolve("ping"), "\177ELF");
+    Path dir = Files.createDirectories(src.resolve("dir"));
+    Path link = Files.createSymbolicLink(src.resolve("link"), Path.of("ping"));
+    Path fifo = src.resolve("fifo");
+    run("mkfifo", fifo.toString());
+    run("setcap", "cap_net_raw=ep", ping.toString());
+    setfattr(ping, "user.origin", "0x6f6b");
+    setfattr(dir, "trusted.overlay.opaque", "0x79");
+    setfattr(link, "security.label", "0x00ff0a");
+    setfattr(fifo, "security.label", "0x80");
+    byte[] capability = getfattr(ping, "security.capability");
+    assertEquals(20, capability.length, "a v2 capability");
+
+    for (FsTree tree : List.of(DirectorySource.readInPlace(src), DirectorySource.read(src, BlobStore.open(tmp.resolve("b"))))) {
+      var pingXattrs = tree.get(FsPath.parse("ping")).orElseThrow().metadata().xattrs();
+      assertEquals(List.of("security.capability", "user.origin"), pingXattrs.stream().map(x -> x.name()).toList());
+      assertArrayEquals(capability, pingXattrs.get(0).value());
+      assertEquals(List.of(new io.cosbuild.rootfs.tree.Xattr("trusted.overlay.opaque", new byte[] {'y'})),
+          tree.get(FsPath.parse("dir")).orElseThrow().metadata().xattrs());
+      assertEquals(List.of(new io.cosbuild.rootfs.tree.Xattr("security.label", new byte[] {0, (byte) 0xff, '\n'})),
+          tree.get(FsPath.parse("link")).orElseThrow().metadata().xattrs());
+      assertEquals(List.of(new io.cosbuild.rootfs.tree.Xattr("security.label", new byte[] {(byte) 0x80})),
+          tree.get(FsPath.parse("fifo")).orElseThrow().metadata().xattrs());
+    }
+  }
+
+  private static void setfattr(Path p, String name, String hexValue) throws Exception {
+    run("setfattr", "-h", "-n", name, "-v", hexValue, p.toString());
+  }
+
+  /** The value as getfattr reads it (--only-values prints it raw), the reference for what the kernel holds. */
+  private static byte[] getfattr(Path p, String name) throws Exception {
+    Process proc = new ProcessBuilder("getfattr", "-h", "--absolute-names", "--only-values", "-n", name, p.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    byte[] value = proc.getInputStream().readAllBytes();
+    assertEquals(0, proc.waitFor(), "getfattr " + name + " " + p);
+    return value;
+  }
+
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+    return out;
+  }
+
   private static void setXattr(Path p, String name, byte[] value) throws java.io.IOException {
     Files.getFileAttributeView(p, java.nio.file.attribute.UserDefinedFileAttributeView.class)
         .write(name, java.nio.ByteBuffer.wrap(value));
