@@ -41,14 +41,14 @@ final class BootStage {
   /** What the boot stage made. */
   record Result(String summary, String commandLine) {}
 
-  static Result build(BuildRequest request, List<PackageContent> packages, VerityResult verity, Path vmlinuz, Path initrd)
-      throws BuildFailure, IOException {
+  static Result build(BuildRequest request, List<PackageContent> packages, PackageExtractor.SharedReads shared,
+      VerityResult verity, Path vmlinuz, Path initrd) throws BuildFailure, IOException {
     ImageProfile p = request.profile();
     long epoch = request.sourceDateEpoch();
     BlobStore store = BlobStore.open(request.source().cacheDir().resolve("blobs"));
     try {
       FsTree boot = PackageExtractor.extract(packages, AssemblyPlan.mergedUsrFor(request.arch().debianArch()), Map.of(), store,
-          NodeMetadata.of(0755, 0, 0, epoch)).tree();
+          NodeMetadata.of(0755, 0, 0, epoch), shared).tree();
       List<String> modules = new ArrayList<>(BOOT_MODULES);
       if (p.rootfs().type().equals("squashfs")) {
         modules.add("squashfs");

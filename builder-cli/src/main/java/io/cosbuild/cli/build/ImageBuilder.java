@@ -7,6 +7,7 @@ import io.cosbuild.packages.resolve.ResolveRequest;
 import io.cosbuild.rootfs.assembly.AssemblyException;
 import io.cosbuild.rootfs.assembly.AssemblyResult;
 import io.cosbuild.rootfs.assembly.AuditFailedException;
+import io.cosbuild.rootfs.assembly.PackageExtractor;
 import io.cosbuild.rootfs.assembly.RootfsAssembler;
 import io.cosbuild.rootfs.dpkg.InstalledPackage;
 import io.cosbuild.rootfs.dpkg.PackageContent;
@@ -82,7 +83,8 @@ public final class ImageBuilder {
     if (request.profile().kernel().keepModules()) {
       packages = withKernelPackages(packages, bootPackages);
     }
-    AssemblyResult rootfs = assemble(packages);
+    PackageExtractor.SharedReads shared = new PackageExtractor.SharedReads(inBoth(packages, bootPackages));
+    AssemblyResult rootfs = assemble(packages, shared);
     List<String> produced = new ArrayList<>();
     Manifest manifest = null;
     try (StagingDirectory staging = StagingDirectory.create(request.out())) {
@@ -102,7 +104,7 @@ public final class ImageBuilder {
         produced.add("rootfs.tar");
       }
       if (request.formats().stream().anyMatch(f -> !f.equals("rootfs-tar"))) {
-        manifest = buildDisk(lock, rootfs, bootPackages, staging, produced);
+        manifest = buildDisk(lock, rootfs, bootPackages, shared, staging, produced);
       }
       staging.commit(produced, OUTPUTS);
       for (String f : List.of("audit.txt", "audit.json")) { // an earlier failure's report no longer applies
@@ -114,9 +116,8 @@ public final class ImageBuilder {
     return new Outcome(files, lock, rootfs, manifest);
   }
 
-  private Manifest buildDisk(ImageLock lock, AssemblyResult rootfs, List<PackageContent> bootPackages, StagingDirectory staging,
-      List<String> produced)
-      throws BuildFailure, IOException {
+  private Manifest buildDisk(ImageLock lock, AssemblyResult rootfs, List<PackageContent> bootPackages,
+      PackageExtractor.SharedReads shared, StagingDirectory staging, List<String> produced) throws BuildFailure, IOException {
     Path work = Files.createDirectories(staging.file(".work"));
     String seed = request.profile().digest() + "/" + request.arch().id();
     Path rootImage = work.resolve("root.img");
@@ -152,7 +153,7 @@ public final class ImageBuilder {
     }
     BootStage.Result boot;
     try (Progress.Step step = progress.start("Building the kernel and initramfs")) {
-      boot = BootStage.build(request, bootPackages, verity, staging.file("vmlinuz"), staging.file("initrd.img"));
+      boot = BootStage.build(request, bootPackages, shared, verity, staging.file("vmlinuz"), staging.file("initrd.img"));
       step.done(boot.summary());
     }
     produced.add("vmlinuz");
@@ -262,11 +263,19 @@ public final class ImageBuilder {
     return out;
   }
 
-  private AssemblyResult assemble(List<PackageContent> packages) throws BuildFailure, IOException {
+  /** The boot packages the root has too (the kernel's with keep-modules, libc...): their archives are read once. */
+  static List<PackageContent> inBoth(List<PackageContent> root, List<PackageContent> boot) {
+    java.util.Set<String> inRoot = new java.util.HashSet<>();
+    root.forEach(p -> inRoot.add(p.id() + " " + p.sha256()));
+    return boot.stream().filter(p -> inRoot.contains(p.id() + " " + p.sha256())).toList();
+  }
+
+  private AssemblyResult assemble(List<PackageContent> packages, PackageExtractor.SharedReads shared)
+      throws BuildFailure, IOException {
     BlobStore blobs = BlobStore.open(request.source().cacheDir().resolve("blobs"));
     try (Progress.Step step = progress.start("Assembling the root filesystem")) {
       AssemblyResult r = RootfsAssembler.assemble(ProfileMapping.assemblyPlan(request.profile(), request.arch(), packages, blobs,
-          request.sourceDateEpoch()));
+          request.sourceDateEpoch(), shared));
       step.done(r.tree().size() + " entries, " + r.tree().contentBytes() / (1 << 20) + " MiB");
       LOG.debug("audit:\n{}", r.audit().toText());
       return r;

@@ -7,6 +7,7 @@ import io.cosbuild.rootfs.assembly.AssemblyPlan;
 import io.cosbuild.rootfs.assembly.HardeningOptions;
 import io.cosbuild.rootfs.assembly.MountLayout;
 import io.cosbuild.rootfs.assembly.OverlayFile;
+import io.cosbuild.rootfs.assembly.PackageExtractor;
 import io.cosbuild.rootfs.assembly.SshPolicy;
 import io.cosbuild.rootfs.assembly.UserSpec;
 import io.cosbuild.rootfs.audit.AuditCheck;
@@ -79,7 +80,7 @@ public final class ProfileMapping {
 
   /** The assembly plan of the root filesystem. */
   public static AssemblyPlan assemblyPlan(ImageProfile p, Architecture arch, List<PackageContent> packages, BlobStore blobs,
-      long epoch) throws IOException {
+      long epoch, PackageExtractor.SharedReads sharedReads) throws IOException {
     var s = p.security();
     boolean removeShells = !s.removeInterpreters().isEmpty();
     boolean keepAllLocales = s.keepLocales().contains("*");
@@ -98,7 +99,8 @@ public final class ProfileMapping {
         .users(users(p, packages))
         .alternatives(alternatives(p), true)
         .auditErrors(auditErrors(p))
-        .init(p.init());
+        .init(p.init())
+        .sharedReads(sharedReads);
     Map<FsPath, String> overrides = new TreeMap<>();
     p.packages().allowOverrides().forEach((path, pkg) -> overrides.put(FsPath.parse(path), pkg));
     b.overrides(overrides);

@@ -34,12 +34,13 @@ import java.util.TreeMap;
  * @param statusForm how the dpkg database is written
  * @param auditErrors audit checks that fail the assembly when they have findings
  * @param init the program the boot runs after {@code switch_root}, which the root must have (null: not checked)
+ * @param sharedReads package archives read for another extraction of the same build, or to keep for one
  */
 public record AssemblyPlan(String imageName, List<PackageContent> packages, BlobStore blobs, long sourceDateEpoch,
     List<String> mergedUsr, Map<FsPath, String> overrides, List<OverlayFile> overlayFiles,
     Map<FsPath, String> overlaySymlinks, List<UserSpec> users, List<String> units, List<Alternative> alternatives,
     boolean knownAlternatives, HardeningOptions hardening, MountLayout mountLayout, boolean factoryEtc,
-    StatusForm statusForm, Set<AuditCheck> auditErrors, String init) {
+    StatusForm statusForm, Set<AuditCheck> auditErrors, String init, PackageExtractor.SharedReads sharedReads) {
 
   public AssemblyPlan {
     Objects.requireNonNull(imageName, "imageName");
@@ -57,6 +58,7 @@ public record AssemblyPlan(String imageName, List<PackageContent> packages, Blob
     alternatives = List.copyOf(alternatives);
     Objects.requireNonNull(hardening, "hardening");
     Objects.requireNonNull(statusForm, "statusForm");
+    Objects.requireNonNull(sharedReads, "sharedReads");
     auditErrors = auditErrors.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(EnumSet.copyOf(auditErrors));
   }
 
@@ -93,6 +95,7 @@ public record AssemblyPlan(String imageName, List<PackageContent> packages, Blob
     private StatusForm statusForm = StatusForm.DPKG;
     private Set<AuditCheck> auditErrors = Set.of();
     private String init;
+    private PackageExtractor.SharedReads sharedReads = PackageExtractor.SharedReads.NONE;
 
     private Builder(String imageName, List<PackageContent> packages, BlobStore blobs, long epoch) {
       this.imageName = imageName;
@@ -168,9 +171,16 @@ public record AssemblyPlan(String imageName, List<PackageContent> packages, Blob
       return this;
     }
 
+    /** Package archives shared with another extraction in the same build (the boot set's). */
+    public Builder sharedReads(PackageExtractor.SharedReads v) {
+      sharedReads = v;
+      return this;
+    }
+
     public AssemblyPlan build() {
       return new AssemblyPlan(imageName, packages, blobs, epoch, mergedUsr, overrides, overlayFiles, overlaySymlinks,
-          users, units, alternatives, knownAlternatives, hardening, mountLayout, factoryEtc, statusForm, auditErrors, init);
+          users, units, alternatives, knownAlternatives, hardening, mountLayout, factoryEtc, statusForm, auditErrors, init,
+          sharedReads);
     }
   }
 }

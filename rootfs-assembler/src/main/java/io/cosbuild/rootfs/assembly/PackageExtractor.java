@@ -66,6 +66,12 @@ public final class PackageExtractor {
    */
   public static Extraction extract(List<PackageContent> packages, List<String> mergedUsr, Map<FsPath, String> overrides,
       BlobStore store, NodeMetadata rootMetadata) throws PackageException {
+    return extract(packages, mergedUsr, overrides, store, rootMetadata, SharedReads.NONE);
+  }
+
+  /** {@link #extract(List, List, Map, BlobStore, NodeMetadata)}, taking the archives {@code shared} has read already. */
+  public static Extraction extract(List<PackageContent> packages, List<String> mergedUsr, Map<FsPath, String> overrides,
+      BlobStore store, NodeMetadata rootMetadata, SharedReads shared) throws PackageException {
     FsTreeBuilder b = new FsTreeBuilder(rootMetadata);
     try {
       for (String dir : mergedUsr) {
@@ -83,7 +89,7 @@ public final class PackageExtractor {
     // bad package list gives, are what one thread would make.
     List<ReadAhead.Read<List<Entry>>> reads = new ArrayList<>();
     for (PackageContent p : packages) {
-      reads.add(() -> read(p, store));
+      reads.add(() -> shared.read(p, store));
     }
     try (ReadAhead<List<Entry>> ahead = new ReadAhead<>(reads, "package-reader")) {
       for (int i = 0; i < packages.size(); i++) {
@@ -95,6 +101,41 @@ public final class PackageExtractor {
       }
     }
     return new Extraction(b.build(), installed);
+  }
+
+  /**
+   * Data archives read by one extraction and kept for another in the same build: the kernel package is both in
+   * the root (for its modules) and in the boot set, and decoding its data archive (100 MB of xz) takes seconds.
+   * Only the packages given are kept, each as its checked entries (file contents are in the blob store).
+   * Thread-safe.
+   */
+  public static final class SharedReads {
+    static final SharedReads NONE = new SharedReads(List.of());
+
+    private final Set<String> kept = new HashSet<>();
+    private final Map<String, List<Entry>> entries = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Keeps what is read of {@code packages} (same name, version, architecture and .deb digest). */
+    public SharedReads(java.util.Collection<PackageContent> packages) {
+      for (PackageContent p : packages) {
+        kept.add(p.id() + " " + p.sha256());
+      }
+    }
+
+    private List<Entry> read(PackageContent p, BlobStore store) throws PackageException {
+      String key = p.id() + " " + p.sha256();
+      if (!kept.contains(key)) {
+        return PackageExtractor.read(p, store);
+      }
+      // Blobs are addressed by content: entries read into one store are valid for another on the same directory only.
+      key += " " + store.root().toAbsolutePath();
+      List<Entry> known = entries.get(key);
+      if (known == null) {
+        known = PackageExtractor.read(p, store);
+        entries.put(key, known);
+      }
+      return known;
+    }
   }
 
   /**

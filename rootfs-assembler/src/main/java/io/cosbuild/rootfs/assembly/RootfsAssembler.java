@@ -43,7 +43,7 @@ public final class RootfsAssembler {
     var blobs = plan.blobs();
     HardeningOptions h = plan.hardening();
     var extraction = PackageExtractor.extract(plan.packages(), plan.mergedUsr(), plan.overrides(), blobs,
-        NodeMetadata.of(0755, 0, 0, epoch));
+        NodeMetadata.of(0755, 0, 0, epoch), plan.sharedReads());
     FsTree tree = extraction.tree();
     Map<String, CopyrightFile> copyrights;
     try {
