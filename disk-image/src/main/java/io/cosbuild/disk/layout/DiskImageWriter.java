@@ -60,18 +60,34 @@ public final class DiskImageWriter {
     }
     if (c instanceof PartitionContent.File f) {
       try (FileChannel src = FileChannel.open(f.path(), StandardOpenOption.READ)) {
-        copyRange(p, src, 0, src.size(), disk, map);
+        long size = src.size();
+        checkFits(p, size);
+        // Only the file's data extents: its holes are holes in the disk already.
+        long copied = 0; // extents widened to whole 4 KiB blocks, as the sparse map counts them
+        for (long[] extent : DataExtents.of(f.path(), size)) {
+          long start = Math.max(copied, extent[0] / SparseMap.BLOCK * SparseMap.BLOCK);
+          long end = Math.min(size, (extent[0] + extent[1] + SparseMap.BLOCK - 1) / SparseMap.BLOCK * SparseMap.BLOCK);
+          if (end > start) {
+            copyRange(p, src, start, end - start, start, disk, map);
+            copied = end;
+          }
+        }
       }
     } else if (c instanceof PartitionContent.Channel ch) {
-      copyRange(p, ch.channel(), ch.offset(), ch.length(), disk, map);
+      checkFits(p, ch.length());
+      copyRange(p, ch.channel(), ch.offset(), ch.length(), 0, disk, map);
     }
   }
 
-  private static void copyRange(PlannedPartition p, FileChannel src, long srcOffset, long length, FileChannel disk,
-      SparseMap.Builder map) throws IOException, DiskImageException {
+  private static void checkFits(PlannedPartition p, long length) throws DiskImageException {
     if (length > p.sizeBytes()) {
       throw new DiskImageException(p.name() + ": content grew to " + length + " bytes, larger than the partition");
     }
+  }
+
+  /** Copies {@code length} bytes from {@code srcOffset} to {@code into} bytes into the partition. */
+  private static void copyRange(PlannedPartition p, FileChannel src, long srcOffset, long length, long into,
+      FileChannel disk, SparseMap.Builder map) throws IOException, DiskImageException {
     ByteBuffer buf = ByteBuffer.allocate(CHUNK);
     byte[] a = buf.array();
     byte[] zero = new byte[SparseMap.BLOCK];
@@ -81,8 +97,8 @@ public final class DiskImageWriter {
       while (buf.hasRemaining()) {
         int r = src.read(buf, srcOffset + done + buf.position());
         if (r < 0) {
-          throw new DiskImageException(p.name() + ": content ended after " + (done + buf.position())
-              + " of " + length + " bytes; was the file changed while writing?");
+          throw new DiskImageException(p.name() + ": content ended after " + (into + done + buf.position())
+              + " of " + (into + length) + " bytes; was the file changed while writing?");
         }
       }
       int n = buf.position();
@@ -95,7 +111,7 @@ public final class DiskImageWriter {
           runStart = off;
         } else if (!data && runStart >= 0) {
           int runEnd = Math.min(off, n);
-          long at = p.offsetBytes() + done + runStart;
+          long at = p.offsetBytes() + into + done + runStart;
           ByteBuffer w = ByteBuffer.wrap(a, runStart, runEnd - runStart);
           long pos = at;
           while (w.hasRemaining()) {
