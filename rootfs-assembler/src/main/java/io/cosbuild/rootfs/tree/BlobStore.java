@@ -29,6 +29,9 @@ public final class BlobStore {
    */
   private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[1 << 16]);
   private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(BlobStore::sha256);
+  /** Content up to this size is hashed before anything is written. */
+  private static final int IN_MEMORY = 1 << 20;
+  private static final ThreadLocal<byte[]> HEAD = ThreadLocal.withInitial(() -> new byte[IN_MEMORY]);
 
   private final Path root;
 
@@ -47,14 +50,38 @@ public final class BlobStore {
     return root;
   }
 
-  /** Stores everything {@code in} yields; does not close {@code in}. */
+  /**
+   * Stores everything {@code in} yields; does not close {@code in}. Content up to {@value #IN_MEMORY} bytes is
+   * hashed in memory first, so content the store has already (every file of a rebuild) costs no file at all;
+   * larger content streams through a temporary file.
+   */
   public Blob put(InputStream in) throws IOException {
+    byte[] head = HEAD.get();
+    int n = in.readNBytes(head, 0, head.length);
+    if (n < head.length) {
+      MessageDigest md = DIGEST.get();
+      md.reset();
+      md.update(head, 0, n);
+      String digest = HexFormat.of().formatHex(md.digest());
+      Path target = pathFor(digest);
+      if (!Files.exists(target)) {
+        store(head, n, InputStream.nullInputStream());
+      }
+      return new Blob(n, digest, target);
+    }
+    return store(head, n, in);
+  }
+
+  /** Stores {@code head}'s first {@code headLength} bytes and then the rest of {@code in}, through a temporary file. */
+  private Blob store(byte[] head, int headLength, InputStream in) throws IOException {
     Path tmp = Files.createTempFile(root.resolve("tmp"), "blob", ".part");
     try {
       MessageDigest md = sha256();
-      long size = 0;
+      md.update(head, 0, headLength);
+      long size = headLength;
       byte[] buf = BUFFER.get();
       try (OutputStream out = Files.newOutputStream(tmp)) {
+        out.write(head, 0, headLength);
         int n;
         while ((n = in.read(buf)) > 0) {
           md.update(buf, 0, n);
