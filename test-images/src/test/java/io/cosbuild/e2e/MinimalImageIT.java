@@ -279,6 +279,17 @@ class MinimalImageIT {
     } finally {
       ok("losetup", "-d", loop);
     }
+    // On its own (a disk taken from a machine, without the build's manifest), the grown disk verifies: GPT
+    // and the root's verity tree, whose root hash its partition UUIDs spell.
+    Path alone = Files.createDirectories(work.resolve("grown-alone")).resolve("disk.raw");
+    ok("cp", "--sparse=always", disk.toString(), alone.toString());
+    Tools.Result verified = cosbuild("verify", alone.toString());
+    assertEquals(0, verified.code(), verified.out() + verified.err());
+    assertTrue(verified.out().contains("no manifest"), verified.out());
+    flipByte(alone, partition(2).get("firstLba").asLong() * 512 + 8192);
+    Tools.Result tampered = cosbuild("verify", alone.toString());
+    assertEquals(1, tampered.code(), tampered.out() + tampered.err());
+    assertTrue(tampered.out().contains("ROOT-A"), tampered.out());
     // The next boot finds nothing to grow.
     try (QemuRunner q = QemuRunner.start(t, Accel.TCG, s -> { }, n -> { })) {
       assertEquals(BootOutcome.FOUND, q.waitFor(Guest.READY, BOOT), q.console());

@@ -118,7 +118,7 @@ public final class ImageVerifier {
       }
     }
     DiskVerityChecker checker = new DiskVerityChecker();
-    VerifyReport report = DiskVerifier.verify(disk, diskGuid, parts, verity, checker);
+    VerifyReport report = DiskVerifier.verify(disk, diskGuid, manifest == null ? null : parts, verity, checker);
     problems.addAll(report.differences());
     if (!report.ok() && !checker.lastFailure().isEmpty()) {
       problems.add("  (" + checker.lastFailure() + ")");

@@ -36,7 +36,10 @@ public final class DiskVerifier {
     return verify(disk, null, manifest, verity, checker);
   }
 
-  /** As {@link #verify(Path, List, List, VerityChecker)}, and the GPT's disk GUID must be {@code diskGuid} (null: any). */
+  /**
+   * As {@link #verify(Path, List, List, VerityChecker)}, and the GPT's disk GUID must be {@code diskGuid} (null: any).
+   * A null {@code manifest} checks the GPT and the verity pairs only (a disk on its own, perhaps grown since).
+   */
   public static VerifyReport verify(Path disk, UUID diskGuid, List<ManifestPartition> manifest, List<VerityExpectation> verity,
       VerityChecker checker) throws IOException {
     try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
@@ -63,7 +66,7 @@ public final class DiskVerifier {
       onDisk.put(p.number(), p.entry());
     }
     Map<Integer, ManifestPartition> expected = new TreeMap<>();
-    for (ManifestPartition m : manifest) {
+    for (ManifestPartition m : manifest == null ? List.<ManifestPartition>of() : manifest) {
       expected.put(m.number(), m);
     }
     for (ManifestPartition m : expected.values()) {
@@ -87,7 +90,7 @@ public final class DiskVerifier {
       }
     }
     for (Map.Entry<Integer, GptPartitionEntry> e : onDisk.entrySet()) {
-      if (!expected.containsKey(e.getKey())) {
+      if (manifest != null && !expected.containsKey(e.getKey())) {
         diffs.add("partition " + e.getKey() + " (" + e.getValue().name() + "): on the disk but not in manifest.json");
       }
     }

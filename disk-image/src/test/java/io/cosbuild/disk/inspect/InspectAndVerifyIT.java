@@ -91,6 +91,18 @@ class InspectAndVerifyIT {
     assertTrue(r.ok(), r.differences().toString());
   }
 
+  /** A disk on its own: the GPT and the verity pair are checked, there is no table to compare with. */
+  @Test
+  void withoutAManifestTheGptAndTheVerityPairAreCheckedStill() throws Exception {
+    VerifyReport r = verify(null, img.rootHash());
+    assertTrue(r.ok(), r.differences().toString());
+    flipByte(layout.partition(PartitionRole.ROOT_A).orElseThrow().offsetBytes() + 5000);
+    flipByte(512 + 200);
+    r = verify(null, img.rootHash());
+    assertNamed(r, "ROOT-A/VERITY-A: recomputed dm-verity tree");
+    assertNamed(r, "GPT");
+  }
+
   @Test
   void oneByteInRootAIsFound() throws Exception {
     flipByte(layout.partition(PartitionRole.ROOT_A).orElseThrow().offsetBytes() + 5000);
