@@ -1,5 +1,6 @@
 package io.cosbuild.cli;
 
+import io.cosbuild.cli.build.ImageLock;
 import io.cosbuild.packages.DebianPackages;
 import io.cosbuild.packages.PackagesException;
 import io.cosbuild.packages.lock.LockFile;
@@ -219,6 +220,24 @@ public class PackagesCommand implements Callable<Integer> {
         return code;
     }
 
+    /**
+     * The package sets of {@code file}: a package lock's one, or an image lock's root and boot sets (the
+     * {@code cosbuild.lock} an image build writes, which users have at hand).
+     */
+    static List<LockFile> locks(Path file) throws PackagesException {
+        boolean imageLock;
+        try {
+            imageLock = Json.mapper().readTree(Files.readString(file)).has("imageLockVersion");
+        } catch (IOException e) {
+            imageLock = false; // not JSON or unreadable: LockFile.read says what is wrong
+        }
+        if (imageLock) {
+            ImageLock image = ImageLock.read(file);
+            return List.of(image.root(), image.boot());
+        }
+        return List.of(LockFile.read(file));
+    }
+
     /** {@code cosbuild packages fetch --lock FILE}: download and verify exactly a lock's packages. */
     @Command(name = "fetch", mixinStandardHelpOptions = true,
             description = "Download and verify the packages of a lock file into the cache (no index download).")
@@ -229,7 +248,8 @@ public class PackagesCommand implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         LoggingOptions logging;
 
-        @Option(names = "--lock", required = true, paramLabel = "FILE", description = "cosbuild.lock to fetch")
+        @Option(names = "--lock", required = true, paramLabel = "FILE",
+                description = "Lock file to fetch: one from 'packages resolve --write-lock', or an image's cosbuild.lock (its root and boot sets)")
         Path lock;
 
         @picocli.CommandLine.Mixin
@@ -241,15 +261,18 @@ public class PackagesCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             source.check();
             try {
-                LockFile lf = LockFile.read(lock);
-                Map<LockedPackage, Path> files = DebianPackages.fetch(source.source(), lf, (p, cached, done, total) -> {
-                    synchronized (err) {
-                        err.printf("[%d/%d] %s %s %s%n", done, total, p.name(), p.version(),
-                                cached ? "(cached)" : "(downloaded)");
-                        err.flush();
-                    }
-                });
-                out.printf("%d packages verified in %s%n", files.size(), source.source().cacheDir());
+                int verified = 0;
+                for (LockFile lf : locks(lock)) {
+                    Map<LockedPackage, Path> files = DebianPackages.fetch(source.source(), lf, (p, cached, done, total) -> {
+                        synchronized (err) {
+                            err.printf("[%d/%d] %s %s %s%n", done, total, p.name(), p.version(),
+                                    cached ? "(cached)" : "(downloaded)");
+                            err.flush();
+                        }
+                    });
+                    verified += files.size();
+                }
+                out.printf("%d packages verified in %s%n", verified, source.source().cacheDir());
                 out.flush();
                 return 0;
             } catch (PackagesException e) {

@@ -3,9 +3,17 @@ package io.cosbuild.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cosbuild.cli.build.ImageLock;
+import io.cosbuild.packages.lock.LockFile;
+import io.cosbuild.packages.lock.LockedPackage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +74,27 @@ class PackagesCommandTest {
         otherVersion + ": not a valid cosbuild lock file");
     assertUsageError(MainTest.run("packages", "fetch", "--lock", dir.toString(), "--mirror", NO_SERVER),
         dir + ": cannot read lock file");
+  }
+
+  /** An image's cosbuild.lock, the lock users have at hand, fetches both its sets: root and boot. */
+  @Test
+  void anImageLockFetchesItsRootAndBootSets(@TempDir Path dir) throws Exception {
+    Path mirror = Files.createDirectories(dir.resolve("mirror/pool/main"));
+    List<LockFile> sets = new ArrayList<>();
+    for (String name : new String[] {"rootpkg", "bootpkg"}) {
+      byte[] deb = ("not really a deb: " + name).getBytes(StandardCharsets.UTF_8);
+      Files.write(mirror.resolve(name + "_1_amd64.deb"), deb);
+      String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(deb));
+      sets.add(new LockFile(LockFile.VERSION, "r", "amd64", new LockFile.KeyringInfo("k", List.of()), List.of(),
+          List.of(new LockedPackage(name, "1", "amd64", "bookworm", "pool/main/" + name + "_1_amd64.deb", deb.length, sha))));
+    }
+    Path lock = dir.resolve("cosbuild.lock");
+    new ImageLock(ImageLock.VERSION, "p", "x86_64", sets.get(0), sets.get(1)).write(lock);
+    MainTest.Result r = MainTest.run("packages", "fetch", "--lock", lock.toString(), "--mirror",
+        dir.resolve("mirror").toUri().toString(), "--cache-dir", dir.resolve("cache").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("2 packages verified"), r.out());
+    assertTrue(r.err().contains("rootpkg 1 (downloaded)") && r.err().contains("bootpkg 1 (downloaded)"), r.err());
   }
 
   @Test

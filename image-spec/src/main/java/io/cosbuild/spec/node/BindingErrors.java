@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,15 @@ public final class BindingErrors {
     if (e instanceof PropertyBindingException p) {
       String at = path(p.getPath().subList(0, Math.max(0, p.getPath().size() - 1)));
       s.append("unknown field '").append(p.getPropertyName()).append("'").append(at.isEmpty() ? "" : " in " + at);
+    } else if (e instanceof ValueInstantiationException v && v.getCause() instanceof NullPointerException npe
+        && npe.getMessage() != null && npe.getMessage().matches("[A-Za-z][A-Za-z0-9]*")) {
+      // A record's requireNonNull(field, "field"): the field is missing.
+      String at = path(v.getPath());
+      s.append("no '").append(npe.getMessage()).append("'").append(at.isEmpty() ? "" : " in " + at);
+    } else if (e instanceof ValueInstantiationException v && v.getCause() instanceof IllegalArgumentException iae
+        && iae.getMessage() != null) {
+      String at = path(v.getPath());
+      s.append(at.isEmpty() ? "" : at + ": ").append(iae.getMessage());
     } else if (e instanceof MismatchedInputException m && m.getTargetType() != null && kind(m.getTargetType()) != null) {
       String at = path(m.getPath());
       s.append(at.isEmpty() ? "the document" : at).append(" must be ").append(kind(m.getTargetType()));

@@ -15,6 +15,17 @@ class BindingErrorsTest {
 
   record Doc(int version, List<Part> parts) {}
 
+  record Checked(String name, int size) {
+    Checked {
+      java.util.Objects.requireNonNull(name, "name");
+      if (size < 0) {
+        throw new IllegalArgumentException("size must not be negative, not " + size);
+      }
+    }
+  }
+
+  record Outer(List<Checked> items) {}
+
   private static String problem(String json) {
     JsonProcessingException e = assertThrows(JsonProcessingException.class, () -> new ObjectMapper().readValue(json, Doc.class));
     return BindingErrors.describe(e);
@@ -49,5 +60,18 @@ class BindingErrorsTest {
     // Not the whole input again, as Jackson's own text quotes it: only where the object began.
     assertEquals("line 2, column 1: Unexpected end-of-input: expected close marker for Object (start marker at line 1, column 1)",
         problem("{\"version\": 1\n"));
+  }
+
+  /** What a record's constructor refuses: a missing field by its name and place, a bad value in the record's words. */
+  @Test
+  void aFieldTheRecordRequiresIsNamed() {
+    JsonProcessingException missing = assertThrows(JsonProcessingException.class,
+        () -> new ObjectMapper().readValue("{\"items\": [{\"name\": \"a\", \"size\": 1},\n {\"size\": 2}]}", Outer.class));
+    assertTrue(BindingErrors.describe(missing).matches("line 2, column \\d+: no 'name' in items\\[1\\]"),
+        BindingErrors.describe(missing));
+    JsonProcessingException negative = assertThrows(JsonProcessingException.class,
+        () -> new ObjectMapper().readValue("{\"items\": [{\"name\": \"a\", \"size\": -1}]}", Outer.class));
+    assertTrue(BindingErrors.describe(negative).matches("line 1, column \\d+: items\\[0\\]: size must not be negative, not -1"),
+        BindingErrors.describe(negative));
   }
 }
