@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.LongConsumer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,7 +105,9 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       FsTree tree = FsCommand.readSource(src, staging, progress);
       SquashfsResult r;
       try (Progress.Step step = progress.start("Writing " + out)) {
-        r = device ? writeToDevice(tree, out, options) : writeToStaging(tree, staging.file(name), options);
+        long total = tree.contentBytes();
+        LongConsumer shown = done -> step.update(done, total);
+        r = device ? writeToDevice(tree, out, options, shown) : writeToStaging(tree, staging.file(name), options, shown);
         step.done(FsCommand.mib(r.imageSize()) + " squashfs");
       }
       if (!device) {
@@ -123,10 +126,10 @@ public final class FsSquashfsCommand implements Callable<Integer> {
     }
   }
 
-  private static SquashfsResult writeToStaging(FsTree tree, Path file, SquashfsOptions options)
+  private static SquashfsResult writeToStaging(FsTree tree, Path file, SquashfsOptions options, LongConsumer progress)
       throws IOException, SquashfsException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      return BackgroundFlush.whileWriting(ch, c -> SquashfsWriter.write(tree, c, options)); // commit syncs the rest
+      return BackgroundFlush.whileWriting(ch, c -> SquashfsWriter.write(tree, c, options, progress)); // commit syncs the rest
     }
   }
 
@@ -136,7 +139,7 @@ public final class FsSquashfsCommand implements Callable<Integer> {
    * real superblock there last: a failed or killed run leaves a device no kernel mounts, never a mix of
    * the old image and the new one.
    */
-  private static SquashfsResult writeToDevice(FsTree tree, Path device, SquashfsOptions options)
+  private static SquashfsResult writeToDevice(FsTree tree, Path device, SquashfsOptions options, LongConsumer progress)
       throws IOException, SquashfsException {
     try (FileChannel ch = FileChannel.open(device, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
@@ -147,7 +150,7 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       ch.force(false);
       SquashfsResult r;
       try {
-        r = BackgroundFlush.whileWriting(ch, c -> SquashfsWriter.write(tree, c, options));
+        r = BackgroundFlush.whileWriting(ch, c -> SquashfsWriter.write(tree, c, options, progress));
       } catch (IOException e) {
         throw new IOException("writing onto " + device + " (" + size + " bytes) failed: " + e.getMessage()
             + (ch.position() >= size ? "; the image does not fit" : ""), e);

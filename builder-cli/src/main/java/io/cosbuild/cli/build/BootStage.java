@@ -48,7 +48,7 @@ final class BootStage {
     BlobStore store = BlobStore.open(request.source().cacheDir().resolve("blobs"));
     try {
       FsTree boot = PackageExtractor.extract(packages, AssemblyPlan.mergedUsrFor(request.arch().debianArch()), Map.of(), store,
-          NodeMetadata.of(0755, 0, 0, epoch), shared).tree();
+          NodeMetadata.of(0755, 0, 0, epoch), shared, placed -> { }).tree();
       List<String> modules = new ArrayList<>(BOOT_MODULES);
       if (p.rootfs().type().equals("squashfs")) {
         modules.add("squashfs");

@@ -122,7 +122,8 @@ public final class ImageBuilder {
     String seed = request.profile().digest() + "/" + request.arch().id();
     Path rootImage = work.resolve("root.img");
     try (Progress.Step step = progress.start("Writing the root filesystem")) {
-      step.done(RootImageStage.write(rootfs.tree(), request.profile().rootfs(), request.sourceDateEpoch(), seed, rootImage));
+      step.done(RootImageStage.write(rootfs.tree(), request.profile().rootfs(), request.sourceDateEpoch(), seed, rootImage,
+          step));
     }
     Path hashFile = work.resolve("root.verity");
     VerityResult verity;
@@ -275,7 +276,7 @@ public final class ImageBuilder {
     BlobStore blobs = BlobStore.open(request.source().cacheDir().resolve("blobs"));
     try (Progress.Step step = progress.start("Assembling the root filesystem")) {
       AssemblyResult r = RootfsAssembler.assemble(ProfileMapping.assemblyPlan(request.profile(), request.arch(), packages, blobs,
-          request.sourceDateEpoch(), shared));
+          request.sourceDateEpoch(), shared), placed -> step.update(placed, packages.size()));
       step.done(r.tree().size() + " entries, " + r.tree().contentBytes() / (1 << 20) + " MiB");
       LOG.debug("audit:\n{}", r.audit().toText());
       return r;

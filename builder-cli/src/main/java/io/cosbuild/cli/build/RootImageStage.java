@@ -17,14 +17,16 @@ final class RootImageStage {
 
   private RootImageStage() {}
 
-  /** Writes {@code target}; returns a one-line description for the progress display. */
-  static String write(FsTree tree, RootfsSpec spec, long epoch, String seed, Path target) throws IOException, BuildFailure {
+  /** Writes {@code target}, showing its progress on {@code step}; returns a one-line description for the display. */
+  static String write(FsTree tree, RootfsSpec spec, long epoch, String seed, Path target, Progress.Step step)
+      throws IOException, BuildFailure {
     if (spec.type().equals("squashfs")) {
       Compression c = Compression.parse(spec.compression());
       SquashfsOptions o = new SquashfsOptions(c, spec.compressionLevel().orElse(c.defaultLevel()), (int) spec.blockSize(),
           OptionalLong.of(epoch), Runtime.getRuntime().availableProcessors(), false, true);
       try {
-        SquashfsResult r = SquashfsWriter.writeFile(tree, target, o);
+        long total = tree.contentBytes();
+        SquashfsResult r = SquashfsWriter.writeFile(tree, target, o, done -> step.update(done, total));
         return String.format(java.util.Locale.ROOT, "squashfs %s, %d inodes, %.1f MiB (%.2fx)", c.cliName(), r.inodes(),
             r.imageSize() / 1048576.0, r.compressionRatio());
       } catch (SquashfsException e) {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -66,12 +67,15 @@ public final class PackageExtractor {
    */
   public static Extraction extract(List<PackageContent> packages, List<String> mergedUsr, Map<FsPath, String> overrides,
       BlobStore store, NodeMetadata rootMetadata) throws PackageException {
-    return extract(packages, mergedUsr, overrides, store, rootMetadata, SharedReads.NONE);
+    return extract(packages, mergedUsr, overrides, store, rootMetadata, SharedReads.NONE, placed -> { });
   }
 
-  /** {@link #extract(List, List, Map, BlobStore, NodeMetadata)}, taking the archives {@code shared} has read already. */
+  /**
+   * {@link #extract(List, List, Map, BlobStore, NodeMetadata)}, taking the archives {@code shared} has read already;
+   * {@code progress} is told how many packages are in the tree after each one (for a display).
+   */
   public static Extraction extract(List<PackageContent> packages, List<String> mergedUsr, Map<FsPath, String> overrides,
-      BlobStore store, NodeMetadata rootMetadata, SharedReads shared) throws PackageException {
+      BlobStore store, NodeMetadata rootMetadata, SharedReads shared, IntConsumer progress) throws PackageException {
     FsTreeBuilder b = new FsTreeBuilder(rootMetadata);
     try {
       for (String dir : mergedUsr) {
@@ -98,6 +102,7 @@ public final class PackageExtractor {
           throw new PackageException(p.id() + ": appears twice in the install list");
         }
         installed.add(place(b, p, ahead.get(i), overrides));
+        progress.accept(i + 1);
       }
     }
     return new Extraction(b.build(), installed);

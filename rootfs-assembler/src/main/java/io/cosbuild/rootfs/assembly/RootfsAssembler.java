@@ -15,6 +15,7 @@ import io.cosbuild.rootfs.tree.NodeMetadata;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 
 /**
  * Assembles a root filesystem from an {@link AssemblyPlan}, without root and without running any
@@ -39,11 +40,16 @@ public final class RootfsAssembler {
   private RootfsAssembler() {}
 
   public static AssemblyResult assemble(AssemblyPlan plan) throws AssemblyException, PackageException {
+    return assemble(plan, placed -> { });
+  }
+
+  /** As {@link #assemble(AssemblyPlan)}; {@code progress} is told how many packages are unpacked, after each one. */
+  public static AssemblyResult assemble(AssemblyPlan plan, IntConsumer progress) throws AssemblyException, PackageException {
     long epoch = plan.sourceDateEpoch();
     var blobs = plan.blobs();
     HardeningOptions h = plan.hardening();
     var extraction = PackageExtractor.extract(plan.packages(), plan.mergedUsr(), plan.overrides(), blobs,
-        NodeMetadata.of(0755, 0, 0, epoch), plan.sharedReads());
+        NodeMetadata.of(0755, 0, 0, epoch), plan.sharedReads(), progress);
     FsTree tree = extraction.tree();
     Map<String, CopyrightFile> copyrights;
     try {

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * Writes an {@link FsTree} as a squashfs 4.0 image readable by the Linux kernel and squashfs-tools.
@@ -34,6 +35,8 @@ import java.util.Set;
  * channel.
  */
 public final class SquashfsWriter {
+
+  private static final LongConsumer NO_PROGRESS = bytes -> { };
 
   private final FsTree tree;
   private final SquashfsOptions options;
@@ -69,7 +72,16 @@ public final class SquashfsWriter {
   /** Writes the image from the channel's position 0; returns what was written. */
   public static SquashfsResult write(FsTree tree, SeekableByteChannel out, SquashfsOptions options)
       throws IOException, SquashfsException {
-    return new SquashfsWriter(tree, options).write(out);
+    return write(tree, out, options, NO_PROGRESS);
+  }
+
+  /**
+   * As {@link #write(FsTree, SeekableByteChannel, SquashfsOptions)}; {@code progress} is told, after each file, how
+   * many bytes of file content have gone to the compressors (of {@link FsTree#contentBytes()}), for a display.
+   */
+  public static SquashfsResult write(FsTree tree, SeekableByteChannel out, SquashfsOptions options, LongConsumer progress)
+      throws IOException, SquashfsException {
+    return new SquashfsWriter(tree, options).write(out, progress);
   }
 
   /**
@@ -79,6 +91,12 @@ public final class SquashfsWriter {
    */
   public static SquashfsResult writeFile(FsTree tree, Path target, SquashfsOptions options)
       throws IOException, SquashfsException {
+    return writeFile(tree, target, options, NO_PROGRESS);
+  }
+
+  /** As {@link #writeFile(FsTree, Path, SquashfsOptions)}, with {@code progress} as for {@link #write}. */
+  public static SquashfsResult writeFile(FsTree tree, Path target, SquashfsOptions options, LongConsumer progress)
+      throws IOException, SquashfsException {
     Path abs = target.toAbsolutePath();
     Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".part");
     tmp.toFile().deleteOnExit(); // also when the JVM is stopped by a signal mid-way
@@ -86,7 +104,7 @@ public final class SquashfsWriter {
     try {
       SquashfsResult r;
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        r = write(tree, ch, options);
+        r = write(tree, ch, options, progress);
       }
       try {
         // createTempFile makes the file private; an image is as readable as any build output.
@@ -108,7 +126,7 @@ public final class SquashfsWriter {
     }
   }
 
-  private SquashfsResult write(SeekableByteChannel out) throws IOException, SquashfsException {
+  private SquashfsResult write(SeekableByteChannel out, LongConsumer progress) throws IOException, SquashfsException {
     numberInodes();
     byte[] opts = compressor.options();
     byte[] optsBlock = opts == null ? new byte[0] : MetadataWriter.uncompressedBlock(opts);
@@ -125,6 +143,7 @@ public final class SquashfsWriter {
           }
           layouts.put(e.getKey(), data.add(f.blob(), e.getKey().toString()));
           contentBytes += f.blob().size();
+          progress.accept(contentBytes);
         }
       }
       data.finish();

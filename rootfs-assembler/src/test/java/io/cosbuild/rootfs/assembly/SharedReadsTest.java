@@ -45,8 +45,11 @@ class SharedReadsTest {
 
   private static FsTree extract(List<PackageContent> pkgs, BlobStore store, PackageExtractor.SharedReads shared)
       throws Exception {
-    return PackageExtractor.extract(pkgs, List.of("bin", "lib"), Map.of(), store, NodeMetadata.of(0755, 0, 0, 0), shared)
-        .tree();
+    List<Integer> placed = new java.util.ArrayList<>();
+    FsTree tree = PackageExtractor.extract(pkgs, List.of("bin", "lib"), Map.of(), store, NodeMetadata.of(0755, 0, 0, 0), shared,
+        placed::add).tree();
+    assertEquals(java.util.stream.IntStream.rangeClosed(1, pkgs.size()).boxed().toList(), placed, "progress after each package");
+    return tree;
   }
 
   private static PackageContent pkg(String name, String path, String content, AtomicInteger opens) throws Exception {

@@ -117,7 +117,13 @@ class SquashfsWriterIT {
     Path b = dir.resolve("det-b.sqfs");
     Path c = dir.resolve("det-c.sqfs");
     SquashfsWriter.writeFile(tree, a, o);
-    SquashfsWriter.writeFile(tree, b, o.withThreads(1));
+    // The progress a display shows: rising after each file, to all the content, and the image the same.
+    List<Long> progress = new java.util.ArrayList<>();
+    SquashfsWriter.writeFile(tree, b, o.withThreads(1), progress::add);
+    assertEquals(tree.contentBytes(), progress.get(progress.size() - 1));
+    for (int i = 1; i < progress.size(); i++) {
+      assertTrue(progress.get(i) >= progress.get(i - 1), "progress " + progress);
+    }
     FsTree shuffled = FeatureTree.build(store, 99, 1_650_000_000L);
     SquashfsWriter.writeFile(shuffled, c, o.withThreads(3));
     assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "same tree twice");
