@@ -92,10 +92,13 @@ public final class PackageExtractor {
     // in install order, while this thread places each package's entries in order, so the tree, and which error a
     // bad package list gives, are what one thread would make.
     List<ReadAhead.Read<List<Entry>>> reads = new ArrayList<>();
-    for (PackageContent p : packages) {
+    long[] costs = new long[packages.size()];
+    for (int i = 0; i < packages.size(); i++) {
+      PackageContent p = packages.get(i);
       reads.add(() -> shared.read(p, store));
+      costs[i] = p.installedSizeKiB(); // what there is to decompress
     }
-    try (ReadAhead<List<Entry>> ahead = new ReadAhead<>(reads, "package-reader")) {
+    try (ReadAhead<List<Entry>> ahead = new ReadAhead<>(reads, costs, "package-reader")) {
       for (int i = 0; i < packages.size(); i++) {
         PackageContent p = packages.get(i);
         if (!seen.add(p.name() + ":" + p.architecture())) {

@@ -26,15 +26,35 @@ public final class ReadAhead<T> implements AutoCloseable {
 
   /** Starts {@code reads} on a thread per core (at most one per read), named {@code threadName}. */
   public ReadAhead(List<? extends Read<T>> reads, String threadName) {
+    this(reads, new long[reads.size()], threadName);
+  }
+
+  /**
+   * As {@link #ReadAhead(List, String)}, starting the costliest reads first ({@code costs[i]} estimates read i's
+   * work): a large package last in the list (the kernel's, with its modules) would otherwise be read on one core
+   * at the end while the others have nothing left to do. What the caller sees does not change.
+   */
+  public ReadAhead(List<? extends Read<T>> reads, long[] costs, String threadName) {
+    if (costs.length != reads.size()) {
+      throw new IllegalArgumentException(costs.length + " costs for " + reads.size() + " reads");
+    }
     int threads = Math.max(1, Math.min(reads.size(), Runtime.getRuntime().availableProcessors()));
     readers = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, threadName);
       t.setDaemon(true);
       return t;
     });
-    for (Read<T> r : reads) {
-      this.reads.add(readers.submit(r::read));
+    Integer[] order = new Integer[reads.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
     }
+    java.util.Arrays.sort(order, (a, b) -> costs[a] != costs[b] ? Long.compare(costs[b], costs[a]) : Integer.compare(a, b));
+    List<Future<T>> started = new ArrayList<>(java.util.Collections.nCopies(order.length, null));
+    for (int i : order) {
+      Read<T> r = reads.get(i);
+      started.set(i, readers.submit(r::read));
+    }
+    this.reads.addAll(started);
   }
 
   /** The result of read {@code i}, waiting for it; its failure is thrown as it was. */

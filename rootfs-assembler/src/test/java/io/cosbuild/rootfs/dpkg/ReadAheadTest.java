@@ -65,4 +65,43 @@ class ReadAheadTest {
     assertEquals(n, threads.size());
     assertTrue(threads.stream().allMatch(t -> t.startsWith("test-reader@")), threads.toString());
   }
+
+  /** The costliest reads start first (a large package last in the list must not run alone at the end). */
+  @Test
+  void theCostliestReadsStartFirstAndResultsStillComeInOrder() throws Exception {
+    int threads = Runtime.getRuntime().availableProcessors();
+    long[] costs = new long[threads + 4];
+    for (int i = 0; i < costs.length; i++) {
+      costs[i] = i; // the costliest are the last ones
+    }
+    List<Integer> started = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    CountDownLatch firstWave = new CountDownLatch(threads);
+    CountDownLatch release = new CountDownLatch(1);
+    List<ReadAhead.Read<Integer>> reads = new java.util.ArrayList<>();
+    for (int i = 0; i < costs.length; i++) {
+      int v = i;
+      reads.add(() -> {
+        started.add(v);
+        firstWave.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new PackageException("interrupted", e);
+        }
+        return v * 10;
+      });
+    }
+    try (ReadAhead<Integer> ahead = new ReadAhead<>(reads, costs, "test-reader")) {
+      assertTrue(firstWave.await(10, TimeUnit.SECONDS));
+      java.util.Set<Integer> costliest = new java.util.HashSet<>();
+      for (int i = costs.length - threads; i < costs.length; i++) {
+        costliest.add(i);
+      }
+      assertEquals(costliest, new java.util.HashSet<>(started), "started first: " + started);
+      release.countDown();
+      for (int i = 0; i < costs.length; i++) {
+        assertEquals(i * 10, ahead.get(i));
+      }
+    }
+  }
 }
