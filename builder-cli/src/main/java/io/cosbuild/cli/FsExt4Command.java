@@ -192,7 +192,8 @@ public final class FsExt4Command implements Callable<Integer> {
           FileChannel ch = FileChannel.open(device, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         Ext4Result r;
         try {
-          r = BackgroundFlush.whileWriting(ch, c -> Ext4Writer.writeOnto(tree, c, options));
+          long total = tree.contentBytes();
+          r = BackgroundFlush.whileWriting(ch, c -> Ext4Writer.writeOnto(tree, c, options, done -> step.update(done, total)));
         } catch (Ext4FullException e) {
           throw new Ext4Exception("formatting " + device + " (" + options.sizeBytes() + " bytes): " + e.getMessage()
               + (options.sizeBytes() < ch.size() ? "; give a larger --size (the device holds " + ch.size()
@@ -222,7 +223,9 @@ public final class FsExt4Command implements Callable<Integer> {
           FileChannel ch = FileChannel.open(staging.file(name), StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE, StandardOpenOption.READ)) {
         try {
-          r = BackgroundFlush.whileWriting(ch, c -> Ext4Writer.write(tree, c, options)); // commit syncs the rest
+          long total = tree.contentBytes();
+          // commit syncs the rest
+          r = BackgroundFlush.whileWriting(ch, c -> Ext4Writer.write(tree, c, options, done -> step.update(done, total)));
         } catch (Ext4FullException e) {
           throw new Ext4Exception(e.getMessage() + "; give a larger --size or leave it out to compute one", e);
         }

@@ -20,13 +20,15 @@ final class Ext4RootImage {
 
   private Ext4RootImage() {}
 
-  static String write(FsTree tree, RootfsSpec spec, long epoch, String seed, Path target) throws IOException, BuildFailure {
+  static String write(FsTree tree, RootfsSpec spec, long epoch, String seed, Path target, Progress.Step step)
+      throws IOException, BuildFailure {
     Ext4Options o = Ext4Options.readOnlyRoot().withLabel("ROOT").withSourceDateEpoch(epoch)
         .withUuid(UUID.nameUUIDFromBytes((seed + "/ROOT").getBytes(StandardCharsets.UTF_8)))
         .withSize(spec.size().orElse(0));
     try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING)) {
-      Ext4Result r = Ext4Writer.write(tree, ch, o);
+      long total = tree.contentBytes();
+      Ext4Result r = Ext4Writer.write(tree, ch, o, done -> step.update(done, total));
       return String.format(java.util.Locale.ROOT, "ext4, %.1f MiB, %d of %d blocks and %d of %d inodes used",
           r.sizeBytes() / 1048576.0, r.blocks() - r.freeBlocks(), r.blocks(), r.inodes() - r.freeInodes(), r.inodes());
     } catch (Ext4FullException e) {

@@ -33,6 +33,6 @@ final class RootImageStage {
         throw new BuildFailure("squashfs: " + e.getMessage(), e);
       }
     }
-    return Ext4RootImage.write(tree, spec, epoch, seed, target);
+    return Ext4RootImage.write(tree, spec, epoch, seed, target, step);
   }
 }

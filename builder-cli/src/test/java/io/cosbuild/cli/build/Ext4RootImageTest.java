@@ -33,7 +33,8 @@ class Ext4RootImageTest {
     FsTree tree = b.build();
     RootfsSpec spec = new RootfsSpec("ext4", "zstd", OptionalInt.empty(), 131072, OptionalLong.of(8 << 20));
     BuildFailure e = assertThrows(BuildFailure.class,
-        () -> Ext4RootImage.write(tree, spec, 0, "seed", tmp.resolve("root.img")));
+        () -> Ext4RootImage.write(tree, spec, 0, "seed", tmp.resolve("root.img"),
+            new Progress(new java.io.PrintWriter(java.io.Writer.nullWriter()), false, true).start("test")));
     assertEquals("ext4: the filesystem of 8388608 bytes is full while writing /big; give rootfs.size in the profile a"
         + " larger value, or auto to compute one", e.getMessage());
   }

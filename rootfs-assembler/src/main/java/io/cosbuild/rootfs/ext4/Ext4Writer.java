@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
+import java.util.function.LongConsumer;
 
 /**
  * Writes an {@link FsTree} as an ext4 filesystem with the features of bookworm's mke2fs defaults
@@ -54,13 +55,23 @@ public final class Ext4Writer {
   private static final int EXT4_LINK_MAX = 65000;
   private static final int CHUNK = 1 << 20;
   private static final byte[] ZERO_BLOCK = new byte[BS];
+  private static final LongConsumer NO_PROGRESS = bytes -> { };
 
   private Ext4Writer() {}
 
   /** Writes the tree as the whole content of {@code out}, which is truncated first. */
   public static Ext4Result write(FsTree tree, FileChannel out, Ext4Options options) throws IOException, Ext4Exception {
+    return write(tree, out, options, NO_PROGRESS);
+  }
+
+  /**
+   * As {@link #write(FsTree, FileChannel, Ext4Options)}; {@code progress} is told, after each file, how many bytes of
+   * file content are copied (of {@link FsTree#contentBytes()}), for a display.
+   */
+  public static Ext4Result write(FsTree tree, FileChannel out, Ext4Options options, LongConsumer progress)
+      throws IOException, Ext4Exception {
     out.truncate(0);
-    return write(tree, out, 0, options);
+    return new Run(tree, out, 0, options, false, progress).write();
   }
 
   /**
@@ -73,7 +84,7 @@ public final class Ext4Writer {
     if (offset < 0 || offset % 512 != 0) {
       throw new IllegalArgumentException("offset must be a non-negative multiple of 512: " + offset);
     }
-    return new Run(tree, out, offset, options, false).write();
+    return new Run(tree, out, offset, options, false, NO_PROGRESS).write();
   }
 
   /**
@@ -88,6 +99,12 @@ public final class Ext4Writer {
    */
   public static Ext4Result writeOnto(FsTree tree, FileChannel device, Ext4Options options)
       throws IOException, Ext4Exception {
+    return writeOnto(tree, device, options, NO_PROGRESS);
+  }
+
+  /** As {@link #writeOnto(FsTree, FileChannel, Ext4Options)}, with {@code progress} as for {@link #write}. */
+  public static Ext4Result writeOnto(FsTree tree, FileChannel device, Ext4Options options, LongConsumer progress)
+      throws IOException, Ext4Exception {
     if (options.sizeBytes() == 0) {
       throw new Ext4Exception("ext4: writing over a device needs the filesystem's size");
     }
@@ -95,7 +112,7 @@ public final class Ext4Writer {
       throw new Ext4Exception("ext4: the device holds " + device.size() + " bytes, fewer than the filesystem's "
           + options.sizeBytes());
     }
-    Run run = new Run(tree, device, 0, options, true);
+    Run run = new Run(tree, device, 0, options, true, progress);
     run.plan(); // what is refused up front leaves the device as it was
     for (ByteBuffer zero = ByteBuffer.wrap(ZERO_BLOCK); zero.hasRemaining(); ) {
       device.write(zero, zero.position());
@@ -148,6 +165,7 @@ public final class Ext4Writer {
     /** Whether the region holds old bytes rather than zeros: {@link #writeOnto}. */
     private final boolean overwrite;
     private final Ext4Options options;
+    private final LongConsumer progress;
     private final long time;
     private final Map<FsPath, Integer> inodeOf = new HashMap<>();
     private final List<FsPath> byInode = new ArrayList<>(); // index ino - FIRST_INO; null = lost+found
@@ -172,8 +190,10 @@ public final class Ext4Writer {
     /** Per inode (index ino - FIRST_INO), the placed data of regular files; null for the others. */
     private FileData[] fileData;
 
-    Run(FsTree tree, FileChannel out, long offset, Ext4Options options, boolean overwrite) throws Ext4Exception {
+    Run(FsTree tree, FileChannel out, long offset, Ext4Options options, boolean overwrite, LongConsumer progress)
+        throws Ext4Exception {
       this.tree = tree;
+      this.progress = progress;
       this.out = out;
       this.offset = offset;
       this.overwrite = overwrite;
@@ -264,10 +284,13 @@ public final class Ext4Writer {
       // File data first, fingerprinted while it is copied: the UUID, which seeds every metadata
       // checksum and the directory hash, derives from those fingerprints, so no file is read twice.
       fileData = new FileData[byInode.size()];
+      long copied = 0;
       for (int i = 0; i < byInode.size(); i++) {
         FsPath p = byInode.get(i);
         if (p != null && tree.get(p).orElseThrow() instanceof FsNode.RegularFile f) {
           fileData[i] = copyData(p.toString(), f);
+          copied += f.blob().size();
+          progress.accept(copied);
         }
       }
       identity();

@@ -162,7 +162,17 @@ class Ext4WriterIT {
     BlobStore store = BlobStore.open(tmp.resolve("store"));
     Ext4Options o = Ext4Options.readOnlyRoot().withSourceDateEpoch(1_600_000_000L);
     Path a = write(TestTrees.features(store, tmp, false), "a.img", o);
-    Path b = write(TestTrees.features(store, tmp, false), "b.img", o);
+    // With a progress display: rising after each file to all the content, and the same bytes.
+    FsTree tree = TestTrees.features(store, tmp, false);
+    java.util.List<Long> progress = new java.util.ArrayList<>();
+    Path b = tmp.resolve("b.img");
+    try (FileChannel ch = FileChannel.open(b, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+      Ext4Writer.write(tree, ch, o, progress::add);
+    }
+    assertEquals(tree.contentBytes(), progress.get(progress.size() - 1));
+    for (int i = 1; i < progress.size(); i++) {
+      assertTrue(progress.get(i) >= progress.get(i - 1), "progress " + progress);
+    }
     assertEquals(-1L, Files.mismatch(a, b));
     Path j1 = write(TestTrees.features(store, tmp, false), "j1.img", o.withJournal(true).withSize(64 << 20));
     Path j2 = write(TestTrees.features(store, tmp, false), "j2.img", o.withJournal(true).withSize(64 << 20));
