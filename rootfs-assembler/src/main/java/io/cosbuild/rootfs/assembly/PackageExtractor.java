@@ -19,6 +19,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -121,10 +123,10 @@ public final class PackageExtractor {
     static final SharedReads NONE = new SharedReads(List.of());
 
     private final Set<String> kept = new HashSet<>();
-    private final Map<String, List<Entry>> entries = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<Entry>> entries = new ConcurrentHashMap<>();
 
     /** Keeps what is read of {@code packages} (same name, version, architecture and .deb digest). */
-    public SharedReads(java.util.Collection<PackageContent> packages) {
+    public SharedReads(Collection<PackageContent> packages) {
       for (PackageContent p : packages) {
         kept.add(p.id() + " " + p.sha256());
       }

@@ -1,6 +1,8 @@
 package io.cosbuild.rootfs.dpkg;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -48,8 +50,8 @@ public final class ReadAhead<T> implements AutoCloseable {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, (a, b) -> costs[a] != costs[b] ? Long.compare(costs[b], costs[a]) : Integer.compare(a, b));
-    List<Future<T>> started = new ArrayList<>(java.util.Collections.nCopies(order.length, null));
+    Arrays.sort(order, (a, b) -> costs[a] != costs[b] ? Long.compare(costs[b], costs[a]) : Integer.compare(a, b));
+    List<Future<T>> started = new ArrayList<>(Collections.nCopies(order.length, null));
     for (int i : order) {
       Read<T> r = reads.get(i);
       started.set(i, readers.submit(r::read));

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * device and inode), device nodes, fifos and sockets as the host reports them, and every extended
  * attribute ({@link HostXattrs}: {@code security.*} and {@code trusted.*} too, on any kind of
  * node). Names, symlink targets and xattr names must be valid UTF-8 (and the JVM's locale UTF-8 to
- * read any that is not ASCII; see {@link HostNames}), owners at most 2147483647: anything else is a {@link TreeException} naming the path. Stateless and thread-safe.
+ * read any that is not ASCII; see {@link HostNames}), owners at most 2147483647: anything else is a
+ * {@link TreeException} naming the path. Stateless and thread-safe.
  */
 public final class DirectorySource {
 
