@@ -83,7 +83,8 @@ public final class ImageBuilder {
     if (request.profile().kernel().keepModules()) {
       packages = withKernelPackages(packages, bootPackages);
     }
-    PackageExtractor.SharedReads shared = new PackageExtractor.SharedReads(inBoth(packages, bootPackages));
+    // Persistent: a rebuild takes each package's checked entries from the cache instead of decompressing it again.
+    PackageExtractor.SharedReads shared = PackageExtractor.SharedReads.persistent(inBoth(packages, bootPackages));
     AssemblyResult rootfs = assemble(packages, shared);
     List<String> produced = new ArrayList<>();
     Manifest manifest = null;

@@ -117,34 +117,63 @@ public final class PackageExtractor {
    * Data archives read by one extraction and kept for another in the same build: the kernel package is both in
    * the root (for its modules) and in the boot set, and decoding its data archive (100 MB of xz) takes seconds.
    * Only the packages given are kept, each as its checked entries (file contents are in the blob store).
-   * Thread-safe.
+   * {@linkplain #persistent Persistent} reads are also kept for later builds beside the blob store
+   * ({@link ExtractedIndex}). Thread-safe.
    */
   public static final class SharedReads {
     static final SharedReads NONE = new SharedReads(List.of());
 
     private final Set<String> kept = new HashSet<>();
     private final Map<String, List<Entry>> entries = new ConcurrentHashMap<>();
+    private final boolean persistent;
 
     /** Keeps what is read of {@code packages} (same name, version, architecture and .deb digest). */
     public SharedReads(Collection<PackageContent> packages) {
+      this(packages, false);
+    }
+
+    private SharedReads(Collection<PackageContent> packages, boolean persistent) {
       for (PackageContent p : packages) {
         kept.add(p.id() + " " + p.sha256());
       }
+      this.persistent = persistent;
+    }
+
+    /**
+     * As {@link #SharedReads(Collection)}, and every package's entries are also kept beside the blob store for
+     * later builds. Only for packages whose {@link PackageContent#sha256()} is their {@code .deb}'s real digest,
+     * as the download cache verifies it: the entries are found by it.
+     */
+    public static SharedReads persistent(Collection<PackageContent> packages) {
+      return new SharedReads(packages, true);
     }
 
     private List<Entry> read(PackageContent p, BlobStore store) throws PackageException {
       String key = p.id() + " " + p.sha256();
       if (!kept.contains(key)) {
-        return PackageExtractor.read(p, store);
+        return readOrLoad(p, store);
       }
       // Blobs are addressed by content: entries read into one store are valid for another on the same directory only.
       key += " " + store.root().toAbsolutePath();
       List<Entry> known = entries.get(key);
       if (known == null) {
-        known = PackageExtractor.read(p, store);
+        known = readOrLoad(p, store);
         entries.put(key, known);
       }
       return known;
+    }
+
+    private List<Entry> readOrLoad(PackageContent p, BlobStore store) throws PackageException {
+      if (!persistent) {
+        return PackageExtractor.read(p, store);
+      }
+      Optional<List<Entry>> loaded = ExtractedIndex.load(store, p);
+      if (loaded.isPresent()) {
+        return loaded.get();
+      }
+      List<Entry> read = PackageExtractor.read(p, store);
+      ExtractedIndex.save(store, p, read);
+      return read;
     }
   }
 
@@ -152,7 +181,7 @@ public final class PackageExtractor {
    * One entry of a data archive, read and checked on its own: {@code node} is null for a hard link, whose target is
    * {@code linkTarget}; {@code md5} is set for a regular file.
    */
-  private record Entry(String name, FsPath path, FsNode node, FsPath linkTarget, String md5) {}
+  record Entry(String name, FsPath path, FsNode node, FsPath linkTarget, String md5) {}
 
   /** Places one package's entries into the tree, in archive order, under dpkg's rules for conflicts. */
   private static InstalledPackage place(FsTreeBuilder b, PackageContent p, List<Entry> entries,

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * Content-addressed file store: every blob lives at {@code <dir>/sha256/<ab>/<digest>}, so identical
@@ -103,6 +104,19 @@ public final class BlobStore {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /** The blob stored under {@code sha256}, if the store has it with {@code size} bytes. */
+  public Optional<Blob> existing(String sha256, long size) {
+    Path p = pathFor(sha256);
+    try {
+      if (Files.size(p) != size) {
+        return Optional.empty();
+      }
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return Optional.of(new Blob(size, sha256, p));
   }
 
   public Blob put(byte[] content) {

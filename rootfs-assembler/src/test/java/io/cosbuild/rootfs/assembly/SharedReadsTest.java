@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cosbuild.rootfs.dpkg.PackageContent;
 import io.cosbuild.rootfs.tree.BlobStore;
+import io.cosbuild.rootfs.tree.FsNode;
+import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.NodeMetadata;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,5 +73,45 @@ class SharedReadsTest {
           opens.incrementAndGet();
           return new ByteArrayInputStream(data);
         });
+  }
+
+  /** A later build takes a package's entries from the index beside the blob store, not from its archive. */
+  @Test
+  void persistentReadsAreTakenByALaterBuildWithoutDecodingTheArchive() throws Exception {
+    AtomicInteger opens = new AtomicInteger();
+    PackageContent kernel = pkg("linux-image-6.1.0-cloud-amd64", "boot/vmlinuz-6.1.0", "kernel", opens);
+    Path blobs = dir.resolve("blobs");
+    FsTree first = extract(List.of(kernel), BlobStore.open(blobs), PackageExtractor.SharedReads.persistent(List.of()));
+    assertEquals(1, opens.get());
+    FsTree again = extract(List.of(kernel), BlobStore.open(blobs), PackageExtractor.SharedReads.persistent(List.of()));
+    assertEquals(first.entries(), again.entries());
+    assertEquals(1, opens.get(), "the second build decoded nothing");
+
+    // A damaged index, or one whose blobs the store no longer has, is ignored: the archive is read again.
+    Path index;
+    try (var files = Files.walk(blobs.resolve("extracted"))) {
+      index = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+    }
+    byte[] whole = Files.readAllBytes(index);
+    Files.write(index, Arrays.copyOf(whole, whole.length - 3));
+    assertEquals(first.entries(), extract(List.of(kernel), BlobStore.open(blobs),
+        PackageExtractor.SharedReads.persistent(List.of())).entries());
+    assertEquals(2, opens.get());
+    assertEquals(-1L, Files.mismatch(index, Files.write(dir.resolve("expected-index"), whole)),
+        "the index is written again whole");
+    var kernelFile = (FsNode.RegularFile) first.get(
+        FsPath.parse("/boot/vmlinuz-6.1.0")).orElseThrow();
+    Files.delete(kernelFile.blob().location());
+    assertEquals(first.entries(), extract(List.of(kernel), BlobStore.open(blobs),
+        PackageExtractor.SharedReads.persistent(List.of())).entries());
+    assertEquals(3, opens.get());
+    // Another package under the same digest (a test's made-up one) does not take this one's entries.
+    AtomicInteger otherOpens = new AtomicInteger();
+    PackageContent other = pkg("libc6", "usr/lib/libc.so.6", "libc", otherOpens);
+    FsTree libc = extract(List.of(other), BlobStore.open(blobs), PackageExtractor.SharedReads.persistent(List.of()));
+    assertEquals(1, otherOpens.get());
+    assertEquals("libc", new String(((FsNode.RegularFile) libc.get(
+        FsPath.parse("/usr/lib/libc.so.6")).orElseThrow()).blob().readAllBytes(),
+        StandardCharsets.UTF_8));
   }
 }
