@@ -23,6 +23,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -267,7 +268,7 @@ public final class ImageBuilder {
 
   /** The boot packages the root has too (the kernel's with keep-modules, libc...): their archives are read once. */
   static List<PackageContent> inBoth(List<PackageContent> root, List<PackageContent> boot) {
-    java.util.Set<String> inRoot = new java.util.HashSet<>();
+    Set<String> inRoot = new HashSet<>();
     root.forEach(p -> inRoot.add(p.id() + " " + p.sha256()));
     return boot.stream().filter(p -> inRoot.contains(p.id() + " " + p.sha256())).toList();
   }
