@@ -192,8 +192,7 @@ public final class FsExt4Command implements Callable<Integer> {
           FileChannel ch = FileChannel.open(device, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         Ext4Result r;
         try {
-          long total = tree.contentBytes();
-          r = BackgroundFlush.whileWriting(ch, c -> Ext4Writer.writeOnto(tree, c, options, done -> step.update(done, total)));
+          r = BackgroundFlush.whileWriting(ch, c -> Ext4Writer.writeOnto(tree, c, options, step.toward(tree.contentBytes())));
         } catch (Ext4FullException e) {
           throw new Ext4Exception("formatting " + device + " (" + options.sizeBytes() + " bytes): " + e.getMessage()
               + (options.sizeBytes() < ch.size() ? "; give a larger --size (the device holds " + ch.size()
@@ -223,9 +222,8 @@ public final class FsExt4Command implements Callable<Integer> {
           FileChannel ch = FileChannel.open(staging.file(name), StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE, StandardOpenOption.READ)) {
         try {
-          long total = tree.contentBytes();
           // commit syncs the rest
-          r = BackgroundFlush.whileWriting(ch, c -> Ext4Writer.write(tree, c, options, done -> step.update(done, total)));
+          r = BackgroundFlush.whileWriting(ch, c -> Ext4Writer.write(tree, c, options, step.toward(tree.contentBytes())));
         } catch (Ext4FullException e) {
           throw new Ext4Exception(e.getMessage() + "; give a larger --size or leave it out to compute one", e);
         }

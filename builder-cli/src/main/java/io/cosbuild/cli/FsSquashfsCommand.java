@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.function.LongConsumer;
 import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -105,8 +105,7 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       FsTree tree = FsCommand.readSource(src, staging, progress);
       SquashfsResult r;
       try (Progress.Step step = progress.start("Writing " + out)) {
-        long total = tree.contentBytes();
-        LongConsumer shown = done -> step.update(done, total);
+        LongConsumer shown = step.toward(tree.contentBytes());
         r = device ? writeToDevice(tree, out, options, shown) : writeToStaging(tree, staging.file(name), options, shown);
         step.done(FsCommand.mib(r.imageSize()) + " squashfs");
       }

@@ -27,8 +27,7 @@ final class Ext4RootImage {
         .withSize(spec.size().orElse(0));
     try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING)) {
-      long total = tree.contentBytes();
-      Ext4Result r = Ext4Writer.write(tree, ch, o, done -> step.update(done, total));
+      Ext4Result r = Ext4Writer.write(tree, ch, o, step.toward(tree.contentBytes()));
       return String.format(java.util.Locale.ROOT, "ext4, %.1f MiB, %d of %d blocks and %d of %d inodes used",
           r.sizeBytes() / 1048576.0, r.blocks() - r.freeBlocks(), r.blocks(), r.inodes() - r.freeInodes(), r.inodes());
     } catch (Ext4FullException e) {

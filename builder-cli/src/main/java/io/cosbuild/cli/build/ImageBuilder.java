@@ -23,7 +23,6 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,8 +83,9 @@ public final class ImageBuilder {
     if (request.profile().kernel().keepModules()) {
       packages = withKernelPackages(packages, bootPackages);
     }
-    // Persistent: a rebuild takes each package's checked entries from the cache instead of decompressing it again.
-    PackageExtractor.SharedReads shared = PackageExtractor.SharedReads.persistent(inBoth(packages, bootPackages));
+    // The boot set's reads are kept for the boot stage (the kernel's is in the root too, with keep-modules); persistent:
+    // a rebuild takes each package's checked entries from the cache instead of decompressing it again.
+    PackageExtractor.SharedReads shared = PackageExtractor.SharedReads.persistent(bootPackages);
     AssemblyResult rootfs = assemble(packages, shared);
     List<String> produced = new ArrayList<>();
     Manifest manifest = null;
@@ -264,13 +264,6 @@ public final class ImageBuilder {
       }
     }
     return out;
-  }
-
-  /** The boot packages the root has too (the kernel's with keep-modules, libc...): their archives are read once. */
-  static List<PackageContent> inBoth(List<PackageContent> root, List<PackageContent> boot) {
-    Set<String> inRoot = new HashSet<>();
-    root.forEach(p -> inRoot.add(p.id() + " " + p.sha256()));
-    return boot.stream().filter(p -> inRoot.contains(p.id() + " " + p.sha256())).toList();
   }
 
   private AssemblyResult assemble(List<PackageContent> packages, PackageExtractor.SharedReads shared)

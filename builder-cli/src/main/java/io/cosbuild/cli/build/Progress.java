@@ -2,6 +2,7 @@ package io.cosbuild.cli.build;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.LongConsumer;
 
 /**
  * Progress of long steps on stderr. On a terminal one line per step is redrawn in place with a
@@ -64,6 +65,11 @@ public final class Progress {
       synchronized (Progress.this) {
         draw(String.format(Locale.ROOT, " %3d%%", Math.min(100, done * 100 / total)));
       }
+    }
+
+    /** Reports to {@link #update} the amounts a writer tells, out of {@code total}. */
+    public LongConsumer toward(long total) {
+      return done -> update(done, total);
     }
 
     /** Ends the step with a short result, e.g. "412 packages". */

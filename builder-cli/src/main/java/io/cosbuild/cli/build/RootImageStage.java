@@ -25,8 +25,7 @@ final class RootImageStage {
       SquashfsOptions o = new SquashfsOptions(c, spec.compressionLevel().orElse(c.defaultLevel()), (int) spec.blockSize(),
           OptionalLong.of(epoch), Runtime.getRuntime().availableProcessors(), false, true);
       try {
-        long total = tree.contentBytes();
-        SquashfsResult r = SquashfsWriter.writeFile(tree, target, o, done -> step.update(done, total));
+        SquashfsResult r = SquashfsWriter.writeFile(tree, target, o, step.toward(tree.contentBytes()));
         return String.format(java.util.Locale.ROOT, "squashfs %s, %d inodes, %.1f MiB (%.2fx)", c.cliName(), r.inodes(),
             r.imageSize() / 1048576.0, r.compressionRatio());
       } catch (SquashfsException e) {

@@ -16,7 +16,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -87,10 +86,8 @@ final class ExtractedIndex {
         }
       }
       return in.read() == -1 ? Optional.of(entries) : Optional.empty();
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
     } catch (IOException | RuntimeException e) {
-      return Optional.empty(); // truncated or damaged: the archive is the truth
+      return Optional.empty(); // none yet, truncated or damaged: the archive is the truth
     }
   }
 
@@ -116,12 +113,13 @@ final class ExtractedIndex {
             continue;
           }
           FsNode n = e.node();
-          out.writeByte(n instanceof FsNode.Directory ? DIRECTORY : n instanceof FsNode.Symlink ? SYMLINK
-              : n instanceof FsNode.Fifo ? FIFO : FILE);
           NodeMetadata m = n.metadata();
-          if (!m.xattrs().isEmpty()) {
-            return; // packages ship none; an entry with some is not kept rather than kept without them
+          byte kind = n instanceof FsNode.Directory ? DIRECTORY : n instanceof FsNode.Symlink ? SYMLINK
+              : n instanceof FsNode.Fifo ? FIFO : n instanceof FsNode.RegularFile ? FILE : 0;
+          if (kind == 0 || !m.xattrs().isEmpty()) {
+            return; // packages ship neither; such an entry is not kept rather than kept wrong
           }
+          out.writeByte(kind);
           out.writeInt(m.permissions());
           out.writeInt(m.uid());
           out.writeInt(m.gid());
@@ -132,8 +130,6 @@ final class ExtractedIndex {
             out.writeLong(r.blob().size());
             out.writeUTF(r.blob().sha256());
             out.writeUTF(e.md5());
-          } else if (!(n instanceof FsNode.Directory) && !(n instanceof FsNode.Fifo)) {
-            return;
           }
         }
       }

@@ -20,9 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
-import java.util.function.LongConsumer;
 
 /**
  * Writes an {@link FsTree} as an ext4 filesystem with the features of bookworm's mke2fs defaults

@@ -43,6 +43,11 @@ final class HostNames {
     return target.toString();
   }
 
+  /** The bytes the JDK itself passes to the kernel for {@code p}: for system calls the JDK has no method for. */
+  static byte[] bytes(Path p) {
+    return p.toString().getBytes(JNU != null ? JNU : StandardCharsets.UTF_8);
+  }
+
   /** Whether {@code decoded}, one name of {@code raw}, encodes back to raw's bytes and they are UTF-8. */
   private static boolean isExact(Path raw, String decoded) {
     if (isAscii(decoded)) {

@@ -10,7 +10,6 @@ import io.cosbuild.rootfs.tree.Xattr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,8 +33,6 @@ final class HostXattrs {
   /** linux/limits.h: the longest list of names a file can have. */
   private static final int XATTR_LIST_MAX = 65536;
 
-  private static final Charset JNU = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
-
   private HostXattrs() {}
 
   /**
@@ -43,8 +40,7 @@ final class HostXattrs {
    * A name that is not UTF-8 is refused, as file names are.
    */
   static List<Xattr> read(Path p) throws IOException, TreeException {
-    // The bytes the JDK itself would pass to the kernel for this path.
-    byte[] path = cString(p.toString().getBytes(JNU));
+    byte[] path = cString(HostNames.bytes(p));
     List<Xattr> out = new ArrayList<>();
     try {
       for (byte[] name : names(p, path)) {
