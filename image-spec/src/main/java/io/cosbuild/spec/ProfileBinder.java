@@ -7,11 +7,13 @@ import static io.cosbuild.spec.Values.strings;
 
 import io.cosbuild.spec.model.Architecture;
 import io.cosbuild.spec.model.DiskSpec;
+import io.cosbuild.spec.model.FileCapabilities;
 import io.cosbuild.spec.model.FileSpec;
 import io.cosbuild.spec.model.ImageProfile;
 import io.cosbuild.spec.model.KernelSpec;
 import io.cosbuild.spec.model.MountLayout;
 import io.cosbuild.spec.model.PackageSelection;
+import io.cosbuild.spec.model.PermissionSpec;
 import io.cosbuild.spec.model.RepositorySpec;
 import io.cosbuild.spec.model.RootfsSpec;
 import io.cosbuild.spec.model.SecuritySpec;
@@ -21,6 +23,7 @@ import io.cosbuild.spec.model.VeritySpec;
 import io.cosbuild.spec.node.Location;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +47,21 @@ final class ProfileBinder {
       String field = verity.get("signing-key") == null ? "verity.signing-certificate" : "verity.signing-key";
       errors.add(new ProfileError(where.getOrDefault(field, new Location(file, 0, 0)), field,
           "signing-key and signing-certificate go together: set both or neither"));
+    }
+    List<Map<String, Object>> permissions = maps(map(p, "security"), "permissions");
+    Map<String, Integer> permissionPaths = new HashMap<>();
+    for (int i = 0; i < permissions.size(); i++) {
+      Map<String, Object> m = permissions.get(i);
+      String field = "security.permissions[" + i + "]";
+      Location at = where.getOrDefault(field + ".path", new Location(file, 0, 0));
+      if (m.get("owner") == null && m.get("group") == null && m.get("mode") == null && m.get("capabilities") == null) {
+        errors.add(new ProfileError(at, field, "give owner, group, mode or capabilities"));
+      }
+      Integer first = m.get("path") == null ? null : permissionPaths.putIfAbsent(str(m, "path"), i);
+      if (first != null) {
+        errors.add(new ProfileError(at, field + ".path", m.get("path") + " is also security.permissions[" + first + "]"
+            + ": one entry per path (to change an inherited entry, replace the list with permissions!)"));
+      }
     }
     List<Map<String, Object>> files = maps(p, "files");
     for (int i = 0; i < files.size(); i++) {
@@ -115,7 +133,7 @@ final class ProfileBinder {
         new SecuritySpec.FirewallSpec(bool(fw, "enabled"), ints(fw, "allow-tcp"), ints(fw, "allow-udp")),
         new SecuritySpec.SshSpec(bool(ssh, "password-authentication"), bool(ssh, "permit-root-login"), ((Long) ssh.get("port")).intValue()),
         users, strings(s, "remove-interpreters"), bool(s, "keep-docs"), strings(s, "keep-locales"), strings(s, "audit-errors"),
-        bool(s, "strip-setuid"), strings(s, "keep-setuid"));
+        bool(s, "strip-setuid"), strings(s, "keep-setuid"), permissions(s));
     Map<String, Object> sd = map(p, "systemd");
     SystemdSpec systemd = new SystemdSpec(strings(sd, "enable"), str(sd, "default-target"));
     List<FileSpec> files = new ArrayList<>();
@@ -133,6 +151,19 @@ final class ProfileBinder {
     OptionalLong epoch = p.get("source-date-epoch") == null ? OptionalLong.empty() : OptionalLong.of((Long) p.get("source-date-epoch"));
     return new ImageProfile(str(p, "name"), str(p, "description"), sources, arches, epoch, repos, packages, kernel, str(p, "init"),
         rootfs, verity, layout, security, systemd, stringMap(p, "alternatives"), files, disk, digest);
+  }
+
+  private static List<PermissionSpec> permissions(Map<String, Object> security) {
+    List<PermissionSpec> out = new ArrayList<>();
+    for (Map<String, Object> m : maps(security, "permissions")) {
+      String mode = (String) m.get("mode");
+      String caps = (String) m.get("capabilities");
+      out.add(new PermissionSpec(str(m, "path"), Optional.ofNullable((String) m.get("owner")),
+          Optional.ofNullable((String) m.get("group")),
+          mode == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(mode, 8)),
+          caps == null ? Optional.empty() : Optional.of(FileCapabilities.parse(caps))));
+    }
+    return out;
   }
 
   private static Optional<Path> relativePath(Map<String, Object> m, String key, Map<String, Location> where, String field) {

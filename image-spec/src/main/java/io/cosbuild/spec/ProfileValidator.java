@@ -20,7 +20,7 @@ import java.util.TreeMap;
  */
 final class ProfileValidator {
 
-  private static final Set<String> REQUIRED = Set.of("security.users[].name", "files[].path");
+  private static final Set<String> REQUIRED = Set.of("security.users[].name", "security.permissions[].path", "files[].path");
 
   private final List<ProfileError> errors = new ArrayList<>();
   private final Map<String, Location> locations = new LinkedHashMap<>();

@@ -63,6 +63,15 @@ class ImageRulesTest {
         Arguments.of("sshd port behind a firewall that allows nothing", "security:\n  firewall: {enabled: true}\n  ssh: {port: 2222}\n",
             "4:15: security.ssh.port: sshd port 2222 is not in security.firewall.allow-tcp [] (the default): the firewall would drop"
                 + " SSH connections; add 2222 there, or keep port 22"),
+        Arguments.of("a permission that sets nothing", "security:\n  permissions:\n    - path: /usr/bin/ping\n",
+            "4:13: security.permissions[0]: give owner, group, mode or capabilities"),
+        Arguments.of("a permission's capabilities mistyped", "security:\n  permissions:\n    - path: /usr/bin/ping\n"
+            + "      capabilities: cap_net_raw+pe cap_netadmin+p\n", "5:21: security.permissions[0].capabilities: 'cap_netadmin' is not a capability name such as cap_net_raw"),
+        Arguments.of("two permissions of one path", "security:\n  permissions:\n    - {path: /usr/bin/ping, mode: '4755'}\n"
+            + "    - {path: /usr/bin/ping, capabilities: cap_net_raw=ep}\n", "5:14: security.permissions[1].path: /usr/bin/ping is also security.permissions[0]: one entry per path (to change an"
+                + " inherited entry, replace the list with permissions!)"),
+        Arguments.of("a permission's owner that is no name", "security:\n  permissions:\n    - path: /usr/bin/ping\n"
+            + "      owner: root:root\n", "5:14: security.permissions[0].owner: 'root:root': one name or id here; the user goes in owner, the group in group"),
         Arguments.of("setuid files kept without stripping", "security:\n  keep-setuid: [/usr/bin/su]\n",
             "3:16: security.keep-setuid: has no effect without security.strip-setuid: true"),
         Arguments.of("setuid files kept when stripping is off", "security:\n  strip-setuid: false\n  keep-setuid: [/usr/bin/su]\n",

@@ -73,8 +73,15 @@ class GkeImageIT {
       for (String gone : List.of("usr/bin/perl", "usr/bin/python3", "usr/bin/bash")) {
         assertFalse(Files.exists(mnt.resolve(gone), java.nio.file.LinkOption.NOFOLLOW_LINKS), gone);
       }
-      // strip-setuid (base profile): no file the kernel would run with another user's or group's rights.
-      assertEquals("", ok("find", mnt.toString(), "-xdev", "-type", "f", "-perm", "/6000"));
+      // strip-setuid (base profile): no file the kernel would run with another user's or group's rights but the
+      // one the probe profile's security.permissions makes so after it, as dbus's postinst would.
+      String helper = "/usr/lib/dbus-1.0/dbus-daemon-launch-helper";
+      assertEquals(mnt + helper + "\n", ok("find", mnt.toString(), "-xdev", "-type", "f", "-perm", "/6000"));
+      assertEquals("4754 root messagebus\n", ok("chroot", mnt.toString(), "/usr/bin/stat", "-c", "%a %U %G", helper));
+      assertEquals("root messagebus 4754 " + helper + "\n",
+          ok("chroot", mnt.toString(), "/usr/bin/dpkg-statoverride", "--list"), "recorded as dpkg-statoverride would");
+      assertEquals("/usr/bin/ip cap_dac_override,cap_net_admin,cap_sys_admin=ep\n",
+          ok("chroot", mnt.toString(), "/usr/sbin/getcap", "/usr/bin/ip"), "iproute2's setcap, through the /bin link");
       // keep-modules: the image's own kmod finds what container networking loads, with its dependencies.
       String release;
       try (var releases = Files.list(mnt.resolve("usr/lib/modules"))) {

@@ -8,6 +8,7 @@ import io.cosbuild.rootfs.assembly.HardeningOptions;
 import io.cosbuild.rootfs.assembly.MountLayout;
 import io.cosbuild.rootfs.assembly.OverlayFile;
 import io.cosbuild.rootfs.assembly.PackageExtractor;
+import io.cosbuild.rootfs.assembly.Permission;
 import io.cosbuild.rootfs.assembly.SshPolicy;
 import io.cosbuild.rootfs.assembly.UserSpec;
 import io.cosbuild.rootfs.audit.AuditCheck;
@@ -97,6 +98,9 @@ public final class ProfileMapping {
         .factoryEtc(p.filesystem().statelessEtc())
         .units(p.systemd().enable())
         .users(users(p, packages))
+        .permissions(s.permissions().stream().map(ps -> new Permission(ps.path(), ps.owner().orElse(null),
+            ps.group().orElse(null), ps.mode().isPresent() ? ps.mode().getAsInt() : null, ps.capabilities().orElse(null)))
+            .toList())
         .alternatives(alternatives(p), true)
         .auditErrors(auditErrors(p))
         .init(p.init())

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 /** Hardening choices for the root filesystem. */
 public record SecuritySpec(SortedMap<String, String> sysctl, FirewallSpec firewall, SshSpec ssh, List<UserSpec> users,
     List<String> removeInterpreters, boolean keepDocs, List<String> keepLocales, List<String> auditErrors,
-    boolean stripSetuid, List<String> keepSetuid) {
+    boolean stripSetuid, List<String> keepSetuid, List<PermissionSpec> permissions) {
 
   public SecuritySpec {
     sysctl = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(sysctl));
@@ -16,6 +16,7 @@ public record SecuritySpec(SortedMap<String, String> sysctl, FirewallSpec firewa
     keepLocales = List.copyOf(keepLocales);
     auditErrors = List.copyOf(auditErrors);
     keepSetuid = List.copyOf(keepSetuid);
+    permissions = List.copyOf(permissions);
   }
 
   /** Default-deny nftables policy with the allowed inbound ports. */

@@ -12,6 +12,7 @@ import static io.cosbuild.spec.schema.FieldType.STRING;
 import static io.cosbuild.spec.schema.FieldType.STRING_LIST;
 import static io.cosbuild.spec.schema.FieldType.STRING_MAP;
 
+import io.cosbuild.spec.model.FileCapabilities;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -71,6 +72,25 @@ public final class ProfileSchema {
       }
     }
     return null;
+  };
+  /** A user or group as /etc/passwd and /etc/group hold them (Debian has e.g. Debian-exim), or a numeric id. */
+  static final FieldCheck ACCOUNT = v -> {
+    String s = String.valueOf(v);
+    if (s.matches("\\d{1,10}")) {
+      return Long.parseLong(s) > MAX_ID ? "'" + s + "': ids must be between 0 and " + MAX_ID : null;
+    }
+    if (s.contains(":")) {
+      return "'" + s + "': one name or id here; the user goes in owner, the group in group";
+    }
+    return s.matches("[A-Za-z_][A-Za-z0-9_.-]{0,31}\\$?") ? null : "'" + s + "' is not a user or group name, nor a numeric id";
+  };
+  static final FieldCheck CAPABILITIES = v -> {
+    try {
+      FileCapabilities.parse(String.valueOf(v));
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
   };
   static final FieldCheck HEX_OR_AUTO = v -> String.valueOf(v).matches("auto|-|([0-9a-fA-F]{2}){1,256}") ? null
       : "'" + v + "' is not 'auto', '-' (no salt) or an even number of hex digits";
@@ -194,6 +214,18 @@ public final class ProfileSchema {
           of("remove-interpreters", STRING_LIST, List.of(), "Shells and interpreters to remove from /bin, /sbin, /usr/bin, /usr/sbin, with the links to them (e.g. bash, python3, perl*: a trailing * matches any suffix, such as perl5.36.0)."),
           of("strip-setuid", BOOL, false, "Clear the setuid and setgid bits of every regular file (su, passwd, mount, ...) but those in keep-setuid: an image without login accounts has no use for them."),
           of("keep-setuid", STRING_LIST, List.of(), "Files whose setuid and setgid bits strip-setuid leaves; each must be such a file in the image (links followed).").checked(ABSOLUTE_PATH),
+          objectList("permissions", "Owner, group, mode and file capabilities of paths in the image, as dpkg-statoverride and setcap"
+                  + " in a package's maintainer script would set them (cosbuild runs none): e.g. ping's cap_net_raw. Applied after"
+                  + " the accounts are made and after strip-setuid, so a setuid mode given here stays; recorded in"
+                  + " /var/lib/dpkg/statoverride. One entry per path.",
+              of("path", STRING, null, "Absolute path of a file or directory in the image (required); not a symlink (name its"
+                  + " target).").checked(ABSOLUTE_PATH),
+              of("owner", STRING, null, "User name in the image's /etc/passwd, or a numeric uid; unchanged when absent.").checked(ACCOUNT),
+              of("group", STRING, null, "Group name in the image's /etc/group, or a numeric gid; unchanged when absent.").checked(ACCOUNT),
+              of("mode", STRING, null, "Octal permissions with the setuid, setgid and sticky bits (e.g. 4754); unchanged when absent.")
+                  .checked(OCTAL_MODE),
+              of("capabilities", STRING, null, "File capabilities of a regular file in setcap's form (e.g. cap_net_raw=ep), stored"
+                  + " as its security.capability attribute; unchanged when absent.").checked(CAPABILITIES)),
           of("keep-docs", BOOL, true, "Keep /usr/share/doc, man and info pages."),
           of("keep-locales", STRING_LIST, List.of("*"), "Locales to keep under /usr/share/locale; '*' keeps all."),
           of("audit-errors", STRING_LIST, List.of(), "Audit findings that fail the build.")

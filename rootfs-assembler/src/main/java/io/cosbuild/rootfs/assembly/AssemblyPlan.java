@@ -26,6 +26,7 @@ import java.util.TreeMap;
  * @param overlayFiles files added after the packages (replacing what is there)
  * @param overlaySymlinks symlinks added after the packages (link -> target as written)
  * @param users accounts added after base-passwd's
+ * @param permissions owners, modes and file capabilities set once the accounts exist and hardening is done
  * @param units systemd units to enable
  * @param alternatives update-alternatives choices; {@code knownAlternatives} adds Debian's usual defaults
  * @param hardening hardening options
@@ -38,9 +39,9 @@ import java.util.TreeMap;
  */
 public record AssemblyPlan(String imageName, List<PackageContent> packages, BlobStore blobs, long sourceDateEpoch,
     List<String> mergedUsr, Map<FsPath, String> overrides, List<OverlayFile> overlayFiles,
-    Map<FsPath, String> overlaySymlinks, List<UserSpec> users, List<String> units, List<Alternative> alternatives,
-    boolean knownAlternatives, HardeningOptions hardening, MountLayout mountLayout, boolean factoryEtc,
-    StatusForm statusForm, Set<AuditCheck> auditErrors, String init, PackageExtractor.SharedReads sharedReads) {
+    Map<FsPath, String> overlaySymlinks, List<UserSpec> users, List<Permission> permissions, List<String> units,
+    List<Alternative> alternatives, boolean knownAlternatives, HardeningOptions hardening, MountLayout mountLayout,
+    boolean factoryEtc, StatusForm statusForm, Set<AuditCheck> auditErrors, String init, PackageExtractor.SharedReads sharedReads) {
 
   public AssemblyPlan {
     Objects.requireNonNull(imageName, "imageName");
@@ -54,6 +55,7 @@ public record AssemblyPlan(String imageName, List<PackageContent> packages, Blob
     overlayFiles = List.copyOf(overlayFiles);
     overlaySymlinks = java.util.Collections.unmodifiableMap(new TreeMap<>(overlaySymlinks));
     users = List.copyOf(users);
+    permissions = List.copyOf(permissions);
     units = List.copyOf(units);
     alternatives = List.copyOf(alternatives);
     Objects.requireNonNull(hardening, "hardening");
@@ -86,6 +88,7 @@ public record AssemblyPlan(String imageName, List<PackageContent> packages, Blob
     private final List<OverlayFile> overlayFiles = new ArrayList<>();
     private final Map<FsPath, String> overlaySymlinks = new TreeMap<>();
     private List<UserSpec> users = List.of();
+    private List<Permission> permissions = List.of();
     private List<String> units = List.of();
     private List<Alternative> alternatives = List.of();
     private boolean knownAlternatives = true;
@@ -126,6 +129,11 @@ public record AssemblyPlan(String imageName, List<PackageContent> packages, Blob
 
     public Builder users(List<UserSpec> v) {
       users = v;
+      return this;
+    }
+
+    public Builder permissions(List<Permission> v) {
+      permissions = v;
       return this;
     }
 
@@ -179,8 +187,8 @@ public record AssemblyPlan(String imageName, List<PackageContent> packages, Blob
 
     public AssemblyPlan build() {
       return new AssemblyPlan(imageName, packages, blobs, epoch, mergedUsr, overrides, overlayFiles, overlaySymlinks,
-          users, units, alternatives, knownAlternatives, hardening, mountLayout, factoryEtc, statusForm, auditErrors, init,
-          sharedReads);
+          users, permissions, units, alternatives, knownAlternatives, hardening, mountLayout, factoryEtc, statusForm,
+          auditErrors, init, sharedReads);
     }
   }
 }

@@ -4,6 +4,7 @@ import io.cosbuild.rootfs.audit.AuditReport;
 import io.cosbuild.rootfs.audit.Auditor;
 import io.cosbuild.rootfs.dpkg.DpkgStatusWriter;
 import io.cosbuild.rootfs.dpkg.PackageException;
+import io.cosbuild.rootfs.dpkg.StatusForm;
 import io.cosbuild.rootfs.sbom.CopyrightFiles;
 import io.cosbuild.rootfs.sbom.CopyrightFiles.CopyrightFile;
 import io.cosbuild.rootfs.sbom.Sbom;
@@ -28,7 +29,7 @@ import java.util.function.IntConsumer;
  *   <li>{@link UsersStep}, {@link AlternativesStep}, {@link SystemdUnitsStep}, {@link MachineIdStep},
  *       {@link ModulesIndexStep}, {@link CaCertificatesStep}</li>
  *   <li>{@link DocsRemovalStep}, {@link ShellRemovalStep}, {@link SysctlStep}, {@link FirewallStep}, {@link SshPolicyStep}</li>
- *   <li>{@link MountLayoutStep}, {@link DpkgStatusWriter}, {@link FactoryEtcStep}</li>
+ *   <li>{@link MountLayoutStep}, {@link DpkgStatusWriter}, {@link PermissionsStep}, {@link FactoryEtcStep}</li>
  *   <li>{@link InitCheck}: the plan's init is an executable file in the tree</li>
  *   <li>mtimes clamped to the source date epoch; then {@link Auditor} and {@link SpdxSbomWriter}</li>
  * </ol>
@@ -102,6 +103,8 @@ public final class RootfsAssembler {
       tree = new MountLayoutStep(plan.mountLayout(), blobs, epoch).apply(tree);
     }
     tree = new DpkgStatusWriter(plan.statusForm(), blobs, epoch).apply(tree, extraction.packages());
+    // After strip-setuid, so that a setuid mode the profile gives stays; before the factory copy of /etc.
+    tree = new PermissionsStep(plan.permissions(), plan.statusForm() == StatusForm.DPKG, blobs, epoch).apply(tree);
     if (plan.factoryEtc()) {
       tree = new FactoryEtcStep().apply(tree);
     }
