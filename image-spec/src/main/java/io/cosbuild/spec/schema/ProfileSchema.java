@@ -229,7 +229,8 @@ public final class ProfileSchema {
           of("keep-docs", BOOL, true, "Keep /usr/share/doc, man and info pages."),
           of("keep-locales", STRING_LIST, List.of("*"), "Locales to keep under /usr/share/locale; '*' keeps all."),
           of("audit-errors", STRING_LIST, List.of(), "Audit findings that fail the build.")
-              .choices("setuid", "setgid", "world-writable", "secrets", "vcs-leftovers", "shell-reachable", "shell-references")),
+              .choices("setuid", "setgid", "world-writable", "secrets", "vcs-leftovers", "shell-reachable", "shell-references",
+                  "maintainer-permissions")),
       object("systemd", "systemd units.",
           of("enable", STRING_LIST, List.of(), "Units to enable (wants symlinks as systemctl enable makes them).").checked(UNIT_NAME),
           of("default-target", STRING, "multi-user.target", "default.target.").checked(UNIT_NAME)),

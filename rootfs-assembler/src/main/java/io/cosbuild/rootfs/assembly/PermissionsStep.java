@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Sets the profile's owners, modes and file capabilities ({@code security.permissions}), the work
@@ -52,16 +55,12 @@ public final class PermissionsStep {
     for (Permission p : permissions) {
       String field = "security.permissions " + p.path();
       FsPath path;
-      FsNode node;
       try {
-        path = FsPath.parse(p.path());
-        // Links in the parents are followed, as chown and chmod follow them.
-        FsPath parent = path.isRoot() ? null : b.resolve(path.parent()).orElse(null);
-        path = parent == null ? path : parent.resolve(path.name());
-        node = path.isRoot() || parent != null ? b.get(path).orElse(null) : null;
+        path = canonical(b, p.path()).orElse(null);
       } catch (TreeException | IllegalArgumentException e) {
         throw new AssemblyException(field + ": " + e.getMessage(), e);
       }
+      FsNode node = path == null ? null : b.get(path).orElse(null);
       if (node == null) {
         throw new AssemblyException(field + ": no such file or directory in the image");
       }
@@ -113,6 +112,29 @@ public final class PermissionsStep {
       TreeEdits.writeText(b, blobs, STATOVERRIDE.toString(), text.toString(), 0644, epoch, ORIGIN);
     }
     return b.build();
+  }
+
+  /** The canonical paths of the entries {@code tree} has, for the audit. */
+  public Set<FsPath> paths(FsTree tree) {
+    FsTreeBuilder b = tree.toBuilder();
+    Set<FsPath> out = new TreeSet<>();
+    for (Permission p : permissions) {
+      try {
+        canonical(b, p.path()).ifPresent(out::add);
+      } catch (TreeException | IllegalArgumentException e) {
+        // apply() refused it already
+      }
+    }
+    return out;
+  }
+
+  /** {@code path} with the links in its parents followed, as chown and chmod follow them; empty when a parent is missing. */
+  private static Optional<FsPath> canonical(FsTreeBuilder b, String path) throws TreeException {
+    FsPath p = FsPath.parse(path);
+    if (p.isRoot()) {
+      return Optional.of(p);
+    }
+    return b.resolve(p.parent()).map(parent -> parent.resolve(p.name()));
   }
 
   /** Names and ids of {@code /etc/passwd} or {@code /etc/group} (name:x:id:...), first entry of a name or id winning. */

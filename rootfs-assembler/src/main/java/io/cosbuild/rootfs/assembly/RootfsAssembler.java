@@ -104,7 +104,8 @@ public final class RootfsAssembler {
     }
     tree = new DpkgStatusWriter(plan.statusForm(), blobs, epoch).apply(tree, extraction.packages());
     // After strip-setuid, so that a setuid mode the profile gives stays; before the factory copy of /etc.
-    tree = new PermissionsStep(plan.permissions(), plan.statusForm() == StatusForm.DPKG, blobs, epoch).apply(tree);
+    PermissionsStep permissions = new PermissionsStep(plan.permissions(), plan.statusForm() == StatusForm.DPKG, blobs, epoch);
+    tree = permissions.apply(tree);
     if (plan.factoryEtc()) {
       tree = new FactoryEtcStep().apply(tree);
     }
@@ -119,7 +120,7 @@ public final class RootfsAssembler {
     try {
       java.util.List<String> refs = new java.util.ArrayList<>(shells.danglingLinks());
       refs.addAll(shells.shebangs());
-      audit = Auditor.audit(tree, extraction.packages(), refs, plan.auditErrors());
+      audit = Auditor.audit(tree, extraction.packages(), refs, permissions.paths(tree), plan.auditErrors());
     } catch (IOException e) {
       throw new AssemblyException("audit: cannot read the blob store: " + e.getMessage(), e);
     }

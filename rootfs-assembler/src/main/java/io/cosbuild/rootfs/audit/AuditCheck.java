@@ -17,5 +17,10 @@ public enum AuditCheck {
   /** Symlinks or scripts that point at a removed or missing shell or interpreter. */
   SHELL_REFERENCES,
   /** Accounts with a usable password or a login shell. */
-  LOGIN_ACCOUNTS
+  LOGIN_ACCOUNTS,
+  /**
+   * Packages whose preinst or postinst sets file capabilities, a setuid or setgid mode or a dpkg-statoverride
+   * (cosbuild runs no maintainer script), unless the profile's security.permissions names one of their files.
+   */
+  MAINTAINER_PERMISSIONS
 }

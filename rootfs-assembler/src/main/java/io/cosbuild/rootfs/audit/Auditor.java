@@ -45,6 +45,15 @@ public final class Auditor {
    */
   public static AuditReport audit(FsTree tree, List<InstalledPackage> packages, List<String> shellReferences,
       Set<AuditCheck> errors) throws IOException {
+    return audit(tree, packages, shellReferences, Set.of(), errors);
+  }
+
+  /**
+   * As above; {@code declaredPermissions} are the canonical paths the profile's security.permissions set, which
+   * stand for what their packages' maintainer scripts would have set.
+   */
+  public static AuditReport audit(FsTree tree, List<InstalledPackage> packages, List<String> shellReferences,
+      Set<FsPath> declaredPermissions, Set<AuditCheck> errors) throws IOException {
     Map<AuditCheck, List<String>> f = new EnumMap<>(AuditCheck.class);
     for (AuditCheck c : AuditCheck.values()) {
       f.put(c, new ArrayList<>());
@@ -92,6 +101,14 @@ public final class Auditor {
     }
     f.get(AuditCheck.SHELL_REFERENCES).addAll(shellReferences);
     accounts(tree, b, f.get(AuditCheck.LOGIN_ACCOUNTS));
+    for (InstalledPackage ip : packages) {
+      boolean declared = ip.regularFiles().stream().anyMatch(declaredPermissions::contains)
+          || ip.shippedPaths().stream().map(Auditor::shipped).anyMatch(p -> p != null && declaredPermissions.contains(p));
+      if (!declared) {
+        ip.content().maintainerScripts().forEach((script, text) -> MaintainerScriptPermissions.find(text)
+            .forEach(line -> f.get(AuditCheck.MAINTAINER_PERMISSIONS).add(ip.content().name() + ": " + script + ": " + line)));
+      }
+    }
     for (List<String> l : f.values()) {
       List<String> dedup = new ArrayList<>(new java.util.TreeSet<>(l));
       l.clear();
@@ -127,6 +144,18 @@ public final class Auditor {
     sizes.sort(Comparator.comparingLong(PackageSize::bytes).reversed().thenComparing(PackageSize::name));
     Map<AuditCheck, List<String>> frozen = new HashMap<>(f);
     return new AuditReport(packages.size(), total, sizes, frozen, errors, binSh);
+  }
+
+  /** A path as dpkg lists it ({@code /usr/share/doc}) as a tree path; null for {@code /.}, which every package lists. */
+  private static FsPath shipped(String path) {
+    if (path.equals("/.")) {
+      return null;
+    }
+    try {
+      return FsPath.parse(path);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static Optional<FsPath> resolve(FsTreeBuilder b, FsPath p) {

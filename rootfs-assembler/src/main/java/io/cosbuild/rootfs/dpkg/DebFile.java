@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Fills a {@link PackageContent} from a {@code .deb}, read by the packages module's {@link DebArchive}
@@ -61,10 +63,22 @@ public final class DebFile {
     }
     try {
       return new PackageContent(name, required(fields, "Version", deb), required(fields, "Architecture", deb), sha256,
-          installed, fields, archive.conffiles(), md5sums, archive::openDataTar);
+          installed, fields, archive.conffiles(), md5sums, archive::openDataTar, scripts(archive));
     } catch (IllegalArgumentException ex) {
       throw new PackageException(where + ": " + ex.getMessage(), ex);
     }
+  }
+
+  /** The scripts dpkg runs when it installs a package; their text is read for the audit, never run. */
+  private static Map<String, String> scripts(DebArchive archive) {
+    Map<String, String> out = new TreeMap<>();
+    for (String name : List.of("preinst", "postinst")) {
+      byte[] b = archive.controlFile(name);
+      if (b != null) {
+        out.put(name, new String(b, StandardCharsets.UTF_8));
+      }
+    }
+    return out;
   }
 
   private static String required(Map<String, String> fields, String key, Path deb) throws PackageException {

@@ -14,6 +14,7 @@ import java.util.TreeMap;
  * fills this record. Immutable and thread-safe (the data archive opens a new stream per call).
  *
  * @param installedSizeKiB the control file's {@code Installed-Size}, in KiB (0 if absent)
+ * @param maintainerScripts {@code preinst} and {@code postinst} by name, as text, for the audit (cosbuild runs none)
  */
 public record PackageContent(
     String name,
@@ -24,7 +25,14 @@ public record PackageContent(
     Map<String, String> control,
     List<String> conffiles,
     Map<String, String> md5sums,
-    DataArchive data) {
+    DataArchive data,
+    Map<String, String> maintainerScripts) {
+
+  /** A package without maintainer scripts. */
+  public PackageContent(String name, String version, String architecture, String sha256, long installedSizeKiB,
+      Map<String, String> control, List<String> conffiles, Map<String, String> md5sums, DataArchive data) {
+    this(name, version, architecture, sha256, installedSizeKiB, control, conffiles, md5sums, data, Map.of());
+  }
 
   public PackageContent {
     if (name == null || !name.matches("[a-z0-9][a-z0-9+.-]+")) {
@@ -46,6 +54,7 @@ public record PackageContent(
     conffiles = List.copyOf(conffiles);
     md5sums = java.util.Collections.unmodifiableMap(new TreeMap<>(md5sums));
     Objects.requireNonNull(data, "data");
+    maintainerScripts = java.util.Collections.unmodifiableMap(new TreeMap<>(maintainerScripts));
   }
 
   /** {@code name version (arch)}, as used in error messages and tree origins. */
