@@ -8,11 +8,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads packages on every core, in their order, for a caller that takes the results one by one in that order: the
  * work of reading (decompressing, hashing) overlaps, yet what the caller sees, the first failure included, is what
- * reading them one after another would give. Closing stops the reads not yet begun. One caller thread.
+ * reading them one after another would give. Closing stops the reads not yet begun and waits for the others. One
+ * caller thread.
  *
  * @param <T> what a read gives
  */
@@ -78,8 +80,18 @@ public final class ReadAhead<T> implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the reads not yet begun and waits (a minute at most) for those under way, which a file read does not
+   * abandon at an interrupt: when the caller goes on, after a failure too, none of them still writes to the blob
+   * store (a test's temporary directory could not be deleted while one did).
+   */
   @Override
   public void close() {
     readers.shutdownNow();
+    try {
+      readers.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
