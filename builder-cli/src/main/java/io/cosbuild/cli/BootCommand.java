@@ -81,6 +81,11 @@ public final class BootCommand implements Callable<Integer> {
           + " and DNS from QEMU; the guest gets 10.0.2.15).")
   String network;
 
+  @Option(names = "--uefi", description = "Boot as a machine does: UEFI firmware (OVMF; on arm64 QEMU_EFI) starts the"
+      + " unified kernel image on the disk's ESP (profiles with disk.esp: uki), instead of QEMU being given the kernel,"
+      + " initramfs and command line. --append cannot be used then: the command line is inside the image.")
+  boolean uefi;
+
   /** Why the console could not be written to --log; QEMU is stopped then. */
   private final AtomicReference<IOException> logFailure = new AtomicReference<>();
 
@@ -105,6 +110,14 @@ public final class BootCommand implements Callable<Integer> {
         case "none" -> false;
         default -> throw new IllegalArgumentException("--network must be none or user, not " + network);
       });
+      if (uefi) {
+        if (!append.isEmpty()) {
+          throw new IllegalArgumentException("--append cannot be used with --uefi: the kernel command line is inside the"
+              + " unified kernel image on the ESP");
+        }
+        requireUki(dir.resolve("manifest.json"));
+        target = target.withFirmware(QemuCommand.requireFirmware(target.arch()));
+      }
       QemuCommand.requireBinary(target.arch());
       logWriter = log == null ? null : openLog(log);
     } catch (IllegalArgumentException | IOException e) {
@@ -275,6 +288,18 @@ public final class BootCommand implements Callable<Integer> {
     }
     return new BootTarget(architecture(manifest, m.path("arch"), arch), dir.resolve("disk.raw"), dir.resolve("vmlinuz"),
         dir.resolve("initrd.img"), c.toString(), memoryMiB, snapshot);
+  }
+
+  /** Refuses an image whose ESP the manifest does not say holds a unified kernel image: the firmware would find nothing. */
+  private static void requireUki(Path manifest) throws IOException {
+    JsonNode m = new ObjectMapper().readTree(manifest.toFile());
+    for (JsonNode p : m.path("disk").path("partitions")) {
+      if (p.path("number").asInt() == 1 && "uki".equals(p.path("content").asText())) {
+        return;
+      }
+    }
+    throw new IOException(manifest + ": the image's ESP holds no unified kernel image, so UEFI firmware finds nothing to"
+        + " start: build it with disk.esp: uki, or boot it without --uefi");
   }
 
   /** The manifest's architecture, which --arch (when given) must agree with: the kernel is built for one. */

@@ -1,6 +1,7 @@
 package io.cosbuild.spec;
 
 import io.cosbuild.spec.node.Location;
+import io.cosbuild.spec.schema.ProfileSchema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +45,19 @@ final class ImageRules {
     r.packages();
     r.sshPort();
     r.keepSetuid();
+    r.uki();
     r.errors.addAll(DiskFit.check(Values.map(profile, "disk"), Values.map(profile, "verity"), where, file));
     return r.errors;
+  }
+
+  /** A unified kernel image needs a FAT32 ESP large enough for it. */
+  private void uki() {
+    Map<String, Object> disk = Values.map(profile, "disk");
+    long esp = Values.size(disk.get("esp-size"));
+    if ("uki".equals(disk.get("esp")) && esp < ProfileSchema.ESP_UKI_MIN_MIB * (1L << 20)) {
+      error("disk.esp-size", "is " + esp / (1 << 20) + " MiB: disk.esp: uki needs at least " + ProfileSchema.ESP_UKI_MIN_MIB
+          + " MiB (a FAT32 filesystem and the kernel image)");
+    }
   }
 
   /** image picks the first architecture and the first suite: an empty list has none. */

@@ -147,7 +147,7 @@ final class ProfileBinder {
     }
     Map<String, Object> d = map(p, "disk");
     DiskSpec disk = new DiskSpec(size(d.get("size")), size(d.get("esp-size")), size(d.get("root-size")), autoSize(d.get("verity-size")),
-        size(d.get("oem-size")), size(d.get("state-min-size")), str(d, "root-b"), strings(d, "formats"));
+        size(d.get("oem-size")), size(d.get("state-min-size")), str(d, "root-b"), strings(d, "formats"), str(d, "esp"));
     OptionalLong epoch = p.get("source-date-epoch") == null ? OptionalLong.empty() : OptionalLong.of((Long) p.get("source-date-epoch"));
     return new ImageProfile(str(p, "name"), str(p, "description"), sources, arches, epoch, repos, packages, kernel, str(p, "init"),
         rootfs, verity, layout, security, systemd, stringMap(p, "alternatives"), files, disk, digest);

@@ -72,6 +72,8 @@ class ImageRulesTest {
                 + " inherited entry, replace the list with permissions!)"),
         Arguments.of("a permission's owner that is no name", "security:\n  permissions:\n    - path: /usr/bin/ping\n"
             + "      owner: root:root\n", "5:14: security.permissions[0].owner: 'root:root': one name or id here; the user goes in owner, the group in group"),
+        Arguments.of("a unified kernel image on a small ESP", "disk:\n  esp: uki\n  esp-size: 32MiB\n",
+            "4:13: disk.esp-size: is 32 MiB: disk.esp: uki needs at least 48 MiB (a FAT32 filesystem and the kernel image)"),
         Arguments.of("setuid files kept without stripping", "security:\n  keep-setuid: [/usr/bin/su]\n",
             "3:16: security.keep-setuid: has no effect without security.strip-setuid: true"),
         Arguments.of("setuid files kept when stripping is off", "security:\n  strip-setuid: false\n  keep-setuid: [/usr/bin/su]\n",

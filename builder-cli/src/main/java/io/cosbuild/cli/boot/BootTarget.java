@@ -13,13 +13,15 @@ import java.util.Objects;
  * @param extraDisks raw disks attached after {@code disk}, in order (the guest's second, third... disk)
  * @param userNetwork true: one virtio network card on QEMU's user-mode network (NAT to the host's, a DHCP
  *     server and DNS forwarder at 10.0.2.2 and 10.0.2.3, the guest at 10.0.2.15); false: no network card
+ * @param firmware UEFI firmware that boots the disk's own unified kernel image, or null to give QEMU the
+ *     kernel, initramfs and command line (the image's ESP is not used then)
  */
 public record BootTarget(Architecture arch, Path disk, Path kernel, Path initrd, String cmdline, int memoryMiB,
-    boolean snapshot, List<Path> extraDisks, boolean userNetwork) {
+    boolean snapshot, List<Path> extraDisks, boolean userNetwork, Path firmware) {
 
   public BootTarget(Architecture arch, Path disk, Path kernel, Path initrd, String cmdline, int memoryMiB,
       boolean snapshot) {
-    this(arch, disk, kernel, initrd, cmdline, memoryMiB, snapshot, List.of(), false);
+    this(arch, disk, kernel, initrd, cmdline, memoryMiB, snapshot, List.of(), false, null);
   }
 
   public BootTarget {
@@ -38,11 +40,16 @@ public record BootTarget(Architecture arch, Path disk, Path kernel, Path initrd,
 
   /** The same target with {@code disk} booted and these disks attached after it. */
   public BootTarget withDisks(Path disk, List<Path> extraDisks) {
-    return new BootTarget(arch, disk, kernel, initrd, cmdline, memoryMiB, snapshot, extraDisks, userNetwork);
+    return new BootTarget(arch, disk, kernel, initrd, cmdline, memoryMiB, snapshot, extraDisks, userNetwork, firmware);
   }
 
   /** The same target with a network card on QEMU's user-mode network, or without one. */
   public BootTarget withUserNetwork(boolean on) {
-    return new BootTarget(arch, disk, kernel, initrd, cmdline, memoryMiB, snapshot, extraDisks, on);
+    return new BootTarget(arch, disk, kernel, initrd, cmdline, memoryMiB, snapshot, extraDisks, on, firmware);
+  }
+
+  /** The same target booted by UEFI firmware from the disk's ESP. */
+  public BootTarget withFirmware(Path uefi) {
+    return new BootTarget(arch, disk, kernel, initrd, cmdline, memoryMiB, snapshot, extraDisks, userNetwork, uefi);
   }
 }

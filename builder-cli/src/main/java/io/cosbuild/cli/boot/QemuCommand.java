@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The QEMU command line for a {@link BootTarget}: x86_64 on {@code q35}, arm64 on {@code virt};
+ * The QEMU command line for a {@link BootTarget}: x86_64 on {@code q35}, arm64 on {@code virt}; the kernel,
+ * initramfs and command line given to QEMU, or UEFI firmware that boots the disk's ESP;
  * the disks as virtio-blk on PCI, the image's first (the initramfs loads virtio_pci and
  * virtio_blk), no network unless asked for (then a virtio-net card on QEMU's user-mode network), no display, the first serial port on stdio, no reboot (a panic or
  * reboot ends QEMU). Stateless.
@@ -28,6 +29,20 @@ public final class QemuCommand {
     }
     throw new java.io.IOException(arch.qemuBinary() + " is not on the PATH: booting an " + arch + " image needs QEMU"
         + " (Debian: apt-get install " + (arch == Architecture.X86_64 ? "qemu-system-x86" : "qemu-system-arm") + ")");
+  }
+
+  /**
+   * Debian's UEFI firmware for {@code arch} that QEMU takes with {@code -bios}.
+   *
+   * @throws java.io.IOException naming the Debian package that has it
+   */
+  public static Path requireFirmware(Architecture arch) throws java.io.IOException {
+    Path p = Path.of(arch == Architecture.X86_64 ? "/usr/share/ovmf/OVMF.fd" : "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd");
+    if (Files.isRegularFile(p)) {
+      return p;
+    }
+    throw new java.io.IOException(p + " is missing: booting through UEFI firmware needs it (Debian: apt-get install "
+        + (arch == Architecture.X86_64 ? "ovmf" : "qemu-efi-aarch64") + ")");
   }
 
   /** The executable {@code name} in the first PATH directory that has one, or null. */
@@ -54,8 +69,12 @@ public final class QemuCommand {
       c.addAll(List.of("-machine", "virt", "-cpu", kvm ? "host" : "max"));
     }
     c.addAll(List.of("-accel", kvm ? "kvm" : "tcg", "-m", Integer.toString(t.memoryMiB()), "-smp", "1",
-        "-nodefaults", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
-        "-kernel", t.kernel().toString(), "-initrd", t.initrd().toString(), "-append", t.cmdline()));
+        "-nodefaults", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot"));
+    if (t.firmware() != null) {
+      c.addAll(List.of("-bios", t.firmware().toString()));
+    } else {
+      c.addAll(List.of("-kernel", t.kernel().toString(), "-initrd", t.initrd().toString(), "-append", t.cmdline()));
+    }
     if (t.userNetwork()) {
       c.addAll(List.of("-nic", "user,model=virtio-net-pci"));
     }

@@ -29,7 +29,8 @@ import java.util.Map;
  * Kernel, initramfs and kernel command line: the boot packages are extracted into their own tree,
  * the initramfs takes busybox, dmsetup with its libraries and the kernel modules the boot needs
  * (with a generated modules.dep) plus the generated /init; the command line carries the verity
- * parameters the init opens the root with. Stateless.
+ * parameters the init opens the root with; for a firmware-bootable disk, the three joined with systemd's EFI stub
+ * into one unified kernel image. Stateless.
  */
 final class BootStage {
 
@@ -41,8 +42,9 @@ final class BootStage {
   /** What the boot stage made. */
   record Result(String summary, String commandLine) {}
 
+  /** @param uki where to write the unified kernel image the ESP gets, or null for none */
   static Result build(BuildRequest request, List<PackageContent> packages, PackageExtractor.SharedReads shared,
-      VerityResult verity, Path vmlinuz, Path initrd) throws BuildFailure, IOException {
+      VerityResult verity, Path vmlinuz, Path initrd, Path uki) throws BuildFailure, IOException {
     ImageProfile p = request.profile();
     long epoch = request.sourceDateEpoch();
     BlobStore store = BlobStore.open(request.source().cacheDir().resolve("blobs"));
@@ -69,8 +71,13 @@ final class BootStage {
               vp.dataBlocks(), verity.layout().hashStartBlock(), verity.rootHash(), vp.salt()),
           KernelCommandLine.HARDENING,
           p.kernel().cmdline().stream().filter(w -> !KernelCommandLine.HARDENING.contains(w)).toList());
-      return new Result("kernel " + ir.kernelRelease() + ", " + ir.modules().loadOrder().size() + " modules, initramfs "
-          + Files.size(initrd) / 1024 + " KiB", cmdline.toString());
+      String summary = "kernel " + ir.kernelRelease() + ", " + ir.modules().loadOrder().size() + " modules, initramfs "
+          + Files.size(initrd) / 1024 + " KiB";
+      if (uki != null) {
+        UnifiedKernelImage.write(boot, request.arch(), p.name(), cmdline.toString(), vmlinuz, initrd, uki);
+        summary += ", unified kernel image " + Files.size(uki) / 1024 + " KiB";
+      }
+      return new Result(summary, cmdline.toString());
     } catch (PackageException | InitramfsException e) {
       throw new BuildFailure("boot: " + e.getMessage(), e);
     }

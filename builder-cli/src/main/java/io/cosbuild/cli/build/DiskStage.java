@@ -25,7 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Lays out and writes the GPT disk: ESP, ROOT-A/VERITY-A with the root image and its tree (their
+ * Lays out and writes the GPT disk: ESP (empty, or FAT32 with the unified kernel image), ROOT-A/VERITY-A with the root image and its tree (their
  * partition UUIDs spell the root hash), ROOT-B/VERITY-B empty or a copy, OEM, and STATE filling the
  * rest. STATE's filesystem is made for the size the layout gives it. Stateless.
  */
@@ -65,9 +65,10 @@ final class DiskStage {
     return parts;
   }
 
+  /** @param uki the unified kernel image for the ESP, or null to leave the ESP empty */
   static WrittenDisk write(Architecture arch, DiskSpec disk, VeritySpec veritySpec, String seed, Path rootImage, Path hashFile,
-      String rootHashHex, Path oemImage, FilesystemMaker stateMaker, Path workDir, Set<DiskFormat> formats, long epoch)
-      throws IOException, DiskImageException, BuildFailure {
+      String rootHashHex, Path oemImage, Path uki, FilesystemMaker stateMaker, Path workDir, Set<DiskFormat> formats,
+      long epoch) throws IOException, DiskImageException, BuildFailure {
     long rootBytes = Files.size(rootImage);
     if (rootBytes > disk.rootSize()) {
       throw new BuildFailure("the root image is " + rootBytes + " bytes, more than disk.root-size (" + disk.rootSize()
@@ -90,6 +91,13 @@ final class DiskStage {
     Path stateImage = workDir.resolve("state.ext4");
     stateMaker.make(stateImage, state.sizeBytes());
     parts.add(PartitionRequest.of(PartitionRole.STATE, disk.stateMinSize(), PartitionContent.ofFile(stateImage)));
+    Path espImage = workDir.resolve("esp.fat");
+    if (uki != null) {
+      PlannedPartition esp = planned.partitions().stream().filter(p -> p.role() == PartitionRole.EFI_SYSTEM).findFirst()
+          .orElseThrow();
+      EspStage.make(espImage, esp.sizeBytes(), esp.firstLba(), uki, arch, seed, epoch);
+      parts.set(0, PartitionRequest.of(PartitionRole.EFI_SYSTEM, disk.espSize(), PartitionContent.ofFile(espImage)));
+    }
 
     Set<DiskFormat> all = EnumSet.of(DiskFormat.RAW);
     all.addAll(formats);
@@ -97,6 +105,7 @@ final class DiskStage {
       return DiskOutputs.write(new DiskLayoutRequest(diskArch, disk.size(), seed, true, parts), workDir, all, epoch);
     } finally {
       Files.deleteIfExists(stateImage);
+      Files.deleteIfExists(espImage);
     }
   }
 }

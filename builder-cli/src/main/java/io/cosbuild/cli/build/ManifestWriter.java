@@ -42,7 +42,8 @@ final class ManifestWriter {
     List<Manifest.Partition> parts = new ArrayList<>();
     for (PlannedPartition p : disk.layout().partitions()) {
       boolean slotB = p.role() == PartitionRole.ROOT_B || p.role() == PartitionRole.VERITY_B;
-      String content = p.content() instanceof PartitionContent.Empty ? "empty" : slotB ? "copy" : "data";
+      String content = p.content() instanceof PartitionContent.Empty ? "empty" : slotB ? "copy"
+          : p.role() == PartitionRole.EFI_SYSTEM ? "uki" : "data";
       parts.add(new Manifest.Partition(p.number(), p.name(), p.type().guid().toString(), p.partGuid().toString(), p.firstLba(),
           p.lastLba(), p.attributes().hex(), p.attributes().describe(), content));
     }

@@ -58,12 +58,16 @@ public final class ProfileMapping {
   static final List<String> INITRAMFS_USERSPACE = List.of("busybox-static", "dmsetup", "fdisk", "e2fsprogs");
 
   /**
-   * The boot set: the profile's kernel package (the metapackage pulls the versioned image) and the
-   * initramfs userspace, without the kernel's maintainer-script dependencies.
+   * The boot set: the profile's kernel package (the metapackage pulls the versioned image), the
+   * initramfs userspace and, for a unified kernel image, systemd's EFI stub; without the kernel's
+   * maintainer-script dependencies.
    */
   public static ResolveRequest bootRequest(ImageProfile p, Architecture arch) {
     List<String> includes = new ArrayList<>(INITRAMFS_USERSPACE);
     includes.add(p.kernel().packageFor(arch));
+    if (p.disk().uki()) {
+      includes.add(UnifiedKernelImage.STUB_PACKAGE);
+    }
     return new ResolveRequest(p.name() + "/boot", includes, KERNEL_SCRIPT_DEPENDENCIES, List.of(), arch.debianArch(), false);
   }
 

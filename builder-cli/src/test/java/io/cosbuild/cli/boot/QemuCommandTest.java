@@ -50,6 +50,14 @@ class QemuCommandTest {
   }
 
   @Test
+  void firmwareBootGivesQemuOnlyTheFirmwareAndTheDisk() {
+    List<String> c = QemuCommand.of(target(Architecture.X86_64, false).withFirmware(Path.of("/fw/OVMF.fd")), false);
+    assertEquals("/fw/OVMF.fd", c.get(c.indexOf("-bios") + 1));
+    assertFalse(c.contains("-kernel") || c.contains("-initrd") || c.contains("-append"), c.toString());
+    assertTrue(c.contains("virtio-blk-pci,drive=disk0"), c.toString());
+  }
+
+  @Test
   void panicMarkers() {
     assertTrue(QemuRunner.panicked("[ 3.6] Kernel panic - not syncing: dm-verity device corrupted"));
     assertFalse(QemuRunner.panicked("cosbuild: ready"));

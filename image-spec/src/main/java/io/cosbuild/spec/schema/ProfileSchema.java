@@ -59,6 +59,8 @@ public final class ProfileSchema {
   static final FieldCheck UNIT_NAME = v -> UNIT.matcher(String.valueOf(v)).matches() ? null : "'" + v + "' is not a systemd unit name";
   static final FieldCheck USER_NAME = v -> USER.matcher(String.valueOf(v)).matches() ? null : "'" + v + "' is not a valid user name";
   static final FieldCheck OCTAL_MODE = v -> String.valueOf(v).matches("0?[0-7]{3,4}") ? null : "'" + v + "' is not an octal mode such as 0644";
+  /** FAT32 needs 65,525 clusters (of 512 bytes up to 260 MiB) besides its FATs, and the kernel image takes 15-25 MiB. */
+  public static final int ESP_UKI_MIN_MIB = 48;
   /** The largest uid or gid: the image's model and tools hold ids as Java ints. */
   public static final long MAX_ID = Integer.MAX_VALUE;
   static final FieldCheck OWNER = v -> {
@@ -246,6 +248,10 @@ public final class ProfileSchema {
           of("size", SIZE, "4GiB", "Whole disk size (512-byte sectors); STATE fills what the other partitions leave; every partition,"
               + " each rounded up to 1MiB, must fit.").checked(DISK_SIZE),
           of("esp-size", SIZE, "64MiB", "EFI system partition (partition 1).").checked(PARTITION_SIZE),
+          of("esp", ENUM, "empty", "What the EFI system partition holds: 'empty' (the disk boots where the kernel and initramfs are"
+              + " given from outside, as cosbuild boot does), or 'uki': a FAT32 filesystem with a unified kernel image (systemd's EFI"
+              + " stub with the kernel, the initramfs and the command line) at /EFI/BOOT/BOOTX64.EFI (BOOTAA64.EFI on arm64), which"
+              + " UEFI firmware boots by itself; needs esp-size of at least " + ESP_UKI_MIN_MIB + "MiB.").choices("empty", "uki"),
           of("root-size", SIZE, "1GiB", "Each of ROOT-A and ROOT-B.").checked(PARTITION_SIZE),
           of("verity-size", SIZE, "auto", "Each of VERITY-A and VERITY-B; 'auto' fits the hash tree of root-size.").checked(PARTITION_SIZE),
           of("oem-size", SIZE, "16MiB", "OEM partition.").checked(PARTITION_SIZE),

@@ -1,19 +1,15 @@
 package io.cosbuild.rootfs.squashfs;
 
+import io.cosbuild.rootfs.tree.CompleteFile;
 import io.cosbuild.rootfs.tree.FsNode;
 import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.NodeMetadata;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -97,33 +93,7 @@ public final class SquashfsWriter {
   /** As {@link #writeFile(FsTree, Path, SquashfsOptions)}, with {@code progress} as for {@link #write}. */
   public static SquashfsResult writeFile(FsTree tree, Path target, SquashfsOptions options, LongConsumer progress)
       throws IOException, SquashfsException {
-    Path abs = target.toAbsolutePath();
-    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".part");
-    tmp.toFile().deleteOnExit(); // also when the JVM is stopped by a signal mid-way
-    boolean done = false;
-    try {
-      SquashfsResult r;
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        r = write(tree, ch, options, progress);
-      }
-      try {
-        // createTempFile makes the file private; an image is as readable as any build output.
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      } catch (UnsupportedOperationException notPosix) {
-        // Non-POSIX file systems keep their default permissions.
-      }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-      done = true;
-      return r;
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(tmp);
-      }
-    }
+    return CompleteFile.write(target, ch -> write(tree, ch, options, progress));
   }
 
   private SquashfsResult write(SeekableByteChannel out, LongConsumer progress) throws IOException, SquashfsException {

@@ -1,0 +1,241 @@
+package io.cosbuild.rootfs.efi;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The headers of a PE32+ image (an EFI executable such as systemd's stub), read from its bytes. Every offset and
+ * size read is checked against the file's length, so a truncated or hostile file is an {@link EfiImageException},
+ * never an index error. Immutable and thread-safe; keeps its own copy of the bytes.
+ *
+ * <p>Layout, little-endian. DOS header: 0 "MZ", 0x3c e_lfanew u32. At e_lfanew: "PE\0\0", then the COFF header:
+ * +4 Machine u16, +6 NumberOfSections u16, +20 SizeOfOptionalHeader u16. The optional header at e_lfanew + 24:
+ * 0 Magic u16 (0x20b for PE32+), 8 SizeOfInitializedData u32, 32 SectionAlignment u32, 36 FileAlignment u32,
+ * 56 SizeOfImage u32, 60 SizeOfHeaders u32, 64 CheckSum u32, 108 NumberOfRvaAndSizes u32, 112 the data directories
+ * (RVA u32, Size u32 each; entry 4, the certificate table, holds a file offset instead of an RVA). The section table
+ * ({@link SectionHeader}) follows the optional header.
+ */
+public final class PeImage {
+
+  static final long U32_MAX = 0xFFFF_FFFFL;
+
+  private static final int PE32 = 0x10b;
+  private static final int PE32_PLUS = 0x20b;
+  private static final int OPTIONAL_HEADER_FIXED = 112;
+  private static final int CERTIFICATE_TABLE = 4;
+  private static final int SIZE_OF_INITIALIZED_DATA = 8;
+  private static final int SIZE_OF_IMAGE = 56;
+  private static final int CHECK_SUM = 64;
+  private static final long MAX_FILE_ALIGNMENT = 65536;
+
+  /** One data directory entry; absent when both fields are zero. */
+  public record DataDirectory(long address, long size) {
+    public boolean isPresent() {
+      return address != 0 || size != 0;
+    }
+  }
+
+  private final String what;
+  private final byte[] bytes;
+  private final int coffOffset;
+  private final int optOffset;
+  private final int sectionTableOffset;
+  private final int machine;
+  private final long sectionAlignment;
+  private final long fileAlignment;
+  private final long sizeOfImage;
+  private final long sizeOfHeaders;
+  private final long sizeOfInitializedData;
+  private final long checkSum;
+  private final DataDirectory certificateTable;
+  private final List<SectionHeader> sections = new ArrayList<>();
+
+  private PeImage(String what, byte[] file) throws EfiImageException {
+    this.what = what;
+    bytes = file.clone();
+    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    if (bytes.length < 64 || bytes[0] != 'M' || bytes[1] != 'Z') {
+      throw new EfiImageException(what + ": not a PE image (no MZ header)");
+    }
+    long lfanew = SectionHeader.u32(buf, 0x3c);
+    checkRange(lfanew, 24, "PE signature and COFF header");
+    int pe = (int) lfanew;
+    if (buf.getInt(pe) != 0x00004550) {
+      throw new EfiImageException(what + ": not a PE image (no PE signature at e_lfanew " + hex(lfanew) + ")");
+    }
+    coffOffset = pe + 4;
+    machine = Short.toUnsignedInt(buf.getShort(coffOffset));
+    int numberOfSections = Short.toUnsignedInt(buf.getShort(coffOffset + 2));
+    int sizeOfOptionalHeader = Short.toUnsignedInt(buf.getShort(coffOffset + 16));
+    optOffset = coffOffset + 20;
+    checkRange(optOffset, 2, "optional header");
+    int magic = Short.toUnsignedInt(buf.getShort(optOffset));
+    if (magic == PE32) {
+      throw new EfiImageException(what + ": a PE32 (32-bit) image; only PE32+ is supported, use the 64-bit stub");
+    }
+    if (magic != PE32_PLUS) {
+      throw new EfiImageException(what + ": optional header magic " + hex(magic) + " is not PE32+ (0x20b)");
+    }
+    if (sizeOfOptionalHeader < OPTIONAL_HEADER_FIXED) {
+      throw new EfiImageException(what + ": SizeOfOptionalHeader " + sizeOfOptionalHeader + " is below "
+          + OPTIONAL_HEADER_FIXED);
+    }
+    checkRange(optOffset, sizeOfOptionalHeader, "optional header");
+    sizeOfInitializedData = SectionHeader.u32(buf, optOffset + SIZE_OF_INITIALIZED_DATA);
+    sectionAlignment = SectionHeader.u32(buf, optOffset + 32);
+    fileAlignment = SectionHeader.u32(buf, optOffset + 36);
+    sizeOfImage = SectionHeader.u32(buf, optOffset + SIZE_OF_IMAGE);
+    sizeOfHeaders = SectionHeader.u32(buf, optOffset + 60);
+    checkSum = SectionHeader.u32(buf, optOffset + CHECK_SUM);
+    if (Long.bitCount(fileAlignment) != 1 || fileAlignment > MAX_FILE_ALIGNMENT
+        || Long.bitCount(sectionAlignment) != 1) {
+      throw new EfiImageException(what + ": SectionAlignment " + hex(sectionAlignment) + " and FileAlignment "
+          + hex(fileAlignment) + " must be powers of two, FileAlignment at most 64 KiB");
+    }
+    long directories = SectionHeader.u32(buf, optOffset + 108);
+    if (directories > (sizeOfOptionalHeader - OPTIONAL_HEADER_FIXED) / 8) {
+      throw new EfiImageException(what + ": " + directories + " data directories do not fit SizeOfOptionalHeader "
+          + sizeOfOptionalHeader);
+    }
+    int cert = optOffset + OPTIONAL_HEADER_FIXED + 8 * CERTIFICATE_TABLE;
+    certificateTable = directories > CERTIFICATE_TABLE
+        ? new DataDirectory(SectionHeader.u32(buf, cert), SectionHeader.u32(buf, cert + 4))
+        : new DataDirectory(0, 0);
+    sectionTableOffset = optOffset + sizeOfOptionalHeader;
+    checkRange(sectionTableOffset, (long) numberOfSections * SectionHeader.SIZE, "section table");
+    if (sizeOfHeaders > bytes.length || sectionTableOffset + (long) numberOfSections * SectionHeader.SIZE
+        > sizeOfHeaders) {
+      throw new EfiImageException(what + ": SizeOfHeaders " + hex(sizeOfHeaders) + " does not hold the section table"
+          + " or lies outside the file");
+    }
+    for (int i = 0; i < numberOfSections; i++) {
+      SectionHeader s = SectionHeader.parse(buf, sectionTableOffset + i * SectionHeader.SIZE);
+      if (s.sizeOfRawData() > 0) {
+        checkRange(s.pointerToRawData(), s.sizeOfRawData(), "raw data of section " + s.name());
+      }
+      sections.add(s);
+    }
+  }
+
+  /** Reads the headers of {@code file}; {@code what} names it in error messages. */
+  public static PeImage parse(String what, byte[] file) throws EfiImageException {
+    try {
+      return new PeImage(what, file);
+    } catch (IndexOutOfBoundsException e) {
+      throw new EfiImageException(what + ": malformed PE image (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** The COFF Machine field, e.g. 0x8664 for x86-64, 0xaa64 for AArch64. */
+  public int machine() {
+    return machine;
+  }
+
+  public long sectionAlignment() {
+    return sectionAlignment;
+  }
+
+  public long fileAlignment() {
+    return fileAlignment;
+  }
+
+  public long sizeOfImage() {
+    return sizeOfImage;
+  }
+
+  public long sizeOfHeaders() {
+    return sizeOfHeaders;
+  }
+
+  public long sizeOfInitializedData() {
+    return sizeOfInitializedData;
+  }
+
+  public long checkSum() {
+    return checkSum;
+  }
+
+  /** The certificate table (Authenticode signatures); present only in a signed image. */
+  public DataDirectory certificateTable() {
+    return certificateTable;
+  }
+
+  /** The section table in file order. */
+  public List<SectionHeader> sections() {
+    return List.copyOf(sections);
+  }
+
+  /** The file's length in bytes. */
+  public long length() {
+    return bytes.length;
+  }
+
+  /** Where the CheckSum field lies in the file. */
+  public int checkSumOffset() {
+    return optOffset + CHECK_SUM;
+  }
+
+  /**
+   * The file's bytes with {@code added} appended to the section table, NumberOfSections, SizeOfImage and
+   * SizeOfInitializedData set, and CheckSum zero (it is computed over the final file, this field counting as zero).
+   * The new headers must fit in the header area: below SizeOfHeaders and below the first section's raw data, in
+   * bytes that are zero now.
+   */
+  public byte[] withAddedSections(List<SectionHeader> added, long newSizeOfImage, long newSizeOfInitializedData)
+      throws EfiImageException {
+    int count = sections.size() + added.size();
+    if (count > 0xffff) {
+      throw new EfiImageException(what + ": " + count + " sections exceed the PE limit of 65535");
+    }
+    long room = sizeOfHeaders;
+    for (SectionHeader s : sections) {
+      if (s.sizeOfRawData() > 0) {
+        room = Math.min(room, s.pointerToRawData());
+      }
+    }
+    int start = sectionTableOffset + sections.size() * SectionHeader.SIZE;
+    long end = start + (long) added.size() * SectionHeader.SIZE;
+    if (end > room) {
+      throw new EfiImageException(what + ": no room for " + added.size() + " more section headers: the table would"
+          + " end at " + hex(end) + " but the header area ends at " + hex(room) + " (SizeOfHeaders "
+          + hex(sizeOfHeaders) + ", or the first section's data); use a stub linked with more header space");
+    }
+    for (int i = start; i < end; i++) {
+      if (bytes[i] != 0) {
+        throw new EfiImageException(what + ": the header bytes after the section table (at " + hex(i)
+            + ") are in use, so no section header can be added there");
+      }
+    }
+    byte[] out = bytes.clone();
+    ByteBuffer buf = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < added.size(); i++) {
+      buf.put(start + i * SectionHeader.SIZE, added.get(i).toBytes());
+    }
+    buf.putShort(coffOffset + 2, (short) count);
+    buf.putInt(optOffset + SIZE_OF_IMAGE, (int) checkU32(newSizeOfImage, "SizeOfImage"));
+    buf.putInt(optOffset + SIZE_OF_INITIALIZED_DATA,
+        (int) checkU32(newSizeOfInitializedData, "SizeOfInitializedData"));
+    buf.putInt(optOffset + CHECK_SUM, 0);
+    return out;
+  }
+
+  private long checkU32(long v, String field) throws EfiImageException {
+    if (v < 0 || v > U32_MAX) {
+      throw new EfiImageException(what + ": " + field + " " + v + " does not fit 32 bits; the image is too large");
+    }
+    return v;
+  }
+
+  private void checkRange(long off, long size, String part) throws EfiImageException {
+    if (off < 0 || size < 0 || off > bytes.length || size > bytes.length - off) {
+      throw new EfiImageException(what + ": " + part + " at offset " + hex(off) + " size " + size
+          + " lies outside the file (" + bytes.length + " bytes; truncated?)");
+    }
+  }
+
+  static String hex(long v) {
+    return "0x" + Long.toHexString(v);
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * EFI executables: {@link io.cosbuild.rootfs.efi.PeImage} reads the headers of a PE32+ image and
+ * {@link io.cosbuild.rootfs.efi.UkiBuilder} turns systemd's EFI stub into a Unified Kernel Image by
+ * appending sections ({@code .osrel}, {@code .cmdline}, {@code .linux}, {@code .initrd}) the way
+ * {@code objcopy --add-section} and systemd's {@code ukify} do, without either tool.
+ */
+package io.cosbuild.rootfs.efi;

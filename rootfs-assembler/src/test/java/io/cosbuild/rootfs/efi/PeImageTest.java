@@ -1,0 +1,98 @@
+package io.cosbuild.rootfs.efi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PeImageTest {
+
+  @Test
+  void readsTheHeaderFields() throws Exception {
+    PeImage pe = PeImage.parse("tiny", TinyPe.bytes());
+    assertEquals(0x8664, pe.machine());
+    assertEquals(0x1000, pe.sectionAlignment());
+    assertEquals(0x200, pe.fileAlignment());
+    assertEquals(0x2000, pe.sizeOfImage());
+    assertEquals(0x200, pe.sizeOfHeaders());
+    assertEquals(0x400, pe.sizeOfInitializedData());
+    assertEquals(0, pe.checkSum());
+    assertEquals(TinyPe.OPT + 64, pe.checkSumOffset());
+    assertFalse(pe.certificateTable().isPresent());
+    assertEquals(List.of(new SectionHeader(".text", 0x10, 0x1000, 0x200, 0x200, 0x6000_0020L)), pe.sections());
+    assertEquals(TinyPe.LENGTH, pe.length());
+  }
+
+  @Test
+  void refusesWhatIsNotMz() {
+    byte[] b = TinyPe.bytes();
+    b[0] = 'Z';
+    assertMessage(b, "no MZ header");
+  }
+
+  @Test
+  void refusesAMissingPeSignature() {
+    byte[] b = TinyPe.bytes();
+    b[TinyPe.LFANEW + 1] = 'X';
+    assertMessage(b, "no PE signature");
+  }
+
+  @Test
+  void refusesPe32() {
+    byte[] b = TinyPe.bytes();
+    le(b).putShort(TinyPe.OPT, (short) 0x10b);
+    assertMessage(b, "PE32 (32-bit)");
+  }
+
+  @Test
+  void refusesEveryTruncation() {
+    byte[] whole = TinyPe.bytes();
+    for (int len = 0; len < whole.length; len++) {
+      byte[] cut = Arrays.copyOf(whole, len);
+      EfiImageException e = assertThrows(EfiImageException.class, () -> PeImage.parse("cut", cut), "length " + len);
+      assertTrue(e.getMessage().startsWith("cut: "), e.getMessage());
+    }
+  }
+
+  @Test
+  void refusesOffsetsOutsideTheFile() {
+    byte[] lfanew = TinyPe.bytes();
+    le(lfanew).putInt(0x3c, 0xffff_fff0);
+    assertMessage(lfanew, "lies outside the file");
+    byte[] raw = TinyPe.bytes();
+    le(raw).putInt(TinyPe.SECTION_TABLE + 20, 0x7fff_ffff);
+    assertMessage(raw, "raw data of section .text");
+    byte[] sections = TinyPe.bytes();
+    le(sections).putShort(TinyPe.COFF + 2, (short) 0xffff);
+    assertMessage(sections, "section table");
+  }
+
+  @Test
+  void refusesAlignmentsThatAreNotPowersOfTwo() {
+    byte[] b = TinyPe.bytes();
+    le(b).putInt(TinyPe.OPT + 36, 0x300);
+    assertMessage(b, "powers of two");
+  }
+
+  @Test
+  void readsTheCertificateTable() throws Exception {
+    byte[] b = TinyPe.bytes();
+    le(b).putInt(TinyPe.CERTIFICATE_DIRECTORY, 0x400).putInt(TinyPe.CERTIFICATE_DIRECTORY + 4, 0x10);
+    assertEquals(new PeImage.DataDirectory(0x400, 0x10), PeImage.parse("signed", b).certificateTable());
+  }
+
+  static ByteBuffer le(byte[] b) {
+    return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private static void assertMessage(byte[] b, String part) {
+    EfiImageException e = assertThrows(EfiImageException.class, () -> PeImage.parse("x.efi", b));
+    assertTrue(e.getMessage().contains(part), e.getMessage());
+  }
+}

@@ -1,0 +1,116 @@
+package io.cosbuild.rootfs.efi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The layout rule and the refusals, on {@link TinyPe}; {@code UkiBuilderIT} has the real stub and the tools. */
+class UkiBuilderTest {
+
+  @TempDir Path dir;
+
+  Path stub(byte[] b) throws Exception {
+    return Files.write(dir.resolve("stub.efi"), b);
+  }
+
+  @Test
+  void appendsSectionsPageAlignedInMemoryAndFileAlignedOnDisk() throws Exception {
+    byte[] kernel = new byte[0x1234];
+    Arrays.fill(kernel, (byte) 0x5a);
+    Path linux = Files.write(dir.resolve("linux"), kernel);
+    Path out = dir.resolve("uki.efi");
+    List<SectionHeader> added = UkiBuilder.writeFile(stub(TinyPe.bytes()),
+        List.of(UkiSection.text(".osrel", "ID=x\n"), UkiSection.file(".linux", linux)), out);
+
+    // SizeOfImage 0x2000 is the end of the stub in memory; the file is 0x400 long.
+    List<SectionHeader> want = List.of(
+        new SectionHeader(".osrel", 5, 0x2000, 0x200, 0x400, 0x4000_0040L),
+        new SectionHeader(".linux", 0x1234, 0x3000, 0x1400, 0x600, 0x4000_0040L));
+    assertEquals(want, added);
+    byte[] uki = Files.readAllBytes(out);
+    assertEquals(0x1a00, uki.length);
+    PeImage pe = PeImage.parse("uki", uki);
+    assertEquals(want, pe.sections().subList(1, 3));
+    assertEquals(0x5000, pe.sizeOfImage(), "0x3000 + 0x1234 rounded up to SectionAlignment");
+    assertEquals(0x400 + 0x200 + 0x1400, pe.sizeOfInitializedData(), "the stub's plus the added raw sizes");
+    assertArrayEquals(Arrays.copyOfRange(TinyPe.bytes(), 0x200, 0x400), Arrays.copyOfRange(uki, 0x200, 0x400));
+    assertArrayEquals("ID=x\n\0\0\0".getBytes(), Arrays.copyOfRange(uki, 0x400, 0x408));
+    assertArrayEquals(kernel, Arrays.copyOfRange(uki, 0x600, 0x600 + 0x1234));
+    assertTrue(Arrays.equals(new byte[0x1400 - 0x1234], Arrays.copyOfRange(uki, 0x600 + 0x1234, uki.length)));
+
+    PeImageTest.le(uki).putInt(pe.checkSumOffset(), 0);
+    assertEquals(PeChecksumTest.sum(uki), pe.checkSum());
+  }
+
+  @Test
+  void aSectionAlignmentBelowAPageStillStartsSectionsOnPages() throws Exception {
+    byte[] b = TinyPe.bytes(); // as systemd 252's stub: SectionAlignment 0x200
+    PeImageTest.le(b).putInt(TinyPe.OPT + 32, 0x200).putInt(TinyPe.OPT + 56, 0x1200);
+    List<SectionHeader> added = UkiBuilder.writeFile(stub(b),
+        List.of(UkiSection.text(".osrel", "ID=x\n"), UkiSection.text(".cmdline", "quiet")), dir.resolve("uki.efi"));
+    assertEquals(List.of(0x2000L, 0x3000L), added.stream().map(SectionHeader::virtualAddress).toList());
+    assertEquals(0x3200, PeImage.parse("uki", Files.readAllBytes(dir.resolve("uki.efi"))).sizeOfImage(),
+        "0x3000 + 5 rounded up to SectionAlignment");
+  }
+
+  @Test
+  void refusesASignedStub() throws Exception {
+    byte[] b = TinyPe.bytes();
+    PeImageTest.le(b).putInt(TinyPe.CERTIFICATE_DIRECTORY, 0x400).putInt(TinyPe.CERTIFICATE_DIRECTORY + 4, 0x10);
+    assertRefused(b, List.of(UkiSection.text(".osrel", "x")), "is signed");
+  }
+
+  @Test
+  void refusesMoreSectionHeadersThanTheHeaderAreaHolds() throws Exception {
+    List<UkiSection> three =
+        List.of(UkiSection.text(".a", "1"), UkiSection.text(".b", "2"), UkiSection.text(".c", "3"));
+    UkiBuilder.writeFile(stub(TinyPe.bytes()), three, dir.resolve("fits.efi"));
+    List<UkiSection> four = Stream.concat(three.stream(), Stream.of(UkiSection.text(".d", "4"))).toList();
+    assertRefused(TinyPe.bytes(), four, "no room for 4 more section headers");
+  }
+
+  @Test
+  void refusesToOverwriteHeaderBytesInUse() throws Exception {
+    byte[] b = TinyPe.bytes();
+    b[TinyPe.SECTION_TABLE + 2 * SectionHeader.SIZE - 1] = 1;
+    assertRefused(b, List.of(UkiSection.text(".a", "1"), UkiSection.text(".b", "2")), "are in use");
+  }
+
+  @Test
+  void refusesDuplicateExistingAndOverlappingNames() throws Exception {
+    assertRefused(TinyPe.bytes(), List.of(UkiSection.text(".osrel", "1"), UkiSection.text(".osrel", "2")),
+        "section .osrel is given twice");
+    assertRefused(TinyPe.bytes(), List.of(UkiSection.text(".text", "1")), "section .text is already in the stub");
+    assertRefused(TinyPe.bytes(), List.of(UkiSection.text(".initrd", "1"), UkiSection.text(".initrd2", "2")),
+        "section names .initrd and .initrd2 overlap");
+    assertRefused(TinyPe.bytes(), List.of(UkiSection.text(".tex", "1")), "section names .text and .tex overlap");
+  }
+
+  @Test
+  void refusesEmptySectionsAndBadNames() throws Exception {
+    assertRefused(TinyPe.bytes(), List.of(UkiSection.text(".cmdline", "")), "section .cmdline is empty");
+    assertRefused(TinyPe.bytes(), List.of(), "no sections");
+    assertThrows(IllegalArgumentException.class, () -> UkiSection.text(".toolong1", "x"));
+    assertThrows(IllegalArgumentException.class, () -> UkiSection.text("", "x"));
+    assertThrows(IllegalArgumentException.class, () -> UkiSection.text(".é", "x"));
+  }
+
+  private void assertRefused(byte[] stub, List<UkiSection> sections, String part) throws Exception {
+    Path out = dir.resolve("refused.efi");
+    EfiImageException e = assertThrows(EfiImageException.class, () -> UkiBuilder.writeFile(stub(stub), sections, out));
+    assertTrue(e.getMessage().contains(part), e.getMessage());
+    try (Stream<Path> left = Files.list(dir)) {
+      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".refused")
+          || p.equals(out)).toList(), "neither the image nor its temporary file is left");
+    }
+  }
+}
