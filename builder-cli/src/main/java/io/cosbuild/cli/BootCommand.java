@@ -81,7 +81,7 @@ public final class BootCommand implements Callable<Integer> {
           + " and DNS from QEMU; the guest gets 10.0.2.15).")
   String network;
 
-  @Option(names = "--uefi", description = "Boot as a machine does: UEFI firmware (OVMF; on arm64 QEMU_EFI) starts the"
+  @Option(names = "--uefi", description = "Boot as a machine does: UEFI firmware (OVMF) starts the"
       + " unified kernel image on the disk's ESP (profiles with disk.esp: uki), instead of QEMU being given the kernel,"
       + " initramfs and command line. --append cannot be used then: the command line is inside the image.")
   boolean uefi;

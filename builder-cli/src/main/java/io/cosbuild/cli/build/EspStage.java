@@ -32,7 +32,7 @@ final class EspStage {
   private EspStage() {}
 
   /**
-   * Writes the ESP's filesystem as a sparse file of {@code bytes}.
+   * Writes the ESP's filesystem as a sparse file of {@code bytes} (FatWriter leaves free clusters as holes).
    *
    * @param firstLba where the partition starts on the disk (FAT records it as hidden sectors)
    */
@@ -50,7 +50,6 @@ final class EspStage {
     FsTree tree = b.build();
     try (FileChannel ch = FileChannel.open(image, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      ch.write(ByteBuffer.allocate(1), bytes - 1); // the whole size, sparse: free clusters stay holes
       FatWriter.write(tree, ch, 0, bytes, new FatOptions(volumeId(seed), "ESP", epoch, firstLba));
     } catch (FatException e) {
       throw new BuildFailure("disk: the EFI system partition (disk.esp-size " + bytes / (1 << 20) + " MiB): "
