@@ -76,6 +76,18 @@ class FirmwareBootIT {
   }
 
   @Test
+  void aSecondBuildIsByteIdentical() throws Exception {
+    Path again = work.resolve("again");
+    Tools.Result r = cosbuild("image", "--profile", work.resolve("uefi.yaml").toString(), "--arch", "x86_64", "--out",
+        again.toString(), "--source-date-epoch", MinimalImageIT.EPOCH, "--format", "raw", "--lock",
+        out.resolve("cosbuild.lock").toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    for (String f : List.of("uki.efi", "disk.raw", "manifest.json")) {
+      assertEquals(-1L, Files.mismatch(out.resolve(f), again.resolve(f)), f);
+    }
+  }
+
+  @Test
   void uefiFirmwareAloneBootsItOntoTheVerifiedRoot() throws Exception {
     Path log = work.resolve("console.log");
     Tools.Result r = cosbuild("boot", out.toString(), "--uefi", "--snapshot", "--accel", "tcg", "--memory", "512",

@@ -25,9 +25,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Lays out and writes the GPT disk: ESP (empty, or FAT32 with the unified kernel image), ROOT-A/VERITY-A with the root image and its tree (their
- * partition UUIDs spell the root hash), ROOT-B/VERITY-B empty or a copy, OEM, and STATE filling the
- * rest. STATE's filesystem is made for the size the layout gives it. Stateless.
+ * Lays out and writes the GPT disk: ESP (empty, or FAT32 with the unified kernel image), ROOT-A/VERITY-A with
+ * the root image and its tree (their partition UUIDs spell the root hash), ROOT-B/VERITY-B empty or a copy,
+ * OEM, and STATE filling the rest. STATE's filesystem is made for the size the layout gives it. Stateless.
  */
 final class DiskStage {
 

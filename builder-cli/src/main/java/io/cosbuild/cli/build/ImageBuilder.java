@@ -173,8 +173,9 @@ public final class ImageBuilder {
     try (Progress.Step step = progress.start("Writing the disk")) {
       StateStage.makeOem(oem, request.profile().disk().oemSize(), seed, request.sourceDateEpoch());
       disk = DiskStage.write(request.arch(), request.profile().disk(), request.profile().verity(), seed, rootImage, hashFile,
-          verity.rootHashHex(), oem, uki ? staging.file(UKI) : null, (file, bytes) -> StateStage.makeState(file, bytes, seed, request.sourceDateEpoch()),
-          staging.directory(), diskFormats(), request.sourceDateEpoch());
+          verity.rootHashHex(), oem, uki ? staging.file(UKI) : null,
+          (file, bytes) -> StateStage.makeState(file, bytes, seed, request.sourceDateEpoch()), staging.directory(),
+          diskFormats(), request.sourceDateEpoch());
       step.done(disk.layout().partitions().size() + " partitions, " + disk.layout().diskSizeBytes() / (1 << 20) + " MiB");
     } catch (DiskImageException e) {
       throw new BuildFailure("disk: " + e.getMessage(), e);

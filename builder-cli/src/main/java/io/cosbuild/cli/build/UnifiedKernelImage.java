@@ -34,6 +34,11 @@ final class UnifiedKernelImage {
     return arch == Architecture.X86_64 ? "BOOTX64.EFI" : "BOOTAA64.EFI";
   }
 
+  /** A value for os-release's double quotes: its shell-like syntax escapes these four with a backslash. */
+  static String osReleaseQuoted(String value) {
+    return value.replaceAll("([\\\\\"$`])", "\\\\$1");
+  }
+
   static void write(FsTree boot, Architecture arch, String profile, String cmdline, Path kernel, Path initrd, Path out)
       throws BuildFailure, IOException {
     FsPath stub = stubPath(arch);
@@ -41,7 +46,8 @@ final class UnifiedKernelImage {
       throw new BuildFailure("boot: " + STUB_PACKAGE + " has no " + stub + ": cannot make the unified kernel image");
     }
     // systemd-stub shows .osrel's PRETTY_NAME in boot menus; the root's os-release names Debian, not the image.
-    String osrel = "ID=cosbuild\nNAME=\"" + profile + "\"\nPRETTY_NAME=\"" + profile + " (cosbuild)\"\n";
+    String name = osReleaseQuoted(profile);
+    String osrel = "ID=cosbuild\nNAME=\"" + name + "\"\nPRETTY_NAME=\"" + name + " (cosbuild)\"\n";
     try {
       UkiBuilder.writeFile(f.blob().location(), List.of(UkiSection.text(".osrel", osrel),
           UkiSection.text(".cmdline", cmdline), UkiSection.file(".linux", kernel), UkiSection.file(".initrd", initrd)), out);
