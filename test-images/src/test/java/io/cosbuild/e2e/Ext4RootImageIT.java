@@ -33,8 +33,7 @@ class Ext4RootImageIT {
 
   @BeforeAll
   static void build() throws Exception {
-    Path minimal = Path.of("..", "profiles", "minimal.yaml").toAbsolutePath().normalize();
-    Path profile = Files.writeString(work.resolve("ext4-root.yaml"), "extends: " + minimal + "\nrootfs:\n  type: ext4\n");
+    Path profile = MinimalImageIT.profileExtendingMinimal(work, "ext4-root.yaml", "rootfs:\n  type: ext4\n");
     out = work.resolve("out");
     Tools.Result r = cosbuild("image", "--profile", profile.toString(), "--arch", "x86_64", "--out", out.toString(),
         "--source-date-epoch", MinimalImageIT.EPOCH, "--format", "raw");

@@ -31,10 +31,9 @@ class FirmwareBootIT {
 
   @BeforeAll
   static void build() throws Exception {
-    Path minimal = Path.of("..", "profiles", "minimal.yaml").toAbsolutePath().normalize();
     // The command line is inside the image: the self-test is asked for there, not by cosbuild boot --append.
-    Path profile = Files.writeString(work.resolve("uefi.yaml"), "extends: " + minimal
-        + "\nkernel:\n  cmdline: [cosbuild.selftest=1]\ndisk:\n  esp: uki\n  esp-size: 64MiB\n");
+    Path profile = MinimalImageIT.profileExtendingMinimal(work, "uefi.yaml",
+        "kernel:\n  cmdline: [cosbuild.selftest=1]\ndisk:\n  esp: uki\n  esp-size: 64MiB\n");
     out = work.resolve("out");
     Tools.Result r = cosbuild("image", "--profile", profile.toString(), "--arch", "x86_64", "--out", out.toString(),
         "--source-date-epoch", MinimalImageIT.EPOCH, "--format", "raw");

@@ -32,8 +32,7 @@ class KernelModulesImageIT {
 
   @Test
   void theBootedGuestLoadsAModuleFromTheRoot() throws Exception {
-    Path minimal = Path.of("..", "profiles", "minimal.yaml").toAbsolutePath().normalize();
-    Path profile = Files.writeString(work.resolve("modules.yaml"), "extends: " + minimal + "\nkernel:\n  keep-modules: true\n");
+    Path profile = MinimalImageIT.profileExtendingMinimal(work, "modules.yaml", "kernel:\n  keep-modules: true\n");
     Path out = work.resolve("out");
     Tools.Result r = cosbuild("image", "--profile", profile.toString(), "--arch", "x86_64", "--out", out.toString(),
         "--source-date-epoch", MinimalImageIT.EPOCH, "--format", "raw");

@@ -396,6 +396,12 @@ class MinimalImageIT {
     return partitionOf(manifest, number);
   }
 
+  /** Writes {@code dir/name} as the shipped minimal profile with {@code yaml} over it. */
+  static Path profileExtendingMinimal(Path dir, String name, String yaml) throws java.io.IOException {
+    Path minimal = Path.of("..", "profiles", "minimal.yaml").toAbsolutePath().normalize();
+    return Files.writeString(dir.resolve(name), "extends: " + minimal + "\n" + yaml);
+  }
+
   static JsonNode partitionOf(JsonNode manifest, int number) {
     for (JsonNode p : manifest.get("disk").get("partitions")) {
       if (p.get("number").asInt() == number) {

@@ -31,9 +31,8 @@ class SignedImageIT {
     Path cert = work.resolve("verity.crt");
     ok("openssl", "req", "-x509", "-nodes", "-days", "2", "-subj", "/CN=cosbuild test signing", "-newkey", "rsa:2048",
         "-keyout", key.toString(), "-out", cert.toString());
-    Path minimal = Path.of("..", "profiles", "minimal.yaml").toAbsolutePath().normalize();
-    Path profile = Files.writeString(work.resolve("signed.yaml"), "extends: " + minimal + "\n"
-        + "verity:\n  signing-key: verity.key\n  signing-certificate: verity.crt\n");
+    Path profile = MinimalImageIT.profileExtendingMinimal(work, "signed.yaml",
+        "verity:\n  signing-key: verity.key\n  signing-certificate: verity.crt\n");
     Path out = work.resolve("out");
     Tools.Result r = cosbuild("image", "--profile", profile.toString(), "--arch", "x86_64", "--out", out.toString(),
         "--source-date-epoch", MinimalImageIT.EPOCH, "--format", "raw");

@@ -13,14 +13,12 @@ import io.cosbuild.rootfs.tree.NodeMetadata;
 import io.cosbuild.rootfs.tree.TreeException;
 import io.cosbuild.spec.model.Architecture;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.UUID;
 
 /**
  * The EFI system partition of a firmware-bootable disk: FAT32 with the unified kernel image at the path UEFI
@@ -57,13 +55,8 @@ final class EspStage {
     }
   }
 
-  /** A FAT volume serial number derived from the build's seed, as the partition GUIDs are. */
+  /** A FAT volume serial number derived from the build's seed, as STATE's and OEM's filesystem UUIDs are. */
   static int volumeId(String seed) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(("esp-volume-id:" + seed).getBytes(StandardCharsets.UTF_8));
-      return ByteBuffer.wrap(d).getInt();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return (int) (UUID.nameUUIDFromBytes((seed + "/ESP").getBytes(StandardCharsets.UTF_8)).getMostSignificantBits() >>> 32);
   }
 }
