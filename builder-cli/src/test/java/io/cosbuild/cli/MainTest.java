@@ -57,17 +57,6 @@ class MainTest {
     assertTrue(r.err().contains(keyring + ": keyring not found"), r.err());
   }
 
-  /** arm64's EFI stub cannot take the kernel's sections: said before anything is fetched or written. */
-  @Test
-  void aUnifiedKernelImageForArm64IsRefusedUpFront(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("uki.yaml"), "extends: minimal\ndisk:\n  esp: uki\n  esp-size: 64MiB\n");
-    Result r = run("image", "--profile-path", dir.toString(), "--profile", "uki", "--arch", "arm64",
-        "--out", dir.resolve("out").toString());
-    assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("disk.esp: uki is not supported for arm64 yet"), r.err());
-    assertFalse(Files.exists(dir.resolve("out")), "nothing written");
-  }
-
   /** With --json, stdout is one JSON document also when the command fails, whatever kind of failure it is. */
   @Test
   void jsonCommandsPrintJsonOnStdoutWhenTheyFail(@TempDir Path dir) throws Exception {

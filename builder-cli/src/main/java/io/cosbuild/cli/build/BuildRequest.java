@@ -22,13 +22,6 @@ public record BuildRequest(ImageProfile profile, String profileArgument, Archite
       throw new IllegalArgumentException("profile " + profile.name() + " is not for " + arch + " (it lists "
           + profile.architectures() + ")");
     }
-    if (profile.disk().uki() && arch == Architecture.ARM64) {
-      // Its header ends where its code begins: a section table cannot grow there, and moving the sections is
-      // not done yet (systemd 253 and later build the stub with room).
-      throw new IllegalArgumentException("disk.esp: uki is not supported for arm64 yet: Debian bookworm's arm64 EFI"
-          + " stub (systemd-boot-efi 252) has no room in its headers for the kernel's sections; build arm64 with"
-          + " disk.esp: empty (a profile that extends this one and sets it)");
-    }
   }
 
   public boolean wants(String format) {

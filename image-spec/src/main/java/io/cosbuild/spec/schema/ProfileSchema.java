@@ -250,8 +250,8 @@ public final class ProfileSchema {
           of("esp-size", SIZE, "64MiB", "EFI system partition (partition 1).").checked(PARTITION_SIZE),
           of("esp", ENUM, "empty", "What the EFI system partition holds: 'empty' (the disk boots where the kernel and initramfs are"
               + " given from outside, as cosbuild boot does), or 'uki': a FAT32 filesystem with a unified kernel image (systemd's EFI"
-              + " stub with the kernel, the initramfs and the command line) at /EFI/BOOT/BOOTX64.EFI, which UEFI firmware boots by"
-              + " itself; x86_64 only for now (arm64 builds refuse it); needs esp-size of at least " + ESP_UKI_MIN_MIB
+              + " stub with the kernel, the initramfs and the command line) at /EFI/BOOT/BOOTX64.EFI (BOOTAA64.EFI on arm64), which"
+              + " UEFI firmware boots by itself; needs esp-size of at least " + ESP_UKI_MIN_MIB
               + "MiB.").choices("empty", "uki"),
           of("root-size", SIZE, "1GiB", "Each of ROOT-A and ROOT-B.").checked(PARTITION_SIZE),
           of("verity-size", SIZE, "auto", "Each of VERITY-A and VERITY-B; 'auto' fits the hash tree of root-size.").checked(PARTITION_SIZE),

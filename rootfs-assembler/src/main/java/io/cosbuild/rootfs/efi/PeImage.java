@@ -26,6 +26,7 @@ public final class PeImage {
   private static final int OPTIONAL_HEADER_FIXED = 112;
   private static final int CERTIFICATE_TABLE = 4;
   private static final int SIZE_OF_INITIALIZED_DATA = 8;
+  private static final int ADDRESS_OF_ENTRY_POINT = 16;
   private static final int SIZE_OF_IMAGE = 56;
   private static final int CHECK_SUM = 64;
   private static final long MAX_FILE_ALIGNMENT = 65536;
@@ -50,6 +51,8 @@ public final class PeImage {
   private final long sizeOfInitializedData;
   private final long checkSum;
   private final DataDirectory certificateTable;
+  private final long entryPoint;
+  private final List<DataDirectory> directories = new ArrayList<>();
   private final List<SectionHeader> sections = new ArrayList<>();
 
   private PeImage(String what, byte[] file) throws EfiImageException {
@@ -94,15 +97,17 @@ public final class PeImage {
       throw new EfiImageException(what + ": SectionAlignment " + hex(sectionAlignment) + " and FileAlignment "
           + hex(fileAlignment) + " must be powers of two, FileAlignment at most 64 KiB");
     }
-    long directories = SectionHeader.u32(buf, optOffset + 108);
-    if (directories > (sizeOfOptionalHeader - OPTIONAL_HEADER_FIXED) / 8) {
-      throw new EfiImageException(what + ": " + directories + " data directories do not fit SizeOfOptionalHeader "
+    long directoryCount = SectionHeader.u32(buf, optOffset + 108);
+    if (directoryCount > (sizeOfOptionalHeader - OPTIONAL_HEADER_FIXED) / 8) {
+      throw new EfiImageException(what + ": " + directoryCount + " data directories do not fit SizeOfOptionalHeader "
           + sizeOfOptionalHeader);
     }
-    int cert = optOffset + OPTIONAL_HEADER_FIXED + 8 * CERTIFICATE_TABLE;
-    certificateTable = directories > CERTIFICATE_TABLE
-        ? new DataDirectory(SectionHeader.u32(buf, cert), SectionHeader.u32(buf, cert + 4))
-        : new DataDirectory(0, 0);
+    for (int i = 0; i < directoryCount; i++) {
+      int at = optOffset + OPTIONAL_HEADER_FIXED + 8 * i;
+      directories.add(new DataDirectory(SectionHeader.u32(buf, at), SectionHeader.u32(buf, at + 4)));
+    }
+    certificateTable = directoryCount > CERTIFICATE_TABLE ? directories.get(CERTIFICATE_TABLE) : new DataDirectory(0, 0);
+    entryPoint = SectionHeader.u32(buf, optOffset + ADDRESS_OF_ENTRY_POINT);
     sectionTableOffset = optOffset + sizeOfOptionalHeader;
     checkRange(sectionTableOffset, (long) numberOfSections * SectionHeader.SIZE, "section table");
     if (sizeOfHeaders > bytes.length || sectionTableOffset + (long) numberOfSections * SectionHeader.SIZE
@@ -180,8 +185,11 @@ public final class PeImage {
   /**
    * The file's bytes with {@code added} appended to the section table, NumberOfSections, SizeOfImage and
    * SizeOfInitializedData set, and CheckSum zero (it is computed over the final file, this field counting as zero).
-   * The new headers must fit in the header area: below SizeOfHeaders and below the first section's raw data, in
-   * bytes that are zero now.
+   * The new headers must fit in the header area: below SizeOfHeaders and below the first section, on disk and in
+   * memory. The bytes they replace must be unused: zero, or padding that neither the entry point nor a data
+   * directory points into. gnu-efi's arm64 stubs (systemd 252's among them) have such padding: their header is
+   * written by hand in front of the code, and the NOPs that align the code to its page fill the rest of the header
+   * page. (ukify adds its sections over it too.)
    */
   public byte[] withAddedSections(List<SectionHeader> added, long newSizeOfImage, long newSizeOfInitializedData)
       throws EfiImageException {
@@ -194,18 +202,26 @@ public final class PeImage {
       if (s.sizeOfRawData() > 0) {
         room = Math.min(room, s.pointerToRawData());
       }
+      // Headers are mapped at RVA 0 as they lie in the file: a section mapped lower would overlap the new ones.
+      room = Math.min(room, s.virtualAddress());
     }
     int start = sectionTableOffset + sections.size() * SectionHeader.SIZE;
     long end = start + (long) added.size() * SectionHeader.SIZE;
     if (end > room) {
       throw new EfiImageException(what + ": no room for " + added.size() + " more section headers: the table would"
           + " end at " + hex(end) + " but the header area ends at " + hex(room) + " (SizeOfHeaders "
-          + hex(sizeOfHeaders) + ", or the first section's data); use a stub linked with more header space");
+          + hex(sizeOfHeaders) + ", or the first section); use a stub linked with more header space");
     }
-    for (int i = start; i < end; i++) {
-      if (bytes[i] != 0) {
-        throw new EfiImageException(what + ": the header bytes after the section table (at " + hex(i)
-            + ") are in use, so no section header can be added there");
+    if (entryPoint >= start && entryPoint < end) {
+      throw new EfiImageException(what + ": the entry point " + hex(entryPoint) + " lies in the header bytes after"
+          + " the section table, so no section header can be added there");
+    }
+    for (int i = 0; i < directories.size(); i++) {
+      DataDirectory d = directories.get(i);
+      // Below SizeOfHeaders an RVA and a file offset are the same number, so the certificate table's offset counts too.
+      if (d.isPresent() && d.address() < end && d.address() + Math.max(1, d.size()) > start) {
+        throw new EfiImageException(what + ": data directory " + i + " (" + hex(d.address()) + ", " + d.size()
+            + " bytes) lies in the header bytes after the section table, so no section header can be added there");
       }
     }
     byte[] out = bytes.clone();

@@ -79,10 +79,45 @@ class UkiBuilderTest {
   }
 
   @Test
-  void refusesToOverwriteHeaderBytesInUse() throws Exception {
+  void writesOverThePaddingThatAlignsAnArm64StubsCode() throws Exception {
+    // gnu-efi's arm64 stubs: the hand-written header, then AArch64 NOPs up to the code's page.
     byte[] b = TinyPe.bytes();
-    b[TinyPe.SECTION_TABLE + 2 * SectionHeader.SIZE - 1] = 1;
-    assertRefused(b, List.of(UkiSection.text(".a", "1"), UkiSection.text(".b", "2")), "are in use");
+    int tableEnd = TinyPe.SECTION_TABLE + SectionHeader.SIZE;
+    for (int i = tableEnd; i < 0x200; i += 4) {
+      PeImageTest.le(b).putInt(i, 0xd503201f);
+    }
+    Path out = dir.resolve("uki.efi");
+    List<SectionHeader> added = UkiBuilder.writeFile(stub(b),
+        List.of(UkiSection.text(".osrel", "ID=x\n"), UkiSection.text(".cmdline", "quiet")), out);
+    byte[] uki = Files.readAllBytes(out);
+    assertEquals(added, PeImage.parse("uki", uki).sections().subList(1, 3));
+    int newEnd = tableEnd + 2 * SectionHeader.SIZE;
+    assertArrayEquals(Arrays.copyOfRange(b, newEnd, 0x200), Arrays.copyOfRange(uki, newEnd, 0x200),
+        "the padding after the new headers is left as it was");
+  }
+
+  @Test
+  void refusesToOverwriteHeaderBytesTheEntryPointOrADataDirectoryPointsInto() throws Exception {
+    List<UkiSection> two = List.of(UkiSection.text(".a", "1"), UkiSection.text(".b", "2"));
+    int lastNewByte = TinyPe.SECTION_TABLE + 3 * SectionHeader.SIZE - 1;
+    byte[] entry = TinyPe.bytes();
+    PeImageTest.le(entry).putInt(TinyPe.OPT + 16, lastNewByte);
+    assertRefused(entry, two, "the entry point 0x" + Integer.toHexString(lastNewByte) + " lies in the header bytes");
+    byte[] debug = TinyPe.bytes(); // data directory 6, the debug directory
+    PeImageTest.le(debug).putInt(TinyPe.OPT + 112 + 8 * 6, lastNewByte).putInt(TinyPe.OPT + 112 + 8 * 6 + 4, 28);
+    assertRefused(debug, two, "data directory 6 (0x" + Integer.toHexString(lastNewByte) + ", 28 bytes) lies in");
+    byte[] below = TinyPe.bytes(); // a directory ending right where the new headers begin is no obstacle
+    PeImageTest.le(below).putInt(TinyPe.OPT + 112 + 8 * 6, TinyPe.SECTION_TABLE + SectionHeader.SIZE - 28)
+        .putInt(TinyPe.OPT + 112 + 8 * 6 + 4, 28);
+    UkiBuilder.writeFile(stub(below), two, dir.resolve("below.efi"));
+  }
+
+  @Test
+  void refusesHeadersThatWouldReachASectionMappedBelowSizeOfHeaders() throws Exception {
+    byte[] b = TinyPe.bytes();
+    // .text's VirtualAddress (section header offset 12) moved down to 0x180: the headers' memory ends there.
+    PeImageTest.le(b).putInt(TinyPe.SECTION_TABLE + 12, 0x180);
+    assertRefused(b, List.of(UkiSection.text(".a", "1"), UkiSection.text(".b", "2")), "header area ends at 0x180");
   }
 
   @Test
