@@ -4,11 +4,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The headers of a PE32+ image (an EFI executable such as systemd's stub), read from its bytes. Every offset and
  * size read is checked against the file's length, so a truncated or hostile file is an {@link EfiImageException},
- * never an index error. Immutable and thread-safe; keeps its own copy of the bytes.
+ * never an index error. Immutable and thread-safe; keeps its own copy of the bytes (or of the file's first bytes,
+ * when only the headers are wanted: see {@link #parseHeaders}).
  *
  * <p>Layout, little-endian. DOS header: 0 "MZ", 0x3c e_lfanew u32. At e_lfanew: "PE\0\0", then the COFF header:
  * +4 Machine u16, +6 NumberOfSections u16, +20 SizeOfOptionalHeader u16. The optional header at e_lfanew + 24:
@@ -40,6 +42,7 @@ public final class PeImage {
 
   private final String what;
   private final byte[] bytes;
+  private final long length;
   private final int coffOffset;
   private final int optOffset;
   private final int sectionTableOffset;
@@ -55,9 +58,10 @@ public final class PeImage {
   private final List<DataDirectory> directories = new ArrayList<>();
   private final List<SectionHeader> sections = new ArrayList<>();
 
-  private PeImage(String what, byte[] file) throws EfiImageException {
+  private PeImage(String what, byte[] file, long length) throws EfiImageException {
     this.what = what;
     bytes = file.clone();
+    this.length = length;
     ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (bytes.length < 64 || bytes[0] != 'M' || bytes[1] != 'Z') {
       throw new EfiImageException(what + ": not a PE image (no MZ header)");
@@ -110,7 +114,7 @@ public final class PeImage {
     entryPoint = SectionHeader.u32(buf, optOffset + ADDRESS_OF_ENTRY_POINT);
     sectionTableOffset = optOffset + sizeOfOptionalHeader;
     checkRange(sectionTableOffset, (long) numberOfSections * SectionHeader.SIZE, "section table");
-    if (sizeOfHeaders > bytes.length || sectionTableOffset + (long) numberOfSections * SectionHeader.SIZE
+    if (sizeOfHeaders > length || sectionTableOffset + (long) numberOfSections * SectionHeader.SIZE
         > sizeOfHeaders) {
       throw new EfiImageException(what + ": SizeOfHeaders " + hex(sizeOfHeaders) + " does not hold the section table"
           + " or lies outside the file");
@@ -118,7 +122,7 @@ public final class PeImage {
     for (int i = 0; i < numberOfSections; i++) {
       SectionHeader s = SectionHeader.parse(buf, sectionTableOffset + i * SectionHeader.SIZE);
       if (s.sizeOfRawData() > 0) {
-        checkRange(s.pointerToRawData(), s.sizeOfRawData(), "raw data of section " + s.name());
+        checkFileRange(s.pointerToRawData(), s.sizeOfRawData(), "raw data of section " + s.name());
       }
       sections.add(s);
     }
@@ -126,8 +130,20 @@ public final class PeImage {
 
   /** Reads the headers of {@code file}; {@code what} names it in error messages. */
   public static PeImage parse(String what, byte[] file) throws EfiImageException {
+    return parseHeaders(what, file, file.length);
+  }
+
+  /**
+   * Reads the headers of a file of {@code fileLength} bytes from its first bytes, {@code prefix}, which must hold
+   * them up to the end of the section table; the sections' raw data is checked against {@code fileLength}. Such an
+   * image cannot give {@link #withAddedSections}.
+   */
+  static PeImage parseHeaders(String what, byte[] prefix, long fileLength) throws EfiImageException {
+    if (prefix.length > fileLength) {
+      throw new IllegalArgumentException(prefix.length + " bytes read from a file of " + fileLength);
+    }
     try {
-      return new PeImage(what, file);
+      return new PeImage(what, prefix, fileLength);
     } catch (IndexOutOfBoundsException e) {
       throw new EfiImageException(what + ": malformed PE image (" + e.getMessage() + ")", e);
     }
@@ -174,7 +190,17 @@ public final class PeImage {
 
   /** The file's length in bytes. */
   public long length() {
-    return bytes.length;
+    return length;
+  }
+
+  /** NumberOfRvaAndSizes: how many data directories the optional header holds. */
+  int dataDirectoryCount() {
+    return directories.size();
+  }
+
+  /** Where data directory {@code index} (below {@link #dataDirectoryCount()}) lies in the file. */
+  int dataDirectoryOffset(int index) {
+    return optOffset + OPTIONAL_HEADER_FIXED + 8 * Objects.checkIndex(index, directories.size());
   }
 
   /** Where the CheckSum field lies in the file. */
@@ -193,6 +219,9 @@ public final class PeImage {
    */
   public byte[] withAddedSections(List<SectionHeader> added, long newSizeOfImage, long newSizeOfInitializedData)
       throws EfiImageException {
+    if (bytes.length != length) {
+      throw new IllegalStateException(what + ": parsed from its headers only, so there are no bytes to add to");
+    }
     int count = sections.size() + added.size();
     if (count > 0xffff) {
       throw new EfiImageException(what + ": " + count + " sections exceed the PE limit of 65535");
@@ -244,11 +273,27 @@ public final class PeImage {
     return v;
   }
 
+  /** A part of the headers, which must lie in the bytes read. */
   private void checkRange(long off, long size, String part) throws EfiImageException {
-    if (off < 0 || size < 0 || off > bytes.length || size > bytes.length - off) {
-      throw new EfiImageException(what + ": " + part + " at offset " + hex(off) + " size " + size
-          + " lies outside the file (" + bytes.length + " bytes; truncated?)");
+    if (bytes.length < length) {
+      if (outside(off, size, bytes.length)) {
+        throw new EfiImageException(what + ": " + part + " at offset " + hex(off) + " size " + size
+            + " lies outside the file's first " + bytes.length + " bytes, which must hold the headers");
+      }
+    } else {
+      checkFileRange(off, size, part);
     }
+  }
+
+  private void checkFileRange(long off, long size, String part) throws EfiImageException {
+    if (outside(off, size, length)) {
+      throw new EfiImageException(what + ": " + part + " at offset " + hex(off) + " size " + size
+          + " lies outside the file (" + length + " bytes; truncated?)");
+    }
+  }
+
+  private static boolean outside(long off, long size, long limit) {
+    return off < 0 || size < 0 || off > limit || size > limit - off;
   }
 
   static String hex(long v) {

@@ -81,6 +81,24 @@ class PeImageTest {
   }
 
   @Test
+  void readsTheHeadersFromTheFilesFirstBytes() throws Exception {
+    byte[] b = TinyPe.bytes();
+    PeImage pe = PeImage.parseHeaders("tiny", Arrays.copyOf(b, 0x200), b.length);
+    assertEquals(PeImage.parse("tiny", b).sections(), pe.sections());
+    assertEquals(b.length, pe.length());
+    assertEquals(TinyPe.CERTIFICATE_DIRECTORY, pe.dataDirectoryOffset(4));
+    assertEquals(16, pe.dataDirectoryCount());
+    assertThrows(IllegalStateException.class, () -> pe.withAddedSections(List.of(), 0x2000, 0x400));
+    EfiImageException cut = assertThrows(EfiImageException.class,
+        () -> PeImage.parseHeaders("tiny", Arrays.copyOf(b, TinyPe.SECTION_TABLE + 39), b.length));
+    assertTrue(cut.getMessage().contains("section table at offset 0x148 size 40 lies outside the file's first 367"
+        + " bytes, which must hold the headers"), cut.getMessage());
+    EfiImageException raw = assertThrows(EfiImageException.class,
+        () -> PeImage.parseHeaders("tiny", Arrays.copyOf(b, 0x200), 0x3ff));
+    assertTrue(raw.getMessage().contains("raw data of section .text"), raw.getMessage());
+  }
+
+  @Test
   void readsTheCertificateTable() throws Exception {
     byte[] b = TinyPe.bytes();
     le(b).putInt(TinyPe.CERTIFICATE_DIRECTORY, 0x400).putInt(TinyPe.CERTIFICATE_DIRECTORY + 4, 0x10);

@@ -44,20 +44,37 @@ class UkiBuilderIT {
   static List<SectionHeader> returned;
   static String unavailable;
 
-  @BeforeAll
-  static void buildFromTheRealStub() throws Exception {
+  /** Debian's amd64 stub extracted under a directory, or why it could not be fetched. */
+  record RealStub(Path path, String unavailable) {}
+
+  /**
+   * Fetches {@code systemd-boot-efi} and extracts its amd64 stub into {@code into}; when it cannot be fetched,
+   * says so loudly, naming {@code test} as skipped, and gives the reason instead.
+   */
+  static RealStub realStub(Path into, String test) throws Exception {
     Path deb;
     try {
       deb = RealDebs.fetch(List.of("systemd-boot-efi")).get(0);
     } catch (IOException e) {
-      unavailable = "cannot fetch systemd-boot-efi (no network or apt sources?): " + e.getMessage();
-      System.err.println("!!!!! SKIPPING UkiBuilderIT: " + unavailable);
+      String why = "cannot fetch systemd-boot-efi (no network or apt sources?): " + e.getMessage();
+      System.err.println("!!!!! SKIPPING " + test + ": " + why);
+      return new RealStub(null, why);
+    }
+    FsJudges.Out x = FsJudges.run("dpkg-deb", "-x", deb.toString(), into.resolve("deb").toString());
+    assertEquals(0, x.code(), x.text());
+    Path found = into.resolve("deb/usr/lib/systemd/boot/efi/linuxx64.efi.stub");
+    assertTrue(Files.isRegularFile(found), deb + " has no amd64 stub");
+    return new RealStub(found, null);
+  }
+
+  @BeforeAll
+  static void buildFromTheRealStub() throws Exception {
+    RealStub real = realStub(dir, "UkiBuilderIT");
+    unavailable = real.unavailable();
+    if (unavailable != null) {
       return;
     }
-    FsJudges.Out x = FsJudges.run("dpkg-deb", "-x", deb.toString(), dir.resolve("deb").toString());
-    assertEquals(0, x.code(), x.text());
-    stub = dir.resolve("deb/usr/lib/systemd/boot/efi/linuxx64.efi.stub");
-    assertTrue(Files.isRegularFile(stub), deb + " has no amd64 stub");
+    stub = real.path();
     // A stand-in kernel of 14 MiB and an initramfs whose size is no multiple of 512.
     linux = random(dir.resolve("linux"), 14 << 20, 1);
     initrd = random(dir.resolve("initrd"), (3 << 20) + 4321, 2);
