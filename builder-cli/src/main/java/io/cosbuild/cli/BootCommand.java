@@ -9,6 +9,7 @@ import io.cosbuild.cli.boot.BootTarget;
 import io.cosbuild.cli.boot.KernelWords;
 import io.cosbuild.cli.boot.QemuCommand;
 import io.cosbuild.cli.boot.QemuRunner;
+import io.cosbuild.cli.boot.UefiFirmware;
 import io.cosbuild.spec.model.Architecture;
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,6 +87,15 @@ public final class BootCommand implements Callable<Integer> {
       + " initramfs and command line. --append cannot be used then: the command line is inside the image.")
   boolean uefi;
 
+  @Option(names = "--secure-boot", description = "With --uefi (implied): the firmware enforces UEFI Secure Boot and"
+      + " starts the disk's image only if its signature is trusted by the variable store's db; by default Debian's"
+      + " test store, which trusts only Debian's snakeoil key (/usr/share/ovmf/PkKek-1-snakeoil.*).")
+  boolean secureBoot;
+
+  @Option(names = "--uefi-vars", paramLabel = "FILE", description = "With --secure-boot: the UEFI variable store to"
+      + " start from (PK, KEK and the db with your certificate), instead of Debian's snakeoil one; never written to.")
+  Path uefiVars;
+
   /** Why the console could not be written to --log; QEMU is stopped then. */
   private final AtomicReference<IOException> logFailure = new AtomicReference<>();
 
@@ -110,13 +120,17 @@ public final class BootCommand implements Callable<Integer> {
         case "none" -> false;
         default -> throw new IllegalArgumentException("--network must be none or user, not " + network);
       });
-      if (uefi) {
+      if (uefiVars != null && !secureBoot) {
+        throw new IllegalArgumentException("--uefi-vars is for --secure-boot: without it the firmware keeps no keys");
+      }
+      if (uefi || secureBoot) {
         if (!append.isEmpty()) {
           throw new IllegalArgumentException("--append cannot be used with --uefi: the kernel command line is inside the"
               + " unified kernel image on the ESP");
         }
         requireUki(dir.resolve("manifest.json"));
-        target = target.withFirmware(QemuCommand.requireFirmware(target.arch()));
+        Path vars = !secureBoot ? null : uefiVars != null ? uefiVars : UefiFirmware.snakeoilVars(target.arch());
+        target = target.withFirmware(UefiFirmware.require(target.arch(), vars));
       }
       QemuCommand.requireBinary(target.arch());
       logWriter = log == null ? null : openLog(log);

@@ -123,4 +123,14 @@ class BootCommandTest {
     assertUsageError("--log " + dir.resolve("no/such") + ": no such file or directory", "boot", d, "--log",
         dir.resolve("no/such").toString(), "--expect", "x");
   }
+
+  @Test
+  void firmwareBootNeedsAUnifiedKernelImageAndSecureBootVarsNeedSecureBoot() throws Exception {
+    String d = output("{\"arch\":\"x86_64\",\"kernelCommandLine\":\"console=ttyS0\"}").toString();
+    Path vars = Files.writeString(dir.resolve("vars.fd"), "");
+    assertUsageError("--uefi-vars is for --secure-boot", "boot", d, "--uefi", "--uefi-vars", vars.toString());
+    assertUsageError("--append cannot be used with --uefi", "boot", d, "--secure-boot", "--append", "x=1");
+    assertUsageError("the image's ESP holds no unified kernel image", "boot", d, "--secure-boot", "--expect", "x");
+    assertUsageError("the image's ESP holds no unified kernel image", "boot", d, "--uefi", "--expect", "x");
+  }
 }

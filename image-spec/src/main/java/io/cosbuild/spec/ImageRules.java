@@ -50,9 +50,13 @@ final class ImageRules {
     return r.errors;
   }
 
-  /** A unified kernel image needs a FAT32 ESP large enough for it. */
+  /** A unified kernel image needs a FAT32 ESP large enough for it; only a unified kernel image is signed for Secure Boot. */
   private void uki() {
     Map<String, Object> disk = Values.map(profile, "disk");
+    if (!"uki".equals(disk.get("esp")) && disk.get("secure-boot-key") != null) {
+      error("disk.secure-boot-key", "signs the unified kernel image, but disk.esp is " + disk.get("esp")
+          + ": set disk.esp: uki, or leave the Secure Boot key out");
+    }
     long esp = Values.size(disk.get("esp-size"));
     if ("uki".equals(disk.get("esp")) && esp < ProfileSchema.ESP_UKI_MIN_MIB * (1L << 20)) {
       error("disk.esp-size", "is " + esp / (1 << 20) + " MiB: disk.esp: uki needs at least " + ProfileSchema.ESP_UKI_MIN_MIB

@@ -48,6 +48,12 @@ final class ProfileBinder {
       errors.add(new ProfileError(where.getOrDefault(field, new Location(file, 0, 0)), field,
           "signing-key and signing-certificate go together: set both or neither"));
     }
+    Map<String, Object> disk = map(p, "disk");
+    if ((disk.get("secure-boot-key") == null) != (disk.get("secure-boot-certificate") == null)) {
+      String field = disk.get("secure-boot-key") == null ? "disk.secure-boot-certificate" : "disk.secure-boot-key";
+      errors.add(new ProfileError(where.getOrDefault(field, new Location(file, 0, 0)), field,
+          "secure-boot-key and secure-boot-certificate go together: set both or neither"));
+    }
     List<Map<String, Object>> permissions = maps(map(p, "security"), "permissions");
     Map<String, Integer> permissionPaths = new HashMap<>();
     for (int i = 0; i < permissions.size(); i++) {
@@ -147,7 +153,9 @@ final class ProfileBinder {
     }
     Map<String, Object> d = map(p, "disk");
     DiskSpec disk = new DiskSpec(size(d.get("size")), size(d.get("esp-size")), size(d.get("root-size")), autoSize(d.get("verity-size")),
-        size(d.get("oem-size")), size(d.get("state-min-size")), str(d, "root-b"), strings(d, "formats"), str(d, "esp"));
+        size(d.get("oem-size")), size(d.get("state-min-size")), str(d, "root-b"), strings(d, "formats"), str(d, "esp"),
+        relativePath(d, "secure-boot-key", where, "disk.secure-boot-key"),
+        relativePath(d, "secure-boot-certificate", where, "disk.secure-boot-certificate"));
     OptionalLong epoch = p.get("source-date-epoch") == null ? OptionalLong.empty() : OptionalLong.of((Long) p.get("source-date-epoch"));
     return new ImageProfile(str(p, "name"), str(p, "description"), sources, arches, epoch, repos, packages, kernel, str(p, "init"),
         rootfs, verity, layout, security, systemd, stringMap(p, "alternatives"), files, disk, digest);

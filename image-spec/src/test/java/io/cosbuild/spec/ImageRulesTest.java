@@ -74,6 +74,11 @@ class ImageRulesTest {
             + "      owner: root:root\n", "5:14: security.permissions[0].owner: 'root:root': one name or id here; the user goes in owner, the group in group"),
         Arguments.of("a unified kernel image on a small ESP", "disk:\n  esp: uki\n  esp-size: 32MiB\n",
             "4:13: disk.esp-size: is 32 MiB: disk.esp: uki needs at least 48 MiB (a FAT32 filesystem and the kernel image)"),
+        Arguments.of("a Secure Boot key with no unified kernel image to sign", "disk:\n  secure-boot-key: db.key\n"
+            + "  secure-boot-certificate: db.pem\n", "3:20: disk.secure-boot-key: signs the unified kernel image, but disk.esp"
+                + " is empty: set disk.esp: uki, or leave the Secure Boot key out"),
+        Arguments.of("a Secure Boot key without its certificate", "disk:\n  esp: uki\n  secure-boot-key: db.key\n",
+            "4:20: disk.secure-boot-key: secure-boot-key and secure-boot-certificate go together: set both or neither"),
         Arguments.of("setuid files kept without stripping", "security:\n  keep-setuid: [/usr/bin/su]\n",
             "3:16: security.keep-setuid: has no effect without security.strip-setuid: true"),
         Arguments.of("setuid files kept when stripping is off", "security:\n  strip-setuid: false\n  keep-setuid: [/usr/bin/su]\n",
@@ -97,6 +102,14 @@ class ImageRulesTest {
       "security:\n  firewall: {enabled: true, allow-tcp: [443]}\n  ssh: {port: 22}\n"})
   void sshPortsTheFirewallLetsThroughAreAccepted(String yaml) throws Exception {
     load(yaml);
+  }
+
+  @Test
+  void aSecureBootKeyAndCertificateAreFoundBesideTheProfile() throws Exception {
+    var disk = load("disk:\n  esp: uki\n  secure-boot-key: keys/db.key\n  secure-boot-certificate: /etc/db.pem\n")
+        .profile().disk();
+    assertEquals(java.util.Optional.of(dir.resolve("keys/db.key")), disk.secureBootKey());
+    assertEquals(java.util.Optional.of(Path.of("/etc/db.pem")), disk.secureBootCertificate());
   }
 
   @Test

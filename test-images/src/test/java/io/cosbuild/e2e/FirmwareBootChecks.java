@@ -144,13 +144,18 @@ abstract class FirmwareBootChecks {
     }
   }
 
-  @Test
-  void uefiFirmwareAloneBootsItOntoTheVerifiedRoot() throws Exception {
-    Path log = work.resolve("console.log");
-    Tools.Result r = cosbuild("boot", out.toString(), "--uefi", "--snapshot", "--accel", "tcg", "--memory", "512",
+  /** {@code cosbuild boot OUT FLAG} (--uefi, --secure-boot) under TCG until the guest is ready; its console. */
+  static String bootedToReady(Path out, Path log, String flag) throws Exception {
+    Tools.Result r = cosbuild("boot", out.toString(), flag, "--snapshot", "--accel", "tcg", "--memory", "512",
         "--expect", Guest.READY, "--timeout", "300", "--log", log.toString());
     String console = Files.readString(log);
     assertEquals(0, r.code(), r.err() + console);
+    return console;
+  }
+
+  @Test
+  void uefiFirmwareAloneBootsItOntoTheVerifiedRoot() throws Exception {
+    String console = bootedToReady(out, work.resolve("console.log"), "--uefi");
     // The firmware started the disk's own image, whose stub handed the kernel the initramfs it carries.
     assertTrue(console.contains("BdsDxe: starting Boot") && console.contains("efi: EFI v"), console);
     assertTrue(console.contains("EFI stub: Loaded initrd from LINUX_EFI_INITRD_MEDIA_GUID"), console);

@@ -17,7 +17,7 @@ import java.util.Objects;
  *     kernel, initramfs and command line (the image's ESP is not used then)
  */
 public record BootTarget(Architecture arch, Path disk, Path kernel, Path initrd, String cmdline, int memoryMiB,
-    boolean snapshot, List<Path> extraDisks, boolean userNetwork, Path firmware) {
+    boolean snapshot, List<Path> extraDisks, boolean userNetwork, UefiFirmware firmware) {
 
   public BootTarget(Architecture arch, Path disk, Path kernel, Path initrd, String cmdline, int memoryMiB,
       boolean snapshot) {
@@ -49,7 +49,7 @@ public record BootTarget(Architecture arch, Path disk, Path kernel, Path initrd,
   }
 
   /** The same target booted by UEFI firmware from the disk's ESP. */
-  public BootTarget withFirmware(Path uefi) {
+  public BootTarget withFirmware(UefiFirmware uefi) {
     return new BootTarget(arch, disk, kernel, initrd, cmdline, memoryMiB, snapshot, extraDisks, userNetwork, uefi);
   }
 }

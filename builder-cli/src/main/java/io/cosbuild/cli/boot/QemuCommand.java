@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The QEMU command line for a {@link BootTarget}: x86_64 on {@code q35}, arm64 on {@code virt}; the kernel,
- * initramfs and command line given to QEMU, or UEFI firmware that boots the disk's ESP;
+ * initramfs and command line given to QEMU, or UEFI firmware that boots the disk's ESP (with Secure Boot: the
+ * firmware and its variable store as flash devices);
  * the disks as virtio-blk on PCI, the image's first (the initramfs loads virtio_pci and
  * virtio_blk), no network unless asked for (then a virtio-net card on QEMU's user-mode network), no display, the first serial port on stdio, no reboot (a panic or
  * reboot ends QEMU). Stateless.
@@ -31,20 +32,6 @@ public final class QemuCommand {
         + " (Debian: apt-get install " + (arch == Architecture.X86_64 ? "qemu-system-x86" : "qemu-system-arm") + ")");
   }
 
-  /**
-   * Debian's UEFI firmware for {@code arch} that QEMU takes with {@code -bios}.
-   *
-   * @throws java.io.IOException naming the Debian package that has it
-   */
-  public static Path requireFirmware(Architecture arch) throws java.io.IOException {
-    Path p = Path.of(arch == Architecture.X86_64 ? "/usr/share/ovmf/OVMF.fd" : "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd");
-    if (Files.isRegularFile(p)) {
-      return p;
-    }
-    throw new java.io.IOException(p + " is missing: booting through UEFI firmware needs it (Debian: apt-get install "
-        + (arch == Architecture.X86_64 ? "ovmf" : "qemu-efi-aarch64") + ")");
-  }
-
   /** The executable {@code name} in the first PATH directory that has one, or null. */
   static Path onPath(String name) {
     String path = System.getenv("PATH");
@@ -60,8 +47,14 @@ public final class QemuCommand {
   /** @param kvm true for {@code -accel kvm -cpu host}, false for TCG */
   public static List<String> of(BootTarget t, boolean kvm) {
     List<String> c = new ArrayList<>(List.of(t.arch().qemuBinary()));
+    UefiFirmware fw = t.firmware();
+    boolean secureBoot = fw != null && fw.secureBoot();
     if (t.arch() == Architecture.X86_64) {
-      c.addAll(List.of("-machine", "q35"));
+      // OVMF's Secure Boot build keeps its variables where only SMM code can write them.
+      c.addAll(List.of("-machine", secureBoot ? "q35,smm=on" : "q35"));
+      if (secureBoot) {
+        c.addAll(List.of("-global", "driver=cfi.pflash01,property=secure,value=on"));
+      }
       if (kvm) {
         c.addAll(List.of("-cpu", "host"));
       }
@@ -70,8 +63,11 @@ public final class QemuCommand {
     }
     c.addAll(List.of("-accel", kvm ? "kvm" : "tcg", "-m", Integer.toString(t.memoryMiB()), "-smp", "1",
         "-nodefaults", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot"));
-    if (t.firmware() != null) {
-      c.addAll(List.of("-bios", t.firmware().toString()));
+    if (secureBoot) {
+      c.addAll(List.of("-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + drivePath(fw.code()),
+          "-drive", "if=pflash,format=raw,unit=1,snapshot=on,file=" + drivePath(fw.vars())));
+    } else if (fw != null) {
+      c.addAll(List.of("-bios", fw.code().toString()));
     } else {
       c.addAll(List.of("-kernel", t.kernel().toString(), "-initrd", t.initrd().toString(), "-append", t.cmdline()));
     }
@@ -81,9 +77,14 @@ public final class QemuCommand {
     List<Path> disks = new ArrayList<>(List.of(t.disk()));
     disks.addAll(t.extraDisks());
     for (int i = 0; i < disks.size(); i++) {
-      c.addAll(List.of("-drive", "file=" + disks.get(i).toString().replace(",", ",,") + ",format=raw,if=none,id=disk" + i
+      c.addAll(List.of("-drive", "file=" + drivePath(disks.get(i)) + ",format=raw,if=none,id=disk" + i
           + (t.snapshot() ? ",snapshot=on" : ""), "-device", "virtio-blk-pci,drive=disk" + i));
     }
     return c;
+  }
+
+  /** A path as a -drive option's value: a comma would end it, QEMU reads two as one. */
+  private static String drivePath(Path p) {
+    return p.toString().replace(",", ",,");
   }
 }

@@ -30,6 +30,8 @@ import java.util.TreeMap;
 import io.cosbuild.disk.DiskFormat;
 import io.cosbuild.disk.DiskImageException;
 import io.cosbuild.disk.layout.WrittenDisk;
+import io.cosbuild.rootfs.efi.AuthenticodeSigner;
+import io.cosbuild.rootfs.efi.EfiImageException;
 import io.cosbuild.verity.RootHashSigner;
 import io.cosbuild.verity.VerityException;
 import io.cosbuild.verity.VerityResult;
@@ -167,6 +169,7 @@ public final class ImageBuilder {
     produced.add("initrd.img");
     if (uki) {
       produced.add(UKI);
+      signForSecureBoot(staging.file(UKI));
     }
     Path oem = work.resolve("oem.ext4");
     WrittenDisk disk;
@@ -207,6 +210,22 @@ public final class ImageBuilder {
       produced.add(MANIFEST_SIGNATURE);
     }
     return m;
+  }
+
+  /** Signs the unified kernel image (Authenticode) when the profile has a Secure Boot key; before the ESP is written. */
+  private void signForSecureBoot(Path uki) throws BuildFailure, IOException {
+    var disk = request.profile().disk();
+    if (disk.secureBootKey().isEmpty()) {
+      return;
+    }
+    try (Progress.Step step = progress.start("Signing the unified kernel image for Secure Boot")) {
+      PrivateKey key = RootHashSigner.readPrivateKey(disk.secureBootKey().get());
+      X509Certificate certificate = RootHashSigner.readCertificate(disk.secureBootCertificate().orElseThrow());
+      AuthenticodeSigner.sign(uki, key, certificate);
+      step.done("Authenticode SHA-256, " + certificate.getSubjectX500Principal().getName());
+    } catch (VerityException | EfiImageException e) {
+      throw new BuildFailure("signing the unified kernel image for Secure Boot: " + e.getMessage(), e);
+    }
   }
 
   private Set<DiskFormat> diskFormats() throws BuildFailure {

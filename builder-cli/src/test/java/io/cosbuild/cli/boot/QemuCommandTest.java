@@ -51,10 +51,27 @@ class QemuCommandTest {
 
   @Test
   void firmwareBootGivesQemuOnlyTheFirmwareAndTheDisk() {
-    List<String> c = QemuCommand.of(target(Architecture.X86_64, false).withFirmware(Path.of("/fw/OVMF.fd")), false);
+    List<String> c = QemuCommand.of(target(Architecture.X86_64, false).withFirmware(
+        new UefiFirmware(Path.of("/fw/OVMF.fd"), null)), false);
     assertEquals("/fw/OVMF.fd", c.get(c.indexOf("-bios") + 1));
     assertFalse(c.contains("-kernel") || c.contains("-initrd") || c.contains("-append"), c.toString());
     assertTrue(c.contains("virtio-blk-pci,drive=disk0"), c.toString());
+    assertEquals("q35", c.get(c.indexOf("-machine") + 1));
+  }
+
+  @Test
+  void secureBootGivesTheFirmwareAndAVariableStoreQemuNeverWritesAsFlash() {
+    UefiFirmware fw = new UefiFirmware(Path.of("/fw/CODE.fd"), Path.of("/fw/VARS,keys.fd"));
+    String x86 = String.join(" ", QemuCommand.of(target(Architecture.X86_64, false).withFirmware(fw), false));
+    assertTrue(x86.startsWith("qemu-system-x86_64 -machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on "),
+        x86);
+    assertTrue(x86.contains(" -drive if=pflash,format=raw,unit=0,readonly=on,file=/fw/CODE.fd"
+        + " -drive if=pflash,format=raw,unit=1,snapshot=on,file=/fw/VARS,,keys.fd "), x86);
+    assertFalse(x86.contains("-bios") || x86.contains("-kernel"), x86);
+    String arm = String.join(" ", QemuCommand.of(target(Architecture.ARM64, false).withFirmware(fw), false));
+    assertTrue(arm.startsWith("qemu-system-aarch64 -machine virt -cpu max "), arm);
+    assertTrue(arm.contains(" -drive if=pflash,format=raw,unit=0,readonly=on,file=/fw/CODE.fd"
+        + " -drive if=pflash,format=raw,unit=1,snapshot=on,file=/fw/VARS,,keys.fd "), arm);
   }
 
   @Test

@@ -253,6 +253,11 @@ public final class ProfileSchema {
               + " stub with the kernel, the initramfs and the command line) at /EFI/BOOT/BOOTX64.EFI (BOOTAA64.EFI on arm64), which"
               + " UEFI firmware boots by itself; needs esp-size of at least " + ESP_UKI_MIN_MIB
               + "MiB.").choices("empty", "uki"),
+          of("secure-boot-key", STRING, null, "PEM RSA private key (unencrypted) that signs the unified kernel image for UEFI"
+              + " Secure Boot (Authenticode, SHA-256; needs esp: uki); path relative to the profile. The signature is"
+              + " deterministic, so signed builds stay reproducible."),
+          of("secure-boot-certificate", STRING, null, "PEM certificate matching secure-boot-key: the one to enroll in the"
+              + " firmware's db (signature database)."),
           of("root-size", SIZE, "1GiB", "Each of ROOT-A and ROOT-B.").checked(PARTITION_SIZE),
           of("verity-size", SIZE, "auto", "Each of VERITY-A and VERITY-B; 'auto' fits the hash tree of root-size.").checked(PARTITION_SIZE),
           of("oem-size", SIZE, "16MiB", "OEM partition.").checked(PARTITION_SIZE),
