@@ -85,6 +85,8 @@ abstract class FirmwareBootChecks {
   /** The UKI as firmware finds it: read out of the ESP with mtools. */
   Path bootFileOnTheEsp() throws Exception {
     Path fat = espOutOfTheDisk();
+    assertEquals(ok("sha256sum", fat.toString()).substring(0, 64), MinimalImageIT.partitionOf(manifest, 1).get("sha256").asText(),
+        "the manifest records the ESP's bytes as built");
     String fsck = ok("fsck.fat", "-n", "-v", fat.toString());
     assertTrue(fsck.contains("2 FATs, 32 bit entries"), fsck);
     assertEquals("::/EFI/\n::/EFI/BOOT/\n::/EFI/BOOT/" + bootFile() + "\n",

@@ -383,8 +383,13 @@ class MinimalImageIT {
 
   /** A copy of every output (the manifest lists them all). */
   static Path copyOutputs(String name) throws Exception {
-    Path dir = Files.createDirectories(work.resolve(name));
-    try (var files = Files.list(out)) {
+    return copyOutputs(out, work.resolve(name));
+  }
+
+  /** The build's output files in {@code from} copied into {@code to} (disk.raw stays sparse). */
+  static Path copyOutputs(Path from, Path to) throws Exception {
+    Path dir = Files.createDirectories(to);
+    try (var files = Files.list(from)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         ok("cp", "--sparse=always", f.toString(), dir.resolve(f.getFileName()).toString());
       }

@@ -2,6 +2,9 @@ package io.cosbuild.cli.build;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,6 +20,31 @@ public final class FileDigests {
   /** Lower-case hex SHA-256 of the file's bytes, read as a stream. */
   public static String sha256(Path f) throws IOException {
     return sha256(Files.newInputStream(f));
+  }
+
+  /**
+   * Lower-case hex SHA-256 of {@code length} bytes of the file from {@code offset} (a partition of a disk image).
+   *
+   * @throws java.io.EOFException when the file ends before them
+   */
+  public static String sha256(Path f, long offset, long length) throws IOException {
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+      for (long done = 0; done < length; ) {
+        buf.clear().limit((int) Math.min(buf.capacity(), length - done));
+        int n = ch.read(buf, offset + done);
+        if (n < 0) {
+          throw new java.io.EOFException(f + " ends at byte " + (offset + done) + ", before the " + length + " bytes from "
+              + offset);
+        }
+        md.update(buf.flip());
+        done += n;
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
   }
 
   /** Lower-case hex SHA-256 of what {@code stream} gives until its end; closes it. */

@@ -1,5 +1,6 @@
 package io.cosbuild.cli.build;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -22,12 +23,13 @@ public record Manifest(
     Map<String, FileRef> files) {
 
   /**
-   * 3: a partition's {@code attributes} is 16 hex digits with the decoded {@code flags} beside it (2 wrote a signed
+   * 4: the ESP with a unified kernel image, whose bytes neither the partition table nor a verity tree proves, has
+   * their {@code sha256}. 3: a partition's {@code attributes} is 16 hex digits with the decoded {@code flags} beside it (2 wrote a signed
    * 64-bit JSON number, which JavaScript and jq cannot hold exactly), and a signed build signs the manifest too
    * (manifest.json.p7s). 2: {@link #files} lists every output in the directory but disk.raw and manifest.json (1
    * listed only some).
    */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   /** The profile's name and the SHA-256 of its merged form. */
   public record ProfileRef(String name, String digest) {}
@@ -48,10 +50,13 @@ public record Manifest(
   /**
    * One partition: LBAs are inclusive, as sgdisk and sfdisk print them; {@code attributes} is the GPT attribute field
    * as 16 hex digits, as {@code sgdisk -i} prints it, and {@code flags} names its set bits (before version 3 there
-   * are no flags and the field is a decimal number: {@link #attributeBits(int)} reads either form).
+   * are no flags and the field is a decimal number: {@link #attributeBits(int)} reads either form). {@code sha256} is
+   * the digest of the whole partition as built, for the ESP with a unified kernel image (from version 4; absent for
+   * the others: verity proves ROOT and VERITY, provisioning and the system write OEM and STATE, an empty one is
+   * checked to be zeros).
    */
   public record Partition(int number, String name, String typeGuid, String partitionGuid, long firstLba, long lastLba,
-      String attributes, List<String> flags, String content) {
+      String attributes, List<String> flags, String content, @JsonInclude(JsonInclude.Include.NON_NULL) String sha256) {
 
     /**
      * The attribute field's bits, read as the manifest's version wrote them.

@@ -44,8 +44,11 @@ final class ManifestWriter {
       boolean slotB = p.role() == PartitionRole.ROOT_B || p.role() == PartitionRole.VERITY_B;
       String content = p.content() instanceof PartitionContent.Empty ? "empty" : slotB ? "copy"
           : p.role() == PartitionRole.EFI_SYSTEM ? "uki" : "data";
+      // No verity tree covers the ESP's unified kernel image; OEM and STATE are left to provisioning and the system.
+      boolean hashed = p.role() == PartitionRole.EFI_SYSTEM && !(p.content() instanceof PartitionContent.Empty);
       parts.add(new Manifest.Partition(p.number(), p.name(), p.type().guid().toString(), p.partGuid().toString(), p.firstLba(),
-          p.lastLba(), p.attributes().hex(), p.attributes().describe(), content));
+          p.lastLba(), p.attributes().hex(), p.attributes().describe(), content,
+          hashed ? FileDigests.sha256(disk.path(), p.firstLba() * 512, (p.lastLba() - p.firstLba() + 1) * 512) : null));
     }
     Manifest.Disk d = new Manifest.Disk(disk.layout().diskGuid().toString(), disk.layout().diskSizeBytes(), 512, parts);
     Map<String, Manifest.FileRef> refs = new TreeMap<>();

@@ -34,8 +34,8 @@ import java.util.UUID;
 public final class ImageVerifier {
 
   /** What a manifest may leave out or set to null: an unsigned root hash, fields older versions did not write. */
-  private static final Set<String> OPTIONAL_FIELDS = Set.of("verity.signature", "disk.partitions[].flags", "files",
-      "packages", "rootfs", "kernelCommandLine");
+  private static final Set<String> OPTIONAL_FIELDS = Set.of("verity.signature", "disk.partitions[].flags",
+      "disk.partitions[].sha256", "files", "packages", "rootfs", "kernelCommandLine");
 
   private ImageVerifier() {}
 

@@ -27,8 +27,8 @@ import java.util.stream.Collectors;
 
 /**
  * The manifest's facts that the partition table and the verity trees do not already prove, each held against
- * what it describes: the disk's size, the root image in ROOT-A, the GUIDs its profile digest derives, the
- * verity words of the kernel command line, the lock file's and the SBOM's packages. Stateless.
+ * what it describes: the disk's size, the root image in ROOT-A, the ESP's bytes, the GUIDs its profile
+ * digest derives, the verity words of the kernel command line, the lock file's and the SBOM's packages. Stateless.
  */
 final class ManifestChecks {
 
@@ -36,6 +36,7 @@ final class ManifestChecks {
 
   static void check(Path dir, Manifest m, Path disk, List<String> problems) throws IOException {
     checkDisk(m, disk, problems);
+    checkPartitionDigests(m, disk, problems);
     checkGuids(m, problems);
     checkCommandLine(m, problems);
     checkLock(dir.resolve("cosbuild.lock"), m, problems);
@@ -63,6 +64,35 @@ final class ManifestChecks {
       if (!actual.equals(m.rootfs().sha256())) {
         problems.add("rootfs: ROOT-A's first " + length + " bytes have sha256 " + actual + ", manifest.json says "
             + m.rootfs().sha256());
+      }
+    }
+  }
+
+  /**
+   * The partitions whose bytes the manifest records (from version 4: the ESP with a unified kernel image, which no
+   * verity tree covers) are as built: a changed kernel, initramfs or command line on the ESP shows here even where
+   * firmware does not check signatures.
+   */
+  private static void checkPartitionDigests(Manifest m, Path disk, List<String> problems) throws IOException {
+    long size = Files.size(disk);
+    for (Manifest.Partition p : m.disk().partitions()) {
+      String what = p.name() + " (partition " + p.number() + ")";
+      if (p.sha256() == null) {
+        if (m.manifestVersion() >= 4 && "uki".equals(p.content())) {
+          problems.add("manifest.json: " + what + " has no sha256 to check its bytes against");
+        }
+        continue;
+      }
+      long offset = p.firstLba() * 512;
+      long length = (p.lastLba() - p.firstLba() + 1) * 512;
+      if (p.firstLba() < 0 || p.lastLba() < p.firstLba() || offset + length > size) {
+        problems.add(what + ": LBAs " + p.firstLba() + " to " + p.lastLba() + " are not on the disk");
+        continue;
+      }
+      String actual = FileDigests.sha256(disk, offset, length);
+      if (!actual.equals(p.sha256())) {
+        problems.add(what + ": its bytes have sha256 " + actual + ", manifest.json says " + p.sha256()
+            + ": the partition is not as built");
       }
     }
   }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class MissingFieldsTest {
 
-  private static final Set<String> OPTIONAL = Set.of("verity.signature", "disk.partitions[].flags");
+  private static final Set<String> OPTIONAL = Set.of("verity.signature", "disk.partitions[].flags", "disk.partitions[].sha256");
 
   private static Manifest read(String disk, String signature) throws Exception {
     return Json.mapper().readValue("""
