@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cosbuild.cli.boot.Accel;
 import io.cosbuild.cli.boot.BootOutcome;
 import io.cosbuild.cli.boot.BootTarget;
+import io.cosbuild.cli.boot.DiskBus;
 import io.cosbuild.cli.boot.KernelWords;
 import io.cosbuild.cli.boot.QemuCommand;
 import io.cosbuild.cli.boot.QemuRunner;
@@ -87,6 +88,11 @@ public final class BootCommand implements Callable<Integer> {
       + " initramfs and command line. --append cannot be used then: the command line is inside the image.")
   boolean uefi;
 
+  @Option(names = "--disk-bus", paramLabel = "BUS", defaultValue = "virtio", description = "How the guest sees its"
+      + " disks: virtio (virtio-blk, the default), scsi (a virtio-scsi controller, as Google Compute Engine attaches"
+      + " disks) or nvme (as AWS Nitro instances and GCE's newer machines).")
+  String diskBus;
+
   @Option(names = "--secure-boot", description = "With --uefi (implied): the firmware enforces UEFI Secure Boot and"
       + " starts the disk's image only if its signature is trusted by the variable store's db; by default Debian's"
       + " test store, which trusts only Debian's snakeoil key (/usr/share/ovmf/PkKek-1-snakeoil.*).")
@@ -120,6 +126,7 @@ public final class BootCommand implements Callable<Integer> {
         case "none" -> false;
         default -> throw new IllegalArgumentException("--network must be none or user, not " + network);
       });
+      target = target.withDiskBus(DiskBus.parse(diskBus));
       if (uefiVars != null && !secureBoot) {
         throw new IllegalArgumentException("--uefi-vars is for --secure-boot: without it the firmware keeps no keys");
       }

@@ -14,6 +14,8 @@ import io.cosbuild.cli.boot.Accel;
 import io.cosbuild.cli.boot.BootOutcome;
 import io.cosbuild.cli.boot.BootTarget;
 import io.cosbuild.cli.boot.QemuRunner;
+import io.cosbuild.cli.boot.UefiFirmware;
+import io.cosbuild.spec.model.Architecture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,14 +103,14 @@ class GkeImageIT {
       run("losetup", "-d", dev);
     }
 
-    // systemd stops printing unit status on the console once the serial getty starts there, which on
-    // a TCG boot is before containerd is up; forwarding the journal to the console keeps its
-    // "Started containerd.service" and "Reached target multi-user.target" lines readable here.
-    BootTarget t = BootCommand.target(out, null, List.of("systemd.journald.forward_to_console=1"), 1024, true)
-        .withUserNetwork(true);
+    // Booted as a cloud VM boots it: UEFI firmware starts the unified kernel image on the disk's ESP, whose
+    // command line (the probe profile's kernel.cmdline) forwards the journal to the console.
+    BootTarget t = BootCommand.target(out, null, List.of(), 1024, true).withUserNetwork(true)
+        .withFirmware(UefiFirmware.require(Architecture.X86_64, null));
     try (QemuRunner q = QemuRunner.start(t, Accel.AUTO, s -> { }, n -> { })) {
       assertEquals(BootOutcome.FOUND, q.waitFor("Multi-User System", Duration.ofSeconds(420)), q.console());
       String c = q.console();
+      assertTrue(c.contains("EFI stub: Loaded initrd from LINUX_EFI_INITRD_MEDIA_GUID"), "booted from the ESP:\n" + c);
       assertTrue(c.contains("Started containerd.service"), "containerd starts:\n" + c);
       assertFalse(c.contains("Failed to start containerd"), c);
       // What a node does for each pod: the bridge and veth modules load on demand (modules.alias),

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -339,6 +341,19 @@ class MinimalImageIT {
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("Command line: ") && r.out().contains("cosbuild.note=\"" + Guest.READY + "\""), r.out());
     assertTrue(r.err().contains("kernel panic"), r.err());
+  }
+
+  /** The initramfs finds its partitions on the disks clouds attach: SCSI on virtio-scsi (GCE), NVMe (AWS, GCE). */
+  @ParameterizedTest
+  @CsvSource({"scsi, sda, sda2", "nvme, nvme0n1, nvme0n1p2"})
+  void bootsFromTheDiskControllersCloudsUse(String bus, String disk, String root) throws Exception {
+    Path log = work.resolve(bus + "-console.log");
+    Tools.Result r = cosbuild("boot", out.toString(), "--snapshot", "--disk-bus", bus, "--append", "cosbuild.selftest=1",
+        "--log", log.toString(), "--expect", Guest.READY, "--timeout", "240");
+    String console = Files.readString(log);
+    assertEquals(0, r.code(), r.out() + r.err() + console);
+    assertTrue(console.contains("ROOT-A (/dev/" + root + ") hashes VERITY-A (/dev/" + disk), console);
+    Guest.assertSelfTestPassed(console, 12);
   }
 
   @Test

@@ -10,8 +10,8 @@ import java.util.List;
  * The QEMU command line for a {@link BootTarget}: x86_64 on {@code q35}, arm64 on {@code virt}; the kernel,
  * initramfs and command line given to QEMU, or UEFI firmware that boots the disk's ESP (with Secure Boot: the
  * firmware and its variable store as flash devices);
- * the disks as virtio-blk on PCI, the image's first (the initramfs loads virtio_pci and
- * virtio_blk), no network unless asked for (then a virtio-net card on QEMU's user-mode network), no display, the first serial port on stdio, no reboot (a panic or
+ * the disks as virtio-blk on PCI (or on a virtio-scsi controller, or as NVMe namespaces), the image's first (the
+ * initramfs has the drivers for all three), no network unless asked for (then a virtio-net card on QEMU's user-mode network), no display, the first serial port on stdio, no reboot (a panic or
  * reboot ends QEMU). Stateless.
  */
 public final class QemuCommand {
@@ -76,9 +76,16 @@ public final class QemuCommand {
     }
     List<Path> disks = new ArrayList<>(List.of(t.disk()));
     disks.addAll(t.extraDisks());
+    if (t.diskBus() == DiskBus.SCSI) {
+      c.addAll(List.of("-device", "virtio-scsi-pci,id=scsi0"));
+    }
     for (int i = 0; i < disks.size(); i++) {
       c.addAll(List.of("-drive", "file=" + drivePath(disks.get(i)) + ",format=raw,if=none,id=disk" + i
-          + (t.snapshot() ? ",snapshot=on" : ""), "-device", "virtio-blk-pci,drive=disk" + i));
+          + (t.snapshot() ? ",snapshot=on" : ""), "-device", switch (t.diskBus()) {
+            case VIRTIO -> "virtio-blk-pci,drive=disk" + i;
+            case SCSI -> "scsi-hd,drive=disk" + i + ",bus=scsi0.0";
+            case NVME -> "nvme,serial=cosbuild" + i + ",drive=disk" + i;
+          }));
     }
     return c;
   }

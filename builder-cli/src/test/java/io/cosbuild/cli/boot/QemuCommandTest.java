@@ -2,6 +2,7 @@ package io.cosbuild.cli.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cosbuild.spec.model.Architecture;
@@ -72,6 +73,21 @@ class QemuCommandTest {
     assertTrue(arm.startsWith("qemu-system-aarch64 -machine virt -cpu max "), arm);
     assertTrue(arm.contains(" -drive if=pflash,format=raw,unit=0,readonly=on,file=/fw/CODE.fd"
         + " -drive if=pflash,format=raw,unit=1,snapshot=on,file=/fw/VARS,,keys.fd "), arm);
+  }
+
+  @Test
+  void disksOnAVirtioScsiControllerOrAsNvmeNamespaces() {
+    BootTarget t = target(Architecture.X86_64, true).withDisks(Path.of("/o/a.raw"), List.of(Path.of("/o/b.raw")));
+    String scsi = String.join(" ", QemuCommand.of(t.withDiskBus(DiskBus.SCSI), false));
+    assertTrue(scsi.endsWith(" -device virtio-scsi-pci,id=scsi0"
+        + " -drive file=/o/a.raw,format=raw,if=none,id=disk0,snapshot=on -device scsi-hd,drive=disk0,bus=scsi0.0"
+        + " -drive file=/o/b.raw,format=raw,if=none,id=disk1,snapshot=on -device scsi-hd,drive=disk1,bus=scsi0.0"), scsi);
+    String nvme = String.join(" ", QemuCommand.of(t.withDiskBus(DiskBus.NVME), false));
+    assertTrue(nvme.endsWith(" -drive file=/o/a.raw,format=raw,if=none,id=disk0,snapshot=on -device nvme,serial=cosbuild0,drive=disk0"
+        + " -drive file=/o/b.raw,format=raw,if=none,id=disk1,snapshot=on -device nvme,serial=cosbuild1,drive=disk1"), nvme);
+    assertFalse(nvme.contains("virtio-blk") || nvme.contains("scsi"), nvme);
+    assertEquals(DiskBus.NVME, DiskBus.parse("NVMe"));
+    assertThrows(IllegalArgumentException.class, () -> DiskBus.parse("ide"));
   }
 
   @Test
