@@ -34,6 +34,11 @@ public final class VerifyCommand implements Callable<Integer> {
       description = "Trust this certificate only: the root hash must be signed with its key (exit 1 if unsigned or signed by another).")
   Path certificate;
 
+  @Option(names = "--secure-boot-certificate", paramLabel = "PEM", description = "The unified kernel image (uki.efi,"
+      + " the ESP's) must be signed for UEFI Secure Boot with this certificate's key, or by a certificate it issued, as"
+      + " firmware with it in db checks (exit 1 if unsigned, signed by another, or changed since).")
+  Path secureBootCertificate;
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
@@ -53,7 +58,10 @@ public final class VerifyCommand implements Callable<Integer> {
     if (certificate != null && !Files.isRegularFile(certificate)) {
       throw new NoSuchFileException(certificate + " (--certificate: no such file)");
     }
-    List<String> problems = ImageVerifier.verify(disk, m, certificate);
+    if (secureBootCertificate != null && !Files.isRegularFile(secureBootCertificate)) {
+      throw new NoSuchFileException(secureBootCertificate + " (--secure-boot-certificate: no such file)");
+    }
+    List<String> problems = ImageVerifier.verify(disk, m, certificate, secureBootCertificate);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.write(java.util.Map.of("disk", disk.toString(), "ok", problems.isEmpty(), "differences", problems)));

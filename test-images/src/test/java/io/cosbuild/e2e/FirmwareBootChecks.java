@@ -121,6 +121,10 @@ abstract class FirmwareBootChecks {
         ByteBuffer.wrap(uki).order(ByteOrder.LITTLE_ENDIAN).getInt(0x3c) + 24 + 64) & 0xFFFF_FFFFL;
     assertTrue(Pattern.compile("(?m)^PE checksum\\s*: " + String.format("%08X", field) + "$").matcher(ossl).find(), ossl);
     assertEquals(0, cosbuild("verify", out.toString()).code(), "verify checks uki.efi with the other outputs");
+    Tools.Result unsigned = cosbuild("verify", out.toString(), "--secure-boot-certificate",
+        "/usr/share/ovmf/PkKek-1-snakeoil.pem");
+    assertEquals(1, unsigned.code(), unsigned.out() + unsigned.err());
+    assertTrue(unsigned.out().contains("uki.efi: not signed for Secure Boot"), unsigned.out());
   }
 
   /** PointerToRawData and VirtualSize of each section llvm-readobj lists. */

@@ -77,6 +77,15 @@ abstract class SecureBootChecks {
     assertArrayEquals(Files.readAllBytes(out.resolve("uki.efi")), Files.readAllBytes(onEsp));
     assertTrue(ok("sbverify", "--cert", SNAKEOIL_CERT.toString(), onEsp.toString()).contains("Signature verification OK"));
     assertEquals(0, cosbuild("verify", out.toString()).code(), "verify checks the signed uki.efi");
+    Tools.Result signedBy = cosbuild("verify", out.toString(), "--secure-boot-certificate", SNAKEOIL_CERT.toString());
+    assertEquals(0, signedBy.code(), signedBy.out() + signedBy.err());
+    Path other = work.resolve("other.pem");
+    ok("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650", "-subj", "/CN=not-the-signer",
+        "-keyout", work.resolve("other.key").toString(), "-out", other.toString());
+    Tools.Result notBy = cosbuild("verify", out.toString(), "--secure-boot-certificate", other.toString());
+    assertEquals(1, notBy.code(), notBy.out() + notBy.err());
+    assertTrue(notBy.out().contains("uki.efi: it is signed by O=SnakeOil,L=Fort Collins,ST=Colorado,C=US, which is not"
+        + " CN=not-the-signer nor issued by it"), notBy.out());
   }
 
   @Test

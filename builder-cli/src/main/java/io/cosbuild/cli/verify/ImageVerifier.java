@@ -5,6 +5,7 @@ import io.cosbuild.cli.Json;
 import io.cosbuild.cli.build.FileDigests;
 import io.cosbuild.cli.build.ImageBuilder;
 import io.cosbuild.cli.build.Manifest;
+import io.cosbuild.rootfs.efi.AuthenticodeVerifier;
 import io.cosbuild.spec.node.BindingErrors;
 import io.cosbuild.verity.RootHashSigner;
 import io.cosbuild.verity.VerityException;
@@ -20,6 +21,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +52,19 @@ public final class ImageVerifier {
    * from that key to every block of the root is then checked, not only the outputs' agreement.
    */
   public static List<String> verify(Path disk, Path manifestFile, Path trusted) throws IOException {
+    return verify(disk, manifestFile, trusted, null);
+  }
+
+  /**
+   * As {@link #verify(Path, Path, Path)}; with {@code secureBoot} (a PEM certificate a firmware's db would hold),
+   * the unified kernel image must be signed for Secure Boot with its key, as firmware checks it. The ESP holds the
+   * same bytes as uki.efi: both digests are in the manifest.
+   */
+  public static List<String> verify(Path disk, Path manifestFile, Path trusted, Path secureBoot) throws IOException {
     List<String> problems = new ArrayList<>();
+    if (secureBoot != null) {
+      checkSecureBoot(manifestFile, secureBoot, problems);
+    }
     if (trusted != null && manifestFile == null) {
       problems.add("--certificate: there is no manifest.json, so no root hash signature to check");
       return problems;
@@ -124,6 +138,23 @@ public final class ImageVerifier {
       problems.add("  (" + checker.lastFailure() + ")");
     }
     return problems;
+  }
+
+  private static void checkSecureBoot(Path manifestFile, Path certificate, List<String> problems) throws IOException {
+    Path uki = manifestFile == null ? null : manifestFile.resolveSibling(ImageBuilder.UKI);
+    if (uki == null || !Files.isRegularFile(uki)) {
+      problems.add("--secure-boot-certificate: there is no " + ImageBuilder.UKI + " beside the disk (the profile has no"
+          + " disk.esp: uki), so nothing is signed for Secure Boot");
+      return;
+    }
+    X509Certificate trusted;
+    try {
+      trusted = RootHashSigner.readCertificate(certificate);
+    } catch (VerityException e) {
+      problems.add("--secure-boot-certificate " + certificate + ": " + e.getMessage());
+      return;
+    }
+    AuthenticodeVerifier.check(uki, trusted).ifPresent(p -> problems.add(ImageBuilder.UKI + ": " + p));
   }
 
   /**

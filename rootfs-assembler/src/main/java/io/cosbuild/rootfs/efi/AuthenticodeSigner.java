@@ -271,7 +271,7 @@ public final class AuthenticodeSigner {
   }
 
   /** A DER encoding's contents octets: what follows its (one-byte) tag and its length. */
-  private static byte[] contents(ASN1Encodable e) {
+  static byte[] contents(ASN1Encodable e) {
     byte[] d = der(e);
     int at = 1;
     int first = d[at++] & 0xff;
@@ -332,7 +332,7 @@ public final class AuthenticodeSigner {
     }
   }
 
-  private static MessageDigest sha256() {
+  static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

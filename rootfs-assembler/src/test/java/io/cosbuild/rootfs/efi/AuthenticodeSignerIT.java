@@ -175,6 +175,18 @@ class AuthenticodeSignerIT {
     assertArrayEquals(Arrays.copyOf(a, end), Arrays.copyOf(b, end), "the images but for CheckSum and table size");
   }
 
+  /** cosbuild verify's check agrees with sbverify: it accepts our signature and sbsign's of the same image. */
+  @Test
+  void ourVerifierAcceptsWhatSbverifyAccepts() throws Exception {
+    Path bySbsign = dir.resolve("sbsign-for-verifier.efi");
+    judge(0, "sbsign", "--key", keyPem.toString(), "--cert", certPem.toString(), "--output", bySbsign.toString(),
+        unsigned.toString());
+    judge(0, "sbverify", "--cert", certPem.toString(), bySbsign.toString());
+    X509Certificate trusted = certificate(certPem);
+    assertEquals(java.util.Optional.empty(), AuthenticodeVerifier.check(signed, trusted));
+    assertEquals(java.util.Optional.empty(), AuthenticodeVerifier.check(bySbsign, trusted));
+  }
+
   @Test
   void aByteChangedInLinuxFailsSbverify() throws Exception {
     UkiBuilderIT.Listed linux = UkiBuilderIT.objdumpH(signed).stream().filter(s -> s.name().equals(".linux"))
@@ -184,6 +196,8 @@ class AuthenticodeSignerIT {
     Path broken = Files.write(dir.resolve("broken.efi"), b);
     String out = judge(1, "sbverify", "--cert", certPem.toString(), broken.toString());
     assertTrue(out.contains("Image fails hash check") && out.contains("Signature verification failed"), out);
+    String ours = AuthenticodeVerifier.check(broken, certificate(certPem)).orElseThrow();
+    assertTrue(ours.contains("is not the one signed"), ours);
   }
 
   @Test
@@ -196,6 +210,8 @@ class AuthenticodeSignerIT {
     assertTrue(out.contains("Signature verification OK"), out);
     String other = judge(1, "sbverify", "--cert", certPem.toString(), p.toString());
     assertTrue(other.contains("Signature verification failed"), "not with another certificate: " + other);
+    assertEquals(java.util.Optional.empty(), AuthenticodeVerifier.check(p, certificate(Path.of(SNAKEOIL + ".pem"))));
+    assertTrue(AuthenticodeVerifier.check(p, certificate(certPem)).orElseThrow().contains("nor issued by it"));
   }
 
   // ---- helpers ------------------------------------------------------------------------------------------------
