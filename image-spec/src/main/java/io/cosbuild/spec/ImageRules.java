@@ -50,7 +50,7 @@ final class ImageRules {
     return r.errors;
   }
 
-  /** A unified kernel image needs a FAT32 ESP large enough for it; only a unified kernel image is signed for Secure Boot. */
+  /** A unified kernel image needs a FAT32 ESP large enough for it, and is the only thing a Secure Boot key signs. */
   private void uki() {
     Map<String, Object> disk = Values.map(profile, "disk");
     if (!"uki".equals(disk.get("esp")) && disk.get("secure-boot-key") != null) {

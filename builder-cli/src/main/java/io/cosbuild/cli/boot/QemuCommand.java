@@ -9,10 +9,10 @@ import java.util.List;
 /**
  * The QEMU command line for a {@link BootTarget}: x86_64 on {@code q35}, arm64 on {@code virt}; the kernel,
  * initramfs and command line given to QEMU, or UEFI firmware that boots the disk's ESP (with Secure Boot: the
- * firmware and its variable store as flash devices);
- * the disks as virtio-blk on PCI (or on a virtio-scsi controller, or as NVMe namespaces), the image's first (the
- * initramfs has the drivers for all three), no network unless asked for (then a virtio-net card on QEMU's user-mode network), no display, the first serial port on stdio, no reboot (a panic or
- * reboot ends QEMU). Stateless.
+ * firmware and its variable store as flash devices); the disks as virtio-blk on PCI (or on a virtio-scsi
+ * controller, or as NVMe namespaces), the image's first (the initramfs has the drivers for all three); no network
+ * unless asked for (then a virtio-net card on QEMU's user-mode network), no display, the first serial port on
+ * stdio, no reboot (a panic or reboot ends QEMU). Stateless.
  */
 public final class QemuCommand {
 

@@ -34,10 +34,10 @@ import java.util.Map;
  */
 final class BootStage {
 
-  /** Modules every boot needs; their dependencies are added by the initramfs builder. */
   /**
-   * What every initramfs loads: the disk drivers of QEMU and the clouds (virtio-blk; virtio-scsi and SCSI disks, as
-   * GCE attaches them; NVMe, as AWS Nitro and GCE's newer machines do), dm-verity and overlayfs.
+   * Modules every boot needs (the initramfs builder adds their dependencies): the disk drivers of QEMU and the clouds
+   * (virtio-blk; virtio-scsi and SCSI disks, as GCE attaches them; NVMe, as AWS Nitro and GCE's newer machines do),
+   * dm-verity and overlayfs.
    */
   static final List<String> BOOT_MODULES = List.of("virtio_pci", "virtio_blk", "virtio_scsi", "sd_mod", "nvme", "dm-verity",
       "overlay");

@@ -71,8 +71,9 @@ final class UnifiedKernelImage {
 
   /**
    * The kernel as the arm64 stub starts it: an uncompressed Image, itself a PE executable. Debian's arm64
-   * {@code vmlinuz} is that Image gzipped (bootloaders and QEMU's {@code -kernel} inflate it); systemd 252's stub does
-   * not, so it is inflated into {@code scratch}. Returns the path that holds the Image.
+   * {@code vmlinuz} is that Image as it is; a gzipped one (as other distributions ship it, for bootloaders and QEMU's
+   * {@code -kernel} to inflate) is inflated into {@code scratch}, as systemd 252's stub does not inflate. Returns the
+   * path that holds the Image.
    */
   static Path arm64Image(Path vmlinuz, Path scratch) throws IOException, BuildFailure {
     byte[] head = new byte[2];
