@@ -120,4 +120,38 @@ class SignedImageIT {
     assertTrue(old.out().contains("manifest.json.p7s: missing, so nothing ties manifest.json to the key (images built "
         + "before manifestVersion 3 sign only the root hash)"), old.out());
   }
+
+  /**
+   * A signing key that cannot be used fails the build at once, naming the profile field, before anything is fetched
+   * or written: not after the whole build, at the step that signs.
+   */
+  @Test
+  void unusableSigningKeysFailBeforeAnythingIsBuilt() throws Exception {
+    ok("openssl", "req", "-x509", "-nodes", "-days", "2", "-subj", "/CN=one", "-newkey", "rsa:2048",
+        "-keyout", work.resolve("one.key").toString(), "-out", work.resolve("one.crt").toString());
+    ok("openssl", "req", "-x509", "-nodes", "-days", "2", "-subj", "/CN=two", "-newkey", "rsa:2048",
+        "-keyout", work.resolve("two.key").toString(), "-out", work.resolve("two.crt").toString());
+    ok("openssl", "req", "-x509", "-nodes", "-days", "2", "-subj", "/CN=ec", "-newkey", "ec", "-pkeyopt",
+        "ec_paramgen_curve:prime256v1", "-keyout", work.resolve("ec.key").toString(), "-out", work.resolve("ec.crt").toString());
+    String uki = "disk:\n  esp: uki\n  esp-size: 64MiB\n";
+    String[][] cases = {
+        {uki + "  secure-boot-key: none.key\n  secure-boot-certificate: one.crt\n",
+            "disk.secure-boot-key " + work.resolve("none.key") + ": no such file"},
+        {uki + "  secure-boot-key: one.key\n  secure-boot-certificate: two.crt\n",
+            "disk.secure-boot-key " + work.resolve("one.key") + " is not the key of its certificate (CN=two)"},
+        {uki + "  secure-boot-key: ec.key\n  secure-boot-certificate: ec.crt\n",
+            "disk.secure-boot-key " + work.resolve("ec.key") + ": an EC key; UEFI firmware verifies RSA signatures only"},
+        {"verity:\n  signing-key: two.key\n  signing-certificate: one.crt\n",
+            "verity.signing-key " + work.resolve("two.key") + " is not the key of its certificate (CN=one)"}};
+    for (int i = 0; i < cases.length; i++) {
+      Path profile = MinimalImageIT.profileExtendingMinimal(work, "keys" + i + ".yaml", cases[i][0]);
+      Path out = work.resolve("out" + i);
+      Tools.Result r = cosbuild("image", "--profile", profile.toString(), "--arch", "x86_64", "--out", out.toString(),
+          "--format", "raw");
+      assertEquals(2, r.code(), r.out() + r.err());
+      assertTrue(r.err().contains(cases[i][1]), r.err());
+      assertFalse(r.err().contains("==> Resolving packages"), "refused before any step:\n" + r.err());
+      assertFalse(Files.exists(out), "nothing written");
+    }
+  }
 }

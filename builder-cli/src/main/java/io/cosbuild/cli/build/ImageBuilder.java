@@ -1,6 +1,7 @@
 package io.cosbuild.cli.build;
 
 import io.cosbuild.cli.BuildFailure;
+import io.cosbuild.cli.UsageException;
 import io.cosbuild.packages.PackagesException;
 import io.cosbuild.packages.lock.LockFile;
 import io.cosbuild.packages.resolve.ResolveRequest;
@@ -78,7 +79,8 @@ public final class ImageBuilder {
   /** What a finished build produced. */
   public record Outcome(List<Path> files, ImageLock lock, AssemblyResult rootfs, Manifest manifest) {}
 
-  public Outcome build() throws BuildFailure, IOException {
+  public Outcome build() throws BuildFailure, IOException, UsageException {
+    SigningKeys keys = SigningKeys.load(request.profile());
     ImageLock lock = lockPackages();
     List<PackageContent> packages = fetch(lock.root(), ProfileMapping.rootRequest(request.profile(), request.arch()),
         "Fetching root packages", "root");
@@ -110,7 +112,7 @@ public final class ImageBuilder {
         produced.add("rootfs.tar");
       }
       if (request.formats().stream().anyMatch(f -> !f.equals("rootfs-tar"))) {
-        manifest = buildDisk(lock, rootfs, bootPackages, shared, staging, produced);
+        manifest = buildDisk(lock, rootfs, bootPackages, shared, staging, produced, keys);
       }
       staging.commit(produced, OUTPUTS);
       for (String f : List.of("audit.txt", "audit.json")) { // an earlier failure's report no longer applies
@@ -123,7 +125,8 @@ public final class ImageBuilder {
   }
 
   private Manifest buildDisk(ImageLock lock, AssemblyResult rootfs, List<PackageContent> bootPackages,
-      PackageExtractor.SharedReads shared, StagingDirectory staging, List<String> produced) throws BuildFailure, IOException {
+      PackageExtractor.SharedReads shared, StagingDirectory staging, List<String> produced, SigningKeys keys)
+      throws BuildFailure, IOException {
     Path work = Files.createDirectories(staging.file(".work"));
     String seed = request.profile().digest() + "/" + request.arch().id();
     Path rootImage = work.resolve("root.img");
@@ -141,12 +144,10 @@ public final class ImageBuilder {
     }
     String signature = null;
     var spec = request.profile().verity();
-    PrivateKey signingKey = null;
-    X509Certificate signingCertificate = null;
-    if (spec.signingKey().isPresent()) {
+    PrivateKey signingKey = keys.rootHashKey();
+    X509Certificate signingCertificate = keys.rootHashCertificate();
+    if (signingKey != null) {
       try (Progress.Step step = progress.start("Signing the root hash")) {
-        signingKey = RootHashSigner.readPrivateKey(spec.signingKey().get());
-        signingCertificate = RootHashSigner.readCertificate(spec.signingCertificate().orElseThrow());
         byte[] sig = RootHashSigner.sign(verity.rootHashHex(), signingKey, signingCertificate);
         Files.write(staging.file(SIGNATURE), sig);
         Files.copy(spec.signingCertificate().get(), staging.file(SIGNING_CERTIFICATE));
@@ -169,7 +170,7 @@ public final class ImageBuilder {
     produced.add("initrd.img");
     if (uki) {
       produced.add(UKI);
-      signForSecureBoot(staging.file(UKI));
+      signForSecureBoot(staging.file(UKI), keys);
     }
     Path oem = work.resolve("oem.ext4");
     WrittenDisk disk;
@@ -213,17 +214,15 @@ public final class ImageBuilder {
   }
 
   /** Signs the unified kernel image (Authenticode) when the profile has a Secure Boot key; before the ESP is written. */
-  private void signForSecureBoot(Path uki) throws BuildFailure, IOException {
-    var disk = request.profile().disk();
-    if (disk.secureBootKey().isEmpty()) {
+  private void signForSecureBoot(Path uki, SigningKeys keys) throws BuildFailure, IOException {
+    if (keys.secureBootKey() == null) {
       return;
     }
     try (Progress.Step step = progress.start("Signing the unified kernel image for Secure Boot")) {
-      PrivateKey key = RootHashSigner.readPrivateKey(disk.secureBootKey().get());
-      X509Certificate certificate = RootHashSigner.readCertificate(disk.secureBootCertificate().orElseThrow());
-      AuthenticodeSigner.sign(uki, key, certificate);
+      X509Certificate certificate = keys.secureBootCertificate();
+      AuthenticodeSigner.sign(uki, keys.secureBootKey(), certificate);
       step.done("Authenticode SHA-256, " + certificate.getSubjectX500Principal().getName());
-    } catch (VerityException | EfiImageException e) {
+    } catch (EfiImageException e) {
       throw new BuildFailure("signing the unified kernel image for Secure Boot: " + e.getMessage(), e);
     }
   }
