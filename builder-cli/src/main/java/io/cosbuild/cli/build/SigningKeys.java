@@ -25,10 +25,11 @@ record SigningKeys(PrivateKey rootHashKey, X509Certificate rootHashCertificate, 
   static SigningKeys load(ImageProfile p) throws UsageException {
     var v = p.verity();
     var d = p.disk();
-    PrivateKey rootKey = key(v.signingKey(), "verity.signing-key");
-    X509Certificate rootCert = certificate(v.signingCertificate(), "verity.signing-certificate");
-    PrivateKey sbKey = key(d.secureBootKey(), "disk.secure-boot-key");
-    X509Certificate sbCert = certificate(d.secureBootCertificate(), "disk.secure-boot-certificate");
+    PrivateKey rootKey = read(v.signingKey(), "verity.signing-key", RootHashSigner::readPrivateKey);
+    X509Certificate rootCert = read(v.signingCertificate(), "verity.signing-certificate", RootHashSigner::readCertificate);
+    PrivateKey sbKey = read(d.secureBootKey(), "disk.secure-boot-key", RootHashSigner::readPrivateKey);
+    X509Certificate sbCert = read(d.secureBootCertificate(), "disk.secure-boot-certificate",
+        RootHashSigner::readCertificate);
     if (rootKey != null) {
       matches(rootKey, rootCert, "verity.signing-key", v.signingKey().get());
     }
@@ -42,23 +43,17 @@ record SigningKeys(PrivateKey rootHashKey, X509Certificate rootHashCertificate, 
     return new SigningKeys(rootKey, rootCert, sbKey, sbCert);
   }
 
-  private static PrivateKey key(Optional<Path> path, String field) throws UsageException {
-    if (path.isEmpty()) {
-      return null;
-    }
-    try {
-      return RootHashSigner.readPrivateKey(path.get());
-    } catch (IOException | VerityException e) {
-      throw new UsageException(field + " " + path.get() + ": " + reason(e), e);
-    }
+  /** How a PEM file becomes a key or a certificate. */
+  private interface PemReader<T> {
+    T read(Path pem) throws IOException, VerityException;
   }
 
-  private static X509Certificate certificate(Optional<Path> path, String field) throws UsageException {
+  private static <T> T read(Optional<Path> path, String field, PemReader<T> reader) throws UsageException {
     if (path.isEmpty()) {
       return null;
     }
     try {
-      return RootHashSigner.readCertificate(path.get());
+      return reader.read(path.get());
     } catch (IOException | VerityException e) {
       throw new UsageException(field + " " + path.get() + ": " + reason(e), e);
     }
