@@ -139,7 +139,7 @@ public final class AuthenticodeSigner {
   }
 
   /** The headers, parsed from the file's first bytes (which must hold them); the rest is not read. */
-  private static PeImage headers(String what, SeekableByteChannel ch) throws IOException, EfiImageException {
+  static PeImage headers(String what, SeekableByteChannel ch) throws IOException, EfiImageException {
     long length = ch.size();
     ByteBuffer prefix = read(ch, 0, (int) Math.min(length, HEADER_READ));
     return PeImage.parseHeaders(what, prefix.array(), length);

@@ -67,9 +67,7 @@ public final class AuthenticodeVerifier {
   /** The PKCS#7 in the image's WIN_CERTIFICATE, or null when there is no certificate table. */
   private static byte[] signature(Path image) throws IOException, EfiImageException {
     try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
-      ByteBuffer prefix = ByteBuffer.allocate((int) Math.min(ch.size(), 64 << 10));
-      ch.read(prefix, 0);
-      PeImage pe = PeImage.parseHeaders(image.toString(), prefix.array(), ch.size());
+      PeImage pe = AuthenticodeSigner.headers(image.toString(), ch);
       PeImage.DataDirectory table = pe.certificateTable();
       if (!table.isPresent()) {
         return null;
