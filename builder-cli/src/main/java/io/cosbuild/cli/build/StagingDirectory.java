@@ -27,14 +27,15 @@ import java.util.stream.Stream;
 public final class StagingDirectory implements AutoCloseable {
 
   /** Staging directories not yet closed, for the shutdown hook. */
-  private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
+  private static final Set<StagingDirectory> OPEN = ConcurrentHashMap.newKeySet();
   private static volatile boolean removedByShutdown;
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       removedByShutdown = !OPEN.isEmpty();
-      for (Path p : OPEN) {
-        removeWhileInUse(p);
+      for (StagingDirectory s : OPEN) {
+        removeWhileInUse(s.staging);
+        s.removeCreatedOutputDirectory();
       }
     }, "cosbuild-staging-cleanup"));
   }
@@ -45,12 +46,15 @@ public final class StagingDirectory implements AutoCloseable {
   private static final String LOCK = ".lock";
 
   private final Path out;
+  /** The outermost directory that {@link #create} made for {@code out}, or null if {@code out} existed. */
+  private final Path createdOut;
   private final Path staging;
   private final FileChannel lock;
   private boolean committed;
 
-  private StagingDirectory(Path out, Path staging, FileChannel lock) {
+  private StagingDirectory(Path out, Path createdOut, Path staging, FileChannel lock) {
     this.out = out;
+    this.createdOut = createdOut;
     this.staging = staging;
     this.lock = lock;
   }
@@ -64,10 +68,15 @@ public final class StagingDirectory implements AutoCloseable {
   }
 
   /**
-   * A staging directory inside {@code out}, which is created if missing; staging directories there of builds
-   * that were killed are removed first.
+   * A staging directory inside {@code out}, which is created if missing (and removed again, with the parents
+   * made for it, if the build fails and leaves it empty); staging directories there of builds that were killed
+   * are removed first.
    */
   public static StagingDirectory create(Path out) throws IOException {
+    Path createdOut = null;
+    for (Path p = out.toAbsolutePath(); p != null && Files.notExists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+      createdOut = p;
+    }
     Files.createDirectories(out);
     removeAbandoned(out);
     Path dir = Files.createTempDirectory(out, PREFIX);
@@ -83,8 +92,8 @@ public final class StagingDirectory implements AutoCloseable {
       deleteTree(dir);
       throw e;
     }
-    StagingDirectory s = new StagingDirectory(out, dir, ch);
-    OPEN.add(s.staging);
+    StagingDirectory s = new StagingDirectory(out, createdOut, dir, ch);
+    OPEN.add(s);
     return s;
   }
 
@@ -180,14 +189,36 @@ public final class StagingDirectory implements AutoCloseable {
     return committed;
   }
 
-  /** Deletes the staging directory and whatever is left in it. */
+  /**
+   * Deletes the staging directory and whatever is left in it, and, if nothing was committed, the output
+   * directory this build made, as long as nothing else has appeared in it.
+   */
   @Override
   public void close() throws IOException {
     try {
       deleteTree(staging);
-      OPEN.remove(staging);
+      OPEN.remove(this);
     } finally {
       lock.close();
+    }
+    removeCreatedOutputDirectory();
+  }
+
+  /**
+   * A failed build into a new directory leaves no trace: removes {@code out} and the parents made for it, innermost
+   * first, stopping at the first one that is not empty (another build's staging directory, a failure report).
+   */
+  private void removeCreatedOutputDirectory() {
+    if (committed || createdOut == null) {
+      return;
+    }
+    Path stop = createdOut.getParent();
+    for (Path p = out.toAbsolutePath(); p != null && !p.equals(stop); p = p.getParent()) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException e) {
+        return; // not empty, or not ours to remove any more
+      }
     }
   }
 

@@ -45,6 +45,38 @@ class StagingDirectoryTest {
     }
   }
 
+  @Test
+  void aFailedBuildRemovesTheOutputDirectoriesItMadeAndNothingElse() throws Exception {
+    Path target = out.resolve("nightly/amd64");
+    try (StagingDirectory s = StagingDirectory.create(target)) {
+      Files.writeString(s.file("disk.raw"), "half a disk");
+    } // no commit: the build failed
+    assertFalse(Files.exists(out.resolve("nightly")), "a failed build left the directories it made");
+    assertTrue(Files.isDirectory(out), "a directory that existed before the build was removed");
+  }
+
+  @Test
+  void aFailedBuildKeepsItsNewOutputDirectoryWhenSomethingElseIsInIt() throws Exception {
+    Path target = out.resolve("nightly");
+    try (StagingDirectory s = StagingDirectory.create(target)) {
+      Files.writeString(s.file("disk.raw"), "half a disk");
+      Files.writeString(target.resolve("notes.txt"), "written meanwhile");
+    }
+    try (Stream<Path> files = Files.list(target)) {
+      assertEquals(List.of(target.resolve("notes.txt")), files.toList());
+    }
+  }
+
+  @Test
+  void aSuccessfulBuildKeepsTheOutputDirectoryItMade() throws Exception {
+    Path target = out.resolve("nightly");
+    try (StagingDirectory s = StagingDirectory.create(target)) {
+      Files.writeString(s.file("disk.raw"), "disk");
+      s.commit(List.of("disk.raw"));
+    }
+    assertEquals("disk", Files.readString(target.resolve("disk.raw")));
+  }
+
   /** Run in a child JVM by the test below: opens a staging directory, fills it, and waits to be killed. */
   public static void main(String[] args) throws Exception {
     StagingDirectory s = StagingDirectory.create(Path.of(args[0]));
@@ -60,9 +92,13 @@ class StagingDirectoryTest {
   private record Child(Process process, Path staging) {}
 
   private Child child() throws Exception {
+    return child(out);
+  }
+
+  private Child child(Path target) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), StagingDirectoryTest.class.getName(),
-        out.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        target.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String staging = r.readLine();
     assertTrue(staging != null && Files.isDirectory(Path.of(staging)), "child did not start: " + staging);
@@ -78,6 +114,14 @@ class StagingDirectoryTest {
     try (Stream<Path> files = Files.list(out)) {
       assertEquals(List.of(), files.toList());
     }
+  }
+
+  @Test
+  void aBuildIntoANewDirectoryStoppedBySigtermLeavesNoDirectory() throws Exception {
+    Child c = child(out.resolve("nightly"));
+    c.process().destroy();
+    assertTrue(c.process().waitFor(30, TimeUnit.SECONDS), "child did not stop");
+    assertFalse(Files.exists(out.resolve("nightly")), "the output directory the stopped build made is left");
   }
 
   @Test
