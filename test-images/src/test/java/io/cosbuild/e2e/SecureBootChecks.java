@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The minimal profile with {@code disk.esp: uki} signed for Secure Boot with Debian's snakeoil test key, the one
- * Debian's OVMF and AAVMF test variable stores trust, for one architecture: sbverify accepts the image on the ESP,
+ * Debian's OVMF and AAVMF test variable stores trust, for one architecture: sbverify and osslsigncode accept the
+ * image on the ESP,
  * the firmware with Secure Boot enforced boots it onto the verified root, and refuses the same disk once the root
  * hash in the image's command line is changed: the firmware's signature check closes the chain that dm-verity
  * continues.
@@ -76,6 +77,8 @@ abstract class SecureBootChecks {
     ok("mcopy", "-n", "-i", esp(out.resolve("disk.raw")), "::/EFI/BOOT/" + bootFile(), onEsp.toString());
     assertArrayEquals(Files.readAllBytes(out.resolve("uki.efi")), Files.readAllBytes(onEsp));
     assertTrue(ok("sbverify", "--cert", SNAKEOIL_CERT.toString(), onEsp.toString()).contains("Signature verification OK"));
+    String ossl = ok("osslsigncode", "verify", "-in", onEsp.toString(), "-CAfile", SNAKEOIL_CERT.toString());
+    assertTrue(ossl.contains("\nSignature verification: ok\n") && ossl.contains("\nSucceeded\n"), ossl);
     assertEquals(0, cosbuild("verify", out.toString()).code(), "verify checks the signed uki.efi");
     Tools.Result signedBy = cosbuild("verify", out.toString(), "--secure-boot-certificate", SNAKEOIL_CERT.toString());
     assertEquals(0, signedBy.code(), signedBy.out() + signedBy.err());

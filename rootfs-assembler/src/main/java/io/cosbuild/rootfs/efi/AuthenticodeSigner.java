@@ -149,8 +149,9 @@ public final class AuthenticodeSigner {
    * The headers up to SizeOfHeaders without the CheckSum and the certificate table entry; the sections with raw
    * data in file order; then what follows, save the certificate table at the end. EDK2 and sbsign take that rest
    * from the offset that is the sum of the sizes hashed so far, not from the end of the last section: the same thing
-   * when the sections lie end to end, and where a file that has gaps between them (as Debian's stub, with its COFF
-   * symbol table between its own sections and the added ones) must be hashed the same way to be accepted.
+   * when the sections lie end to end (as in the UKIs {@link UkiBuilder} makes), and where a file has gaps between
+   * them (a UKI made by another tool from a stub whose COFF symbol table was left in place) it must be hashed the
+   * same way to be accepted.
    */
   private static byte[] digest(PeImage pe, SeekableByteChannel ch) throws IOException, EfiImageException {
     MessageDigest md = sha256();

@@ -3,6 +3,7 @@ package io.cosbuild.rootfs.efi;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,7 +14,9 @@ import java.util.Objects;
  * when only the headers are wanted: see {@link #parseHeaders}).
  *
  * <p>Layout, little-endian. DOS header: 0 "MZ", 0x3c e_lfanew u32. At e_lfanew: "PE\0\0", then the COFF header:
- * +4 Machine u16, +6 NumberOfSections u16, +20 SizeOfOptionalHeader u16. The optional header at e_lfanew + 24:
+ * +4 Machine u16, +6 NumberOfSections u16, +12 PointerToSymbolTable u32, +16 NumberOfSymbols u32 (18 bytes each,
+ * followed by the string table, whose first u32 is its size including that u32), +20 SizeOfOptionalHeader u16,
+ * +22 Characteristics u16. The optional header at e_lfanew + 24:
  * 0 Magic u16 (0x20b for PE32+), 8 SizeOfInitializedData u32, 32 SectionAlignment u32, 36 FileAlignment u32,
  * 56 SizeOfImage u32, 60 SizeOfHeaders u32, 64 CheckSum u32, 108 NumberOfRvaAndSizes u32, 112 the data directories
  * (RVA u32, Size u32 each; entry 4, the certificate table, holds a file offset instead of an RVA). The section table
@@ -32,6 +35,8 @@ public final class PeImage {
   private static final int SIZE_OF_IMAGE = 56;
   private static final int CHECK_SUM = 64;
   private static final long MAX_FILE_ALIGNMENT = 65536;
+  private static final int SYMBOL_SIZE = 18;
+  private static final int IMAGE_FILE_LOCAL_SYMS_STRIPPED = 0x0008;
 
   /** One data directory entry; absent when both fields are zero. */
   public record DataDirectory(long address, long size) {
@@ -55,6 +60,8 @@ public final class PeImage {
   private final long checkSum;
   private final DataDirectory certificateTable;
   private final long entryPoint;
+  private final long pointerToSymbolTable;
+  private final long numberOfSymbols;
   private final List<DataDirectory> directories = new ArrayList<>();
   private final List<SectionHeader> sections = new ArrayList<>();
 
@@ -75,6 +82,8 @@ public final class PeImage {
     coffOffset = pe + 4;
     machine = Short.toUnsignedInt(buf.getShort(coffOffset));
     int numberOfSections = Short.toUnsignedInt(buf.getShort(coffOffset + 2));
+    pointerToSymbolTable = SectionHeader.u32(buf, coffOffset + 8);
+    numberOfSymbols = SectionHeader.u32(buf, coffOffset + 12);
     int sizeOfOptionalHeader = Short.toUnsignedInt(buf.getShort(coffOffset + 16));
     optOffset = coffOffset + 20;
     checkRange(optOffset, 2, "optional header");
@@ -201,6 +210,48 @@ public final class PeImage {
   /** Where data directory {@code index} (below {@link #dataDirectoryCount()}) lies in the file. */
   int dataDirectoryOffset(int index) {
     return optOffset + OPTIONAL_HEADER_FIXED + 8 * Objects.checkIndex(index, directories.size());
+  }
+
+  /**
+   * This image without the COFF symbol table (and the string table after it) that ends the file, as ukify strips it
+   * before adding sections: an image file should have none (the loader never reads it), and left in place it would
+   * lie between the stub's sections and the added ones, a gap that Authenticode tools hash differently (EDK2 and
+   * sbsign skip it, osslsigncode does not). PointerToSymbolTable and NumberOfSymbols become zero and
+   * Characteristics gains IMAGE_FILE_LOCAL_SYMS_STRIPPED. The image itself, when it has no symbol table, or one
+   * that does not end the file or that a section's data or the certificate table reaches into.
+   */
+  public PeImage withoutTrailingSymbolTable() throws EfiImageException {
+    if (bytes.length != length) {
+      throw new IllegalStateException(what + ": parsed from its headers only, so there are no bytes to strip");
+    }
+    if (pointerToSymbolTable == 0 || certificateTable.isPresent()) {
+      return this;
+    }
+    long end = pointerToSymbolTable + numberOfSymbols * SYMBOL_SIZE;
+    if (end > length) {
+      return this;
+    }
+    if (end + 4 <= length) {
+      end += SectionHeader.u32(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), (int) end);
+    }
+    if (end != length) {
+      return this;
+    }
+    for (SectionHeader s : sections) {
+      if (s.sizeOfRawData() > 0 && s.pointerToRawData() + s.sizeOfRawData() > pointerToSymbolTable) {
+        return this;
+      }
+    }
+    if (pointerToSymbolTable < sizeOfHeaders) {
+      return this;
+    }
+    byte[] out = Arrays.copyOf(bytes, (int) pointerToSymbolTable);
+    ByteBuffer buf = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+    buf.putInt(coffOffset + 8, 0);
+    buf.putInt(coffOffset + 12, 0);
+    int characteristics = Short.toUnsignedInt(buf.getShort(coffOffset + 18));
+    buf.putShort(coffOffset + 18, (short) (characteristics | IMAGE_FILE_LOCAL_SYMS_STRIPPED));
+    return parse(what, out);
   }
 
   /** Where the CheckSum field lies in the file. */

@@ -16,8 +16,10 @@ import java.util.List;
  * {@code objcopy --add-section} and systemd's {@code ukify} do, so that the firmware starts the stub and the stub
  * boots the kernel in {@code .linux} with the initramfs in {@code .initrd} and the command line in {@code .cmdline}.
  *
- * <p>The stub's bytes stay as they are (its own sections, and the COFF symbol table some stubs carry at the end);
- * its section table grows into the free part of the header area. Each added section, in the order given, gets:
+ * <p>The stub's own sections stay as they are; a COFF symbol table that ends the stub (systemd 252's x86 stub
+ * carries one) is dropped first, as ukify drops it (see {@link PeImage#withoutTrailingSymbolTable}), so the added
+ * sections follow the stub's on disk with no gap that Authenticode tools could hash differently. The stub's section
+ * table grows into the free part of the header area. Each added section, in the order given, gets:
  * <ul>
  *   <li>VirtualAddress: after all that precedes it in memory (the stub's SizeOfImage or its highest section end,
  *       then the previous added section's end), rounded up to SectionAlignment but at least to 4 KiB. That is
@@ -62,7 +64,7 @@ public final class UkiBuilder {
    */
   public static List<SectionHeader> write(Path stub, List<UkiSection> sections, SeekableByteChannel out)
       throws IOException, EfiImageException {
-    PeImage image = PeImage.parse(stub.toString(), Files.readAllBytes(stub));
+    PeImage image = PeImage.parse(stub.toString(), Files.readAllBytes(stub)).withoutTrailingSymbolTable();
     PeImage.DataDirectory cert = image.certificateTable();
     if (cert.isPresent()) {
       throw new EfiImageException(stub + ": the stub is signed (certificate table at " + PeImage.hex(cert.address())

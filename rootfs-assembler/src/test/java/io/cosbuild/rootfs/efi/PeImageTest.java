@@ -2,12 +2,14 @@ package io.cosbuild.rootfs.efi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +105,44 @@ class PeImageTest {
     byte[] b = TinyPe.bytes();
     le(b).putInt(TinyPe.CERTIFICATE_DIRECTORY, 0x400).putInt(TinyPe.CERTIFICATE_DIRECTORY + 4, 0x10);
     assertEquals(new PeImage.DataDirectory(0x400, 0x10), PeImage.parse("signed", b).certificateTable());
+  }
+
+  /** TinyPe followed by a COFF symbol table of {@code symbols} entries and a string table of {@code strings} bytes. */
+  private static byte[] withSymbols(int symbols, int strings, int trailing) {
+    byte[] b = Arrays.copyOf(TinyPe.bytes(), TinyPe.LENGTH + 18 * symbols + strings + trailing);
+    le(b).putInt(TinyPe.COFF + 8, TinyPe.LENGTH).putInt(TinyPe.COFF + 12, symbols);
+    if (strings > 0) {
+      le(b).putInt(TinyPe.LENGTH + 18 * symbols, strings);
+    }
+    Arrays.fill(b, TinyPe.LENGTH, TinyPe.LENGTH + 18 * symbols, (byte) 0x55);
+    return b;
+  }
+
+  @Test
+  void stripsASymbolAndStringTableThatEndTheFile() throws Exception {
+    for (int strings : new int[] {0, 4, 37}) {
+      byte[] b = withSymbols(3, strings, 0);
+      PeImage stripped = PeImage.parse("tiny", b).withoutTrailingSymbolTable();
+      assertEquals(TinyPe.LENGTH, stripped.length());
+      byte[] want = TinyPe.bytes();
+      le(want).putShort(TinyPe.COFF + 18, (short) 0x20e); // IMAGE_FILE_LOCAL_SYMS_STRIPPED added to 0x206
+      byte[] got = stripped.withAddedSections(List.of(), stripped.sizeOfImage(), stripped.sizeOfInitializedData());
+      assertEquals(HexFormat.of().formatHex(want), HexFormat.of().formatHex(got), "string table of " + strings);
+    }
+  }
+
+  @Test
+  void keepsASymbolTableThatDoesNotEndTheFileOrThatASectionReaches() throws Exception {
+    PeImage followed = PeImage.parse("tiny", withSymbols(3, 8, 1));
+    assertSame(followed, followed.withoutTrailingSymbolTable());
+    byte[] overlapped = withSymbols(3, 8, 0);
+    le(overlapped).putInt(TinyPe.COFF + 8, 0x3f0); // inside .text's raw data
+    le(overlapped).putInt(TinyPe.COFF + 12, 3);
+    le(overlapped).putInt(0x3f0 + 54, 8 + 16); // so that the tables end the file
+    PeImage reached = PeImage.parse("tiny", overlapped);
+    assertSame(reached, reached.withoutTrailingSymbolTable());
+    PeImage none = PeImage.parse("tiny", TinyPe.bytes());
+    assertSame(none, none.withoutTrailingSymbolTable());
   }
 
   static ByteBuffer le(byte[] b) {

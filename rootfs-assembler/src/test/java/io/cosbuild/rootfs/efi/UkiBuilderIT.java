@@ -1,6 +1,7 @@
 package io.cosbuild.rootfs.efi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,7 +109,14 @@ class UkiBuilderIT {
     for (Listed s : objdumpH(stub)) {
       vma = Math.max(vma, s.vma() + s.size());
     }
+    // ukify's rule: a symbol table (and the string table after it) that ends the stub is dropped, and the added
+    // sections start where it began.
+    Map<String, Long> coff = llvmFileHeader(stub);
     long off = Files.size(stub);
+    long symbols = coff.getOrDefault("PointerToSymbolTable", 0L);
+    if (symbols != 0 && symbols + 18 * coff.get("SymbolCount") + coff.getOrDefault("StringTableSize", 0L) == off) {
+      off = symbols;
+    }
     List<Listed> out = new ArrayList<>();
     String[] names = {".osrel", ".cmdline", ".linux", ".initrd"};
     long[] sizes = {OSREL.length(), CMDLINE.length(), Files.size(linux), Files.size(initrd)};
@@ -191,6 +199,12 @@ class UkiBuilderIT {
     long fileAlign = objdumpP(stub).get("FileAlignment");
     int stubCount = objdumpH(stub).size();
     assertTrue(r.text().contains("SectionCount: " + (stubCount + 4)), r.text());
+    long stubEnd = 0;
+    for (Listed s : objdumpH(stub)) {
+      Map<String, String> h = sections.get(s.name());
+      stubEnd = Math.max(stubEnd, Long.decode(h.get("PointerToRawData")) + Long.decode(h.get("RawDataSize")));
+    }
+    assertEquals(stubEnd, expectedAdded().get(0).fileOffset(), "the added sections follow the stub's with no gap");
     for (Listed w : expectedAdded()) {
       Map<String, String> s = sections.get(w.name());
       assertTrue(s != null, "llvm-readobj lists " + w.name());
@@ -199,6 +213,20 @@ class UkiBuilderIT {
       assertEquals(w.fileOffset(), Long.decode(s.get("PointerToRawData")), w.name());
       assertEquals("0x40000040", s.get("Characteristics"), w.name());
     }
+  }
+
+  /** The stub's symbol table is gone from the image, as llvm-readobj and objdump see it. */
+  @Test
+  void theImageHasNoSymbolTable() throws Exception {
+    Map<String, Long> before = llvmFileHeader(stub);
+    Map<String, Long> after = llvmFileHeader(uki);
+    assertTrue(before.get("PointerToSymbolTable") != 0, "the test wants a stub with a symbol table: " + before);
+    assertEquals(0L, after.get("PointerToSymbolTable"));
+    assertEquals(0L, after.get("SymbolCount"));
+    assertEquals(before.get("Characteristics") | 0x8, after.get("Characteristics"), "IMAGE_FILE_LOCAL_SYMS_STRIPPED");
+    FsJudges.Out f = FsJudges.run("objdump", "-f", uki.toString());
+    assertEquals(0, f.code(), f.text());
+    assertFalse(f.text().contains("HAS_SYMS"), f.text());
   }
 
   @Test
@@ -264,6 +292,21 @@ class UkiBuilderIT {
       out.put("Entry" + dir.group(1), Long.parseLong(dir.group(2), 16) << 32 | Long.parseLong(dir.group(3), 16));
     }
     assertTrue(out.containsKey("SizeOfImage") && out.containsKey("Entry4"), r.text());
+    return out;
+  }
+
+  /** {@code llvm-readobj --file-headers}: PointerToSymbolTable, SymbolCount, StringTableSize, Characteristics. */
+  static Map<String, Long> llvmFileHeader(Path file) throws Exception {
+    requireTool("llvm-readobj", "--version");
+    FsJudges.Out r = FsJudges.run("llvm-readobj", "--file-headers", file.toString());
+    assertEquals(0, r.code(), r.text());
+    Map<String, Long> out = new HashMap<>();
+    Matcher m = Pattern.compile("(?m)^\\s+(PointerToSymbolTable|SymbolCount|StringTableSize|Characteristics):? "
+        + "(?:\\[ \\()?(0x[0-9A-Fa-f]+|\\d+)").matcher(r.text());
+    while (m.find()) {
+      out.putIfAbsent(m.group(1), Long.decode(m.group(2))); // the file header's, not the optional header's DLL ones
+    }
+    assertTrue(out.containsKey("PointerToSymbolTable") && out.containsKey("Characteristics"), r.text());
     return out;
   }
 
