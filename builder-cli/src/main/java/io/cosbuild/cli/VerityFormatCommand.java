@@ -1,5 +1,6 @@
 package io.cosbuild.cli;
 
+import io.cosbuild.cli.build.Progress;
 import io.cosbuild.verity.VerityFec;
 import io.cosbuild.verity.VerityFiles;
 import io.cosbuild.verity.VerityParams;
@@ -62,9 +63,15 @@ public final class VerityFormatCommand implements Callable<Integer> {
       if (fecDevice != null) {
         OutputFile.refuseInUse(fecDevice);
       }
-      VerityResult r = format(data, hash, options, uuid);
-      VerityFec.Result fec = fecDevice == null ? null
-          : VerityFiles.formatFec(data, hash, r, fecDevice, fecOffset, fecRoots, options.threads());
+      Progress progress = Progress.onTerminalOnly(spec.commandLine().getErr());
+      VerityResult r = format(data, hash, options, uuid, progress);
+      VerityFec.Result fec = null;
+      if (fecDevice != null) {
+        try (Progress.Step step = progress.start("Encoding forward error correction into " + fecDevice)) {
+          fec = VerityFiles.formatFec(data, hash, r, fecDevice, fecOffset, fecRoots, options.threads(), step::update);
+          step.done(fec.fecBlocks() + " parity blocks");
+        }
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Map<String, Object> m = toJson(r);
@@ -85,7 +92,7 @@ public final class VerityFormatCommand implements Callable<Integer> {
     }
   }
 
-  private VerityResult format(Path data, Path hash, VerityOptions o, UUID givenUuid) throws Exception {
+  private VerityResult format(Path data, Path hash, VerityOptions o, UUID givenUuid, Progress progress) throws Exception {
     var alg = o.algorithm();
     long blocks;
     if (o.dataBlocks != null) {
@@ -116,7 +123,11 @@ public final class VerityFormatCommand implements Callable<Integer> {
         p.hashAlgorithm().kernelName(), p.hashType(), p.salt().length, o.noSuperblock ? "no superblock" : "superblock",
         o.hashOffset, hash, o.threads());
     long start = System.nanoTime();
-    VerityResult r = VerityFiles.format(data, hash, p, o.threads());
+    VerityResult r;
+    try (Progress.Step step = progress.start("Hashing " + data)) {
+      r = VerityFiles.format(data, hash, p, o.threads(), step::update);
+      step.done(r.hashBlocks() + " hash blocks");
+    }
     long ms = Math.max(1, (System.nanoTime() - start) / 1_000_000);
     logging.debug(VerityFormatCommand.class, "verity: {} hash blocks in {} ms ({} MB/s of data)", r.hashBlocks(), ms,
         p.dataBlocks() * p.dataBlockSize() / 1000 / ms);

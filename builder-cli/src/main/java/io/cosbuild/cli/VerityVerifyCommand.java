@@ -1,5 +1,6 @@
 package io.cosbuild.cli;
 
+import io.cosbuild.cli.build.Progress;
 import io.cosbuild.verity.VerityFiles;
 import io.cosbuild.verity.VerityParams;
 import io.cosbuild.verity.VerityVerification;
@@ -62,7 +63,10 @@ public final class VerityVerifyCommand implements Callable<Integer> {
       logging.debug(VerityVerifyCommand.class, "verity: parameters from {}, hash area at byte {} of {}, {} threads",
           p == null ? "the superblock" : "the options (no superblock)", options.hashOffset, hash, options.threads());
       long start = System.nanoTime();
-      VerityVerification v = VerityFiles.verify(data, hash, p, options.hashOffset, root, options.threads());
+      VerityVerification v;
+      try (Progress.Step step = Progress.onTerminalOnly(spec.commandLine().getErr()).start("Verifying " + data)) {
+        v = VerityFiles.verify(data, hash, p, options.hashOffset, root, options.threads(), step::update);
+      }
       logging.debug(VerityVerifyCommand.class, "verity: tree recomputed and compared in {} ms",
           (System.nanoTime() - start) / 1_000_000);
       PrintWriter out = spec.commandLine().getOut();

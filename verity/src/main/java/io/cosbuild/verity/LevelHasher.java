@@ -53,10 +53,11 @@ final class LevelHasher {
    * {@code dstOffset}.
    *
    * @param compare when true, nothing is written: the hash blocks are compared with {@code dst}
+   * @param progress told the input bytes hashed after each chunk
    * @return -1, or in compare mode the lowest byte offset in {@code dst} that differs
    */
-  long run(FileChannel src, long srcOffset, int blockSize, long blocks, FileChannel dst, long dstOffset, boolean compare)
-      throws IOException {
+  long run(FileChannel src, long srcOffset, int blockSize, long blocks, FileChannel dst, long dstOffset, boolean compare,
+      VerityProgress progress) throws IOException {
     int hpb = layout.hashesPerBlock();
     long outBlocks = (blocks - 1) / hpb + 1;
     long perChunk = Math.max(1, CHUNK_BYTES / ((long) hpb * blockSize));
@@ -64,7 +65,7 @@ final class LevelHasher {
     perChunk = Math.max(1, Math.min(perChunk, (outBlocks + 4L * threads - 1) / (4L * threads)));
     long chunks = (outBlocks + perChunk - 1) / perChunk;
     int n = (int) Math.min(threads, chunks);
-    Level level = new Level(src, srcOffset, blockSize, blocks, dst, dstOffset, compare, (int) perChunk, chunks);
+    Level level = new Level(src, srcOffset, blockSize, blocks, dst, dstOffset, compare, (int) perChunk, chunks, progress);
     if (n <= 1) {
       level.new Worker().run();
     } else {
@@ -112,12 +113,14 @@ final class LevelHasher {
     final boolean compare;
     final int outPerChunk;
     final long chunks;
+    final VerityProgress progress;
+    final AtomicLong hashedBytes = new AtomicLong();
     final AtomicLong next = new AtomicLong();
     final AtomicReference<Throwable> failure = new AtomicReference<>();
     final AtomicLong mismatch = new AtomicLong(Long.MAX_VALUE);
 
     Level(FileChannel src, long srcOffset, int blockSize, long blocks, FileChannel dst, long dstOffset, boolean compare,
-        int outPerChunk, long chunks) {
+        int outPerChunk, long chunks, VerityProgress progress) {
       this.src = src;
       this.srcOffset = srcOffset;
       this.blockSize = blockSize;
@@ -127,6 +130,7 @@ final class LevelHasher {
       this.compare = compare;
       this.outPerChunk = outPerChunk;
       this.chunks = chunks;
+      this.progress = progress;
     }
 
     /** One thread's share: its own digest, output and read buffers, reused for every chunk. */
@@ -183,6 +187,9 @@ final class LevelHasher {
           while (w.hasRemaining()) {
             dst.write(w, at + w.position());
           }
+        }
+        if (progress != VerityProgress.NONE) {
+          progress.update(hashedBytes.addAndGet(nIn * blockSize), blocks * blockSize);
         }
       }
 

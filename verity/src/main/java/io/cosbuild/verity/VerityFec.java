@@ -50,14 +50,6 @@ public final class VerityFec {
     return (coveredBlocks + rsn - 1) / rsn * roots;
   }
 
-  /**
-   * Writes the parity of a formatted tree.
-   *
-   * @param layout the tree's layout (data and hash block sizes must be equal)
-   * @param hashAreaEnd where the covered hash area ends in {@code hash}, in bytes: the hash file's size, or
-   *     the FEC offset when the parity goes into the hash file itself
-   * @param fec where the parity goes, at {@code fecOffset}
-   */
   /** Refuses options no FEC area can be made with: roots, block sizes, offset alignment. */
   public static void checkOptions(VerityParams p, long fecOffset, int roots) throws VerityException {
     if (roots < 2 || roots > 24) {
@@ -72,8 +64,24 @@ public final class VerityFec {
     }
   }
 
+  /** {@link #encode(FileChannel, FileChannel, VerityLayout, long, FileChannel, long, int, int, VerityProgress)} quietly. */
   public static Result encode(FileChannel data, FileChannel hash, VerityLayout layout, long hashAreaEnd,
       FileChannel fec, long fecOffset, int roots, int threads) throws IOException, VerityException {
+    return encode(data, hash, layout, hashAreaEnd, fec, fecOffset, roots, threads, VerityProgress.NONE);
+  }
+
+  /**
+   * Writes the parity of a formatted tree.
+   *
+   * @param layout the tree's layout (data and hash block sizes must be equal)
+   * @param hashAreaEnd where the covered hash area ends in {@code hash}, in bytes: the hash file's size, or
+   *     the FEC offset when the parity goes into the hash file itself
+   * @param fec where the parity goes, at {@code fecOffset}
+   * @param progress told the covered bytes encoded so far
+   */
+  public static Result encode(FileChannel data, FileChannel hash, VerityLayout layout, long hashAreaEnd,
+      FileChannel fec, long fecOffset, int roots, int threads, VerityProgress progress)
+      throws IOException, VerityException {
     VerityParams p = layout.params();
     checkOptions(p, fecOffset, roots);
     int bs = p.dataBlockSize();
@@ -88,6 +96,7 @@ public final class VerityFec {
     int rsn = ReedSolomon.NN - roots;
     long rounds = (covered + rsn - 1) / rsn;
     AtomicLong next = new AtomicLong();
+    AtomicLong encoded = new AtomicLong();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Runnable worker = () -> {
       try {
@@ -117,6 +126,8 @@ public final class VerityFec {
           while (out.hasRemaining()) {
             fec.write(out, at + out.position());
           }
+          // Round r takes blocks r, r + rounds, ...: each round is rsn blocks of the covered area (or padding).
+          progress.update(Math.min(covered, encoded.incrementAndGet() * rsn) * bs, covered * bs);
         }
       } catch (IOException e) {
         failure.compareAndSet(null, new UncheckedIOException(e));

@@ -73,12 +73,18 @@ public final class VerityFiles {
    */
   public static VerityResult format(Path data, Path hash, VerityParams params, int threads)
       throws IOException, VerityException {
+    return format(data, hash, params, threads, VerityProgress.NONE);
+  }
+
+  /** {@link #format(Path, Path, VerityParams, int)}, telling {@code progress} how much of the data is hashed. */
+  public static VerityResult format(Path data, Path hash, VerityParams params, int threads, VerityProgress progress)
+      throws IOException, VerityException {
     requireFileOrDevice(data, "data");
     boolean same = Files.exists(hash) && Files.isSameFile(data, hash);
     if (same) {
       try (FileChannel ch = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         checkDeviceSize(hash, ch, VerityLayout.of(params).hashDeviceSize(), "hash tree");
-        VerityResult r = VerityTree.format(ch, ch, params, threads);
+        VerityResult r = VerityTree.format(ch, ch, params, threads, progress);
         flushDevice(hash, ch);
         return r;
       }
@@ -88,7 +94,7 @@ public final class VerityFiles {
       try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ);
           FileChannel h = FileChannel.open(hash, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         checkDeviceSize(hash, h, VerityLayout.of(params).hashDeviceSize(), "hash tree");
-        VerityResult r = VerityTree.format(d, h, params, threads);
+        VerityResult r = VerityTree.format(d, h, params, threads, progress);
         flushDevice(hash, h);
         return r;
       }
@@ -101,7 +107,7 @@ public final class VerityFiles {
           FileChannel h = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE,
               StandardOpenOption.TRUNCATE_EXISTING)) {
         TempFilesBeside.markInUse(h);
-        VerityResult r = VerityTree.format(d, h, params, threads);
+        VerityResult r = VerityTree.format(d, h, params, threads, progress);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return r;
       }
@@ -145,6 +151,12 @@ public final class VerityFiles {
    */
   public static VerityFec.Result formatFec(Path data, Path hash, VerityResult tree, Path fec, long fecOffset,
       int roots, int threads) throws IOException, VerityException {
+    return formatFec(data, hash, tree, fec, fecOffset, roots, threads, VerityProgress.NONE);
+  }
+
+  /** {@link #formatFec(Path, Path, VerityResult, Path, long, int, int)}, telling {@code progress} how far it is. */
+  public static VerityFec.Result formatFec(Path data, Path hash, VerityResult tree, Path fec, long fecOffset,
+      int roots, int threads, VerityProgress progress) throws IOException, VerityException {
     checkFec(data, hash, tree.params(), fec, fecOffset, roots);
     boolean sameAsHash = sameFile(hash, fec);
     VerityLayout layout = tree.layout();
@@ -156,13 +168,13 @@ public final class VerityFiles {
           // The gap between the tree and the parity is covered too: make it (zero) file content.
           h.write(ByteBuffer.allocate(1), fecOffset - 1);
         }
-        VerityFec.Result r = VerityFec.encode(d, h, layout, hashEnd, h, fecOffset, roots, threads);
+        VerityFec.Result r = VerityFec.encode(d, h, layout, hashEnd, h, fecOffset, roots, threads, progress);
         flushDevice(fec, h);
         return r;
       }
       if ((fecOffset != 0 && Files.exists(fec)) || isBlockDevice(fec) || sameFile(data, fec)) {
         try (FileChannel f = FileChannel.open(fec, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-          VerityFec.Result r = VerityFec.encode(d, h, layout, hashEnd, f, fecOffset, roots, threads);
+          VerityFec.Result r = VerityFec.encode(d, h, layout, hashEnd, f, fecOffset, roots, threads, progress);
           flushDevice(fec, f);
           return r;
         }
@@ -173,7 +185,7 @@ public final class VerityFiles {
       try {
         try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
           TempFilesBeside.markInUse(f);
-          VerityFec.Result r = VerityFec.encode(d, h, layout, hashEnd, f, fecOffset, roots, threads);
+          VerityFec.Result r = VerityFec.encode(d, h, layout, hashEnd, f, fecOffset, roots, threads, progress);
           Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
           return r;
         }
@@ -189,12 +201,18 @@ public final class VerityFiles {
    */
   public static VerityVerification verify(Path data, Path hash, VerityParams params, long hashOffset,
       byte[] rootHash, int threads) throws IOException, VerityException {
+    return verify(data, hash, params, hashOffset, rootHash, threads, VerityProgress.NONE);
+  }
+
+  /** {@link #verify(Path, Path, VerityParams, long, byte[], int)}, telling {@code progress} how much is hashed. */
+  public static VerityVerification verify(Path data, Path hash, VerityParams params, long hashOffset,
+      byte[] rootHash, int threads, VerityProgress progress) throws IOException, VerityException {
     requireFileOrDevice(data, "data");
     requireFileOrDevice(hash, "hash");
     try (FileChannel d = FileChannel.open(data, StandardOpenOption.READ);
         FileChannel h = Files.isSameFile(data, hash) ? d : FileChannel.open(hash, StandardOpenOption.READ)) {
       VerityParams p = params != null ? params : VerityTree.readSuperblock(h, hashOffset).toParams(hashOffset);
-      return VerityTree.verify(d, h, p, rootHash, threads);
+      return VerityTree.verify(d, h, p, rootHash, threads, progress);
     }
   }
 

@@ -41,6 +41,15 @@ public final class VerityTree {
    */
   public static VerityResult format(FileChannel data, FileChannel hash, VerityParams params, int threads)
       throws IOException, VerityException {
+    return format(data, hash, params, threads, VerityProgress.NONE);
+  }
+
+  /**
+   * {@link #format(FileChannel, FileChannel, VerityParams, int)}, telling {@code progress} how many bytes of the
+   * data are hashed (the levels above are a fraction of a percent of the work).
+   */
+  public static VerityResult format(FileChannel data, FileChannel hash, VerityParams params, int threads,
+      VerityProgress progress) throws IOException, VerityException {
     VerityLayout layout = VerityLayout.of(params);
     checkInput(data, hash, params);
     if (params.superblock()) {
@@ -57,7 +66,7 @@ public final class VerityTree {
     }
     LevelHasher hasher = new LevelHasher(layout, Math.max(1, threads));
     for (int i = 0; i < layout.levels(); i++) {
-      hashLevel(hasher, layout, i, data, hash, false);
+      hashLevel(hasher, layout, i, data, hash, false, progress);
     }
     return new VerityResult(params, layout, root(layout, data, hash));
   }
@@ -72,6 +81,12 @@ public final class VerityTree {
    */
   public static VerityVerification verify(FileChannel data, FileChannel hash, VerityParams params, byte[] expectedRoot,
       int threads) throws IOException, VerityException {
+    return verify(data, hash, params, expectedRoot, threads, VerityProgress.NONE);
+  }
+
+  /** {@link #verify(FileChannel, FileChannel, VerityParams, byte[], int)}, telling {@code progress} as format does. */
+  public static VerityVerification verify(FileChannel data, FileChannel hash, VerityParams params, byte[] expectedRoot,
+      int threads, VerityProgress progress) throws IOException, VerityException {
     VerityLayout layout = VerityLayout.of(params);
     int digest = params.hashAlgorithm().digestLength();
     if (expectedRoot.length != digest) {
@@ -89,7 +104,7 @@ public final class VerityTree {
     }
     LevelHasher hasher = new LevelHasher(layout, Math.max(1, threads));
     for (int i = 0; i < layout.levels(); i++) {
-      long bad = hashLevel(hasher, layout, i, data, hash, true);
+      long bad = hashLevel(hasher, layout, i, data, hash, true, progress);
       if (bad >= 0) {
         return new VerityVerification(false, "verification failed at hash file byte " + bad + " (level " + i
             + " of " + layout.levels() + ", 0 covers the data): the data or the hash tree was changed", bad);
@@ -116,14 +131,14 @@ public final class VerityTree {
   }
 
   private static long hashLevel(LevelHasher hasher, VerityLayout layout, int level, FileChannel data,
-      FileChannel hash, boolean compare) throws IOException {
+      FileChannel hash, boolean compare, VerityProgress progress) throws IOException {
     VerityParams p = layout.params();
     long dst = layout.levelStart(level) * p.hashBlockSize();
     if (level == 0) {
-      return hasher.run(data, 0, p.dataBlockSize(), p.dataBlocks(), hash, dst, compare);
+      return hasher.run(data, 0, p.dataBlockSize(), p.dataBlocks(), hash, dst, compare, progress);
     }
     return hasher.run(hash, layout.levelStart(level - 1) * p.hashBlockSize(), p.hashBlockSize(),
-        layout.levelBlocks(level - 1), hash, dst, compare);
+        layout.levelBlocks(level - 1), hash, dst, compare, VerityProgress.NONE);
   }
 
   /** The root: the digest of the top hash block, or of the only data block when there are no levels. */

@@ -137,7 +137,7 @@ public final class ImageBuilder {
     Path hashFile = work.resolve("root.verity");
     VerityResult verity;
     try (Progress.Step step = progress.start("Computing the dm-verity tree")) {
-      verity = VerityStage.format(rootImage, hashFile, request.profile().verity(), request.profile().digest());
+      verity = VerityStage.format(rootImage, hashFile, request.profile().verity(), request.profile().digest(), step::update);
       step.done("root hash " + verity.rootHashHex());
     } catch (VerityException e) {
       throw new BuildFailure("verity: " + e.getMessage(), e);

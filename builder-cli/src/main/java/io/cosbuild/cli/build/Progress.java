@@ -29,6 +29,15 @@ public final class Progress {
     return new Progress(err, tty, quiet);
   }
 
+  /**
+   * Progress only where someone watches: redrawn on a terminal, nothing at all otherwise, for commands whose
+   * stderr is part of their contract (verity's, which print what veritysetup prints).
+   */
+  public static Progress onTerminalOnly(PrintWriter err) {
+    Progress p = forStderr(err, false);
+    return p.interactive ? p : new Progress(err, false, true);
+  }
+
   public Step start(String name) {
     return new Step(name);
   }

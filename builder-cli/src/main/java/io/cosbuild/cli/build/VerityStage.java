@@ -6,6 +6,7 @@ import io.cosbuild.verity.VerityFiles;
 import io.cosbuild.verity.VerityHashAlgorithm;
 import io.cosbuild.verity.VerityLayout;
 import io.cosbuild.verity.VerityParams;
+import io.cosbuild.verity.VerityProgress;
 import io.cosbuild.verity.VerityResult;
 import io.cosbuild.verity.VerityTree;
 import java.io.IOException;
@@ -24,7 +25,8 @@ final class VerityStage {
 
   private VerityStage() {}
 
-  static VerityResult format(Path rootImage, Path hashFile, VeritySpec spec, String profileDigest) throws IOException, VerityException {
+  static VerityResult format(Path rootImage, Path hashFile, VeritySpec spec, String profileDigest, VerityProgress progress)
+      throws IOException, VerityException {
     VerityHashAlgorithm alg = VerityHashAlgorithm.byName(spec.algorithm());
     long blocks = VerityFiles.dataBlocks(rootImage, spec.dataBlockSize());
     byte[] contentSeed = VerityFiles.defaultSeed(rootImage, blocks, spec.dataBlockSize(), spec.hashBlockSize(), alg);
@@ -36,7 +38,7 @@ final class VerityStage {
     };
     VerityParams params = new VerityParams(alg, spec.dataBlockSize(), spec.hashBlockSize(), blocks, salt, 1, 0, true,
         VerityFiles.defaultUuid(seed));
-    return VerityFiles.format(rootImage, hashFile, params, VerityTree.defaultThreads());
+    return VerityFiles.format(rootImage, hashFile, params, VerityTree.defaultThreads(), progress);
   }
 
   /** Bytes of a hash file (superblock and tree) for a root of {@code rootBytes}, to size VERITY-B. */
