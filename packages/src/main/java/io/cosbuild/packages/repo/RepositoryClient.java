@@ -204,7 +204,9 @@ public final class RepositoryClient {
             throws RepositoryException {
         String base = component + "/binary-" + arch + "/Packages";
         RepositoryException lastFailure = null;
-        for (String ext : List.of(".xz", ".gz", "")) {
+        // gzip first, unlike apt: zlib inflates bookworm main's 50 MB index in 0.14 s, the pure-Java xz decoder
+        // takes 1 to 1.3 s on every build, while .gz costs 3 MB more only when the index changes (it is cached).
+        for (String ext : List.of(".gz", ".xz", "")) {
             ReleaseFile.FileHash fh = vr.release().sha256().get(base + ext);
             if (fh == null) {
                 continue;
