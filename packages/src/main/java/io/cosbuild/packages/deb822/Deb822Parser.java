@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Parses deb822 text (deb822(5)): paragraphs separated by blank lines, {@code Name: value} fields,
@@ -43,9 +44,25 @@ public final class Deb822Parser {
     /** Streams the paragraphs of {@code reader} to {@code sink}; {@code source} names the input in errors. */
     public static void parse(Reader reader, String source, Consumer<Paragraph> sink)
             throws IOException, Deb822Exception {
+        parse(reader, source, sink, name -> true);
+    }
+
+    /**
+     * Streams the paragraphs of UTF-8 input to {@code sink} with only the fields {@code keep} accepts (by name as
+     * written): the others, and their continuation lines, are checked for form but never built into values, which
+     * is most of the text of a Packages index (descriptions, checksums, maintainers). Does not close {@code in}.
+     */
+    public static void parse(InputStream in, String source, Consumer<Paragraph> sink, Predicate<String> keep)
+            throws IOException, Deb822Exception {
+        parse(new InputStreamReader(in, StandardCharsets.UTF_8), source, sink, keep);
+    }
+
+    private static void parse(Reader reader, String source, Consumer<Paragraph> sink, Predicate<String> keep)
+            throws IOException, Deb822Exception {
         BufferedReader r = reader instanceof BufferedReader b ? b : new BufferedReader(reader, 1 << 16);
         Map<String, String> fields = new LinkedHashMap<>();
-        String lastKey = null;
+        String lastKey = null; // the field being read, or null when it is not kept
+        boolean inField = false; // whether a field (kept or not) is open for continuation lines
         StringBuilder lastValue = null;
         int lineNo = 0;
         String line;
@@ -56,6 +73,7 @@ public final class Deb822Parser {
                     fields.put(lastKey, lastValue.toString());
                     lastKey = null;
                 }
+                inField = false;
                 if (!fields.isEmpty()) {
                     sink.accept(new Paragraph(fields));
                     fields = new LinkedHashMap<>();
@@ -67,10 +85,12 @@ public final class Deb822Parser {
                 continue;
             }
             if (first == ' ' || first == '\t') {
-                if (lastKey == null) {
+                if (!inField) {
                     throw new Deb822Exception(source + ":" + lineNo + ": continuation line without a field");
                 }
-                lastValue.append('\n').append(line.substring(1));
+                if (lastKey != null) {
+                    lastValue.append('\n').append(line, 1, line.length());
+                }
                 continue;
             }
             int colon = line.indexOf(':');
@@ -81,8 +101,14 @@ public final class Deb822Parser {
             if (lastKey != null) {
                 fields.put(lastKey, lastValue.toString());
             }
-            lastKey = line.substring(0, colon);
-            lastValue = new StringBuilder(line.substring(colon + 1).strip());
+            inField = true;
+            String key = line.substring(0, colon);
+            if (keep.test(key)) {
+                lastKey = key;
+                lastValue = new StringBuilder(line.substring(colon + 1).strip());
+            } else {
+                lastKey = null;
+            }
         }
         if (lastKey != null) {
             fields.put(lastKey, lastValue.toString());

@@ -51,6 +51,8 @@ public record PackageRecord(String name, String versionString, DebianVersion ver
         return of(p, repository, suite, false);
     }
 
+    private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
+
     /** Fields kept by {@link #of(Paragraph, URI, String, boolean)} with {@code trim}. */
     public static final java.util.Set<String> KEPT_FIELDS = java.util.Set.of("Package", "Version", "Architecture",
             "Multi-Arch", "Essential", "Important", "Protected", "Priority", "Section", "Source", "Installed-Size",
@@ -74,7 +76,7 @@ public record PackageRecord(String name, String versionString, DebianVersion ver
         String name = p.get("Package").orElseThrow(() -> new IllegalArgumentException("stanza without Package"));
         String v = p.get("Version").orElseThrow(() -> new IllegalArgumentException(name + ": no Version"));
         String sha = p.get("SHA256").orElseThrow(() -> new IllegalArgumentException(name + ": no SHA256"));
-        if (!sha.matches("[0-9a-fA-F]{64}")) {
+        if (!SHA256_HEX.matcher(sha).matches()) {
             throw new IllegalArgumentException(name + ": malformed SHA256 '" + sha + "'");
         }
         String filename = p.get("Filename").orElseThrow(() -> new IllegalArgumentException(name + ": no Filename"));

@@ -262,13 +262,14 @@ public final class RepositoryClient {
              }) {
             Map<String, String> intern = new HashMap<>();
             List<RuntimeException> bad = new ArrayList<>();
+            // Only the fields a record keeps are built: the parser skips the rest (most of the index's text).
             Deb822Parser.parse(in, name, p -> {
                 try {
-                    out.add(PackageRecord.of(p, repo, intern.computeIfAbsent(suite, s -> s), true));
+                    out.add(PackageRecord.of(p, repo, intern.computeIfAbsent(suite, s -> s), false));
                 } catch (RuntimeException e) {
                     bad.add(e);
                 }
-            });
+            }, PackageRecord.KEPT_FIELDS::contains);
             if (!bad.isEmpty()) {
                 throw new RepositoryException(name + ": " + bad.size() + " malformed stanza(s), first: "
                         + bad.get(0).getMessage());
