@@ -254,6 +254,20 @@ public final class PeImage {
     return parse(what, out);
   }
 
+  /**
+   * Where the raw data of the sections ends: the end of the last section's SizeOfRawData, or SizeOfHeaders for an
+   * image without section data. Bytes after it (up to {@link #length()}) belong to no section.
+   */
+  public long sectionDataEnd() {
+    long end = sizeOfHeaders;
+    for (SectionHeader s : sections) {
+      if (s.sizeOfRawData() > 0) {
+        end = Math.max(end, s.pointerToRawData() + s.sizeOfRawData());
+      }
+    }
+    return end;
+  }
+
   /** Where the CheckSum field lies in the file. */
   public int checkSumOffset() {
     return optOffset + CHECK_SUM;

@@ -17,9 +17,12 @@ import java.util.List;
  * boots the kernel in {@code .linux} with the initramfs in {@code .initrd} and the command line in {@code .cmdline}.
  *
  * <p>The stub's own sections stay as they are; a COFF symbol table that ends the stub (systemd 252's x86 stub
- * carries one) is dropped first, as ukify drops it (see {@link PeImage#withoutTrailingSymbolTable}), so the added
- * sections follow the stub's on disk with no gap that Authenticode tools could hash differently. The stub's section
- * table grows into the free part of the header area. Each added section, in the order given, gets:
+ * carries one) is dropped first, as ukify drops it (see {@link PeImage#withoutTrailingSymbolTable}). Other bytes
+ * after the stub's last section, which no section holds (systemd 252's arm64 stub, a gnu-efi image, ends with its
+ * SBAT and LoaderInfo strings so), are kept but moved to the end of the file, after the added sections, and
+ * zero-padded to FileAlignment. Either
+ * way the sections lie end to end, with no gap that Authenticode tools hash differently (EDK2 and sbsign leave a
+ * gap out, osslsigncode does not). The stub's section table grows into the free part of the header area. Each added section, in the order given, gets:
  * <ul>
  *   <li>VirtualAddress: after all that precedes it in memory (the stub's SizeOfImage or its highest section end,
  *       then the previous added section's end), rounded up to SectionAlignment but at least to 4 KiB. That is
@@ -28,8 +31,8 @@ import java.util.List;
  *       firmware loads an image on a page boundary). For a stub aligned to 4 KiB or more it is ukify's rule exactly.
  *   <li>VirtualSize: the content's exact length (the stub uses it as the length of the command line, kernel and
  *       initrd).
- *   <li>PointerToRawData: the end of the file so far rounded up to FileAlignment; SizeOfRawData: the length rounded
- *       up to FileAlignment, the gap zero-filled.
+ *   <li>PointerToRawData: the end of the section data so far rounded up to FileAlignment; SizeOfRawData: the
+ *       length rounded up to FileAlignment, the gap zero-filled.
  *   <li>Characteristics: read-only initialized data (0x40000040), as objcopy gives them.
  * </ul>
  * NumberOfSections, SizeOfImage (the last section's end rounded up to SectionAlignment) and SizeOfInitializedData
@@ -82,13 +85,20 @@ public final class UkiBuilder {
         sizeOfInitializedData);
 
     PeChecksum checksum = new PeChecksum();
+    int sectionDataEnd = Math.toIntExact(image.sectionDataEnd());
     out.position(0);
-    put(out, checksum, ByteBuffer.wrap(headers));
+    put(out, checksum, ByteBuffer.wrap(headers, 0, sectionDataEnd));
     for (int i = 0; i < added.size(); i++) {
       SectionHeader h = added.get(i);
       put(out, checksum, ByteBuffer.allocate(Math.toIntExact(h.pointerToRawData() - out.position())));
       copy(sections.get(i), h.virtualSize(), out, checksum);
       put(out, checksum, ByteBuffer.allocate(Math.toIntExact(h.sizeOfRawData() - h.virtualSize())));
+    }
+    int trailing = headers.length - sectionDataEnd; // bytes of the stub no section holds
+    if (trailing > 0) {
+      // Padded like a section, so that the file still ends on FileAlignment (a signature's table must start on 8).
+      put(out, checksum, ByteBuffer.wrap(headers, sectionDataEnd, trailing));
+      put(out, checksum, ByteBuffer.allocate(Math.toIntExact(roundUp(trailing, image.fileAlignment()) - trailing)));
     }
     ByteBuffer sum = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, (int) checksum.value());
     out.position(image.checkSumOffset());
@@ -129,7 +139,7 @@ public final class UkiBuilder {
     for (SectionHeader s : image.sections()) {
       memoryEnd = Math.max(memoryEnd, s.virtualEnd());
     }
-    long fileEnd = image.length();
+    long fileEnd = image.sectionDataEnd();
     List<SectionHeader> added = new ArrayList<>();
     for (UkiSection s : sections) {
       long size = s.content().size();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -47,6 +48,27 @@ class UkiBuilderTest {
     assertArrayEquals(kernel, Arrays.copyOfRange(uki, 0x600, 0x600 + 0x1234));
     assertTrue(Arrays.equals(new byte[0x1400 - 0x1234], Arrays.copyOfRange(uki, 0x600 + 0x1234, uki.length)));
 
+    PeImageTest.le(uki).putInt(pe.checkSumOffset(), 0);
+    assertEquals(PeChecksumTest.sum(uki), pe.checkSum());
+  }
+
+  /** As systemd 252's arm64 stub: bytes after the last section that no section holds (its SBAT strings). */
+  @Test
+  void bytesAfterTheStubsSectionsMoveBehindTheAddedOnesSoTheSectionsLieEndToEnd() throws Exception {
+    byte[] tail = "sbat,1,SBAT\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] stub = Arrays.copyOf(TinyPe.bytes(), TinyPe.LENGTH + tail.length);
+    System.arraycopy(tail, 0, stub, TinyPe.LENGTH, tail.length);
+    Path out = dir.resolve("uki.efi");
+    List<SectionHeader> added = UkiBuilder.writeFile(stub(stub), List.of(UkiSection.text(".osrel", "ID=x\n")), out);
+
+    assertEquals(List.of(new SectionHeader(".osrel", 5, 0x2000, 0x200, 0x400, 0x4000_0040L)), added,
+        "right after .text's raw data, not after the stub's last byte");
+    byte[] uki = Files.readAllBytes(out);
+    assertEquals(0x800, uki.length, "the trailing bytes padded to FileAlignment");
+    assertArrayEquals("ID=x\n\0\0\0".getBytes(), Arrays.copyOfRange(uki, 0x400, 0x408));
+    assertArrayEquals(tail, Arrays.copyOfRange(uki, 0x600, 0x600 + tail.length), "the stub's trailing bytes, at the end");
+    assertTrue(Arrays.equals(new byte[0x200 - tail.length], Arrays.copyOfRange(uki, 0x600 + tail.length, uki.length)));
+    PeImage pe = PeImage.parse("uki", uki);
     PeImageTest.le(uki).putInt(pe.checkSumOffset(), 0);
     assertEquals(PeChecksumTest.sum(uki), pe.checkSum());
   }
