@@ -217,8 +217,8 @@ public final class PeImage {
    * before adding sections: an image file should have none (the loader never reads it), and left in place it would
    * lie between the stub's sections and the added ones, a gap that Authenticode tools hash differently (EDK2 and
    * sbsign skip it, osslsigncode does not). PointerToSymbolTable and NumberOfSymbols become zero and
-   * Characteristics gains IMAGE_FILE_LOCAL_SYMS_STRIPPED. The image itself, when it has no symbol table, or one
-   * that does not end the file or that a section's data or the certificate table reaches into.
+   * Characteristics gains IMAGE_FILE_LOCAL_SYMS_STRIPPED. The image itself when it has no symbol table, one that
+   * does not end the file or that a section's data reaches into, or a signature (stripping would break it).
    */
   public PeImage withoutTrailingSymbolTable() throws EfiImageException {
     if (bytes.length != length) {

@@ -20,9 +20,9 @@ import java.util.List;
  * carries one) is dropped first, as ukify drops it (see {@link PeImage#withoutTrailingSymbolTable}). Other bytes
  * after the stub's last section, which no section holds (systemd 252's arm64 stub, a gnu-efi image, ends with its
  * SBAT and LoaderInfo strings so), are kept but moved to the end of the file, after the added sections, and
- * zero-padded to FileAlignment. Either
- * way the sections lie end to end, with no gap that Authenticode tools hash differently (EDK2 and sbsign leave a
- * gap out, osslsigncode does not). The stub's section table grows into the free part of the header area. Each added section, in the order given, gets:
+ * zero-padded to FileAlignment. Either way the sections lie end to end, with no gap that Authenticode tools hash
+ * differently (EDK2 and sbsign leave a gap out, osslsigncode does not). The stub's section table grows into the
+ * free part of the header area. Each added section, in the order given, gets:
  * <ul>
  *   <li>VirtualAddress: after all that precedes it in memory (the stub's SizeOfImage or its highest section end,
  *       then the previous added section's end), rounded up to SectionAlignment but at least to 4 KiB. That is
