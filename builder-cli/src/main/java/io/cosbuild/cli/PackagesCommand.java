@@ -1,6 +1,7 @@
 package io.cosbuild.cli;
 
 import io.cosbuild.cli.build.ImageLock;
+import io.cosbuild.cli.build.Progress;
 import io.cosbuild.packages.DebianPackages;
 import io.cosbuild.packages.PackagesException;
 import io.cosbuild.packages.lock.LockFile;
@@ -148,7 +149,7 @@ public class PackagesCommand implements Callable<Integer> {
                             + " extend the profile instead", json, spec.commandLine().getOut(), err, Main.USAGE);
                 }
                 return ProfileResolution.run(profiles.loader().load(profile).profile(), arch, includes, source.mirror,
-                        source.cacheDir, source.allowExpired, writeLock, json, spec.commandLine().getOut());
+                        source.cacheDir, source.allowExpired, writeLock, json, spec.commandLine().getOut(), err);
             }
             ResolveRequest req;
             try {
@@ -188,7 +189,10 @@ public class PackagesCommand implements Callable<Integer> {
             err.flush();
         }
         try {
-            Resolution r = DebianPackages.resolve(source, req);
+            Resolution r;
+            try (Progress.Step step = Progress.onTerminalOnly(err).start("Reading the package indexes")) {
+                r = DebianPackages.resolve(source, List.of(req), step::update).get(0);
+            }
             out.print(json ? ResolutionReport.json(r) : ResolutionReport.text(r));
             if (writeLock != null) {
                 LockFile.of(r).write(writeLock);

@@ -2,6 +2,7 @@ package io.cosbuild.cli;
 
 import io.cosbuild.cli.build.ImageLock;
 import io.cosbuild.cli.build.ProfileMapping;
+import io.cosbuild.cli.build.Progress;
 import io.cosbuild.packages.DebianPackages;
 import io.cosbuild.packages.cache.ContentStore;
 import io.cosbuild.packages.lock.LockFile;
@@ -21,7 +22,7 @@ final class ProfileResolution {
   private ProfileResolution() {}
 
   static int run(ImageProfile p, String arch, List<String> extraIncludes, String mirror, Path cacheDir, boolean allowExpired,
-      Path writeLock, boolean json, PrintWriter out) throws Exception {
+      Path writeLock, boolean json, PrintWriter out, PrintWriter err) throws Exception {
     Architecture a = Architecture.parse(arch);
     if (!p.architectures().contains(a)) {
       throw new UsageException("profile " + p.name() + " is not for " + a + " (it lists " + p.architectures() + ")");
@@ -34,7 +35,10 @@ final class ProfileResolution {
       inc.addAll(extraIncludes);
       rootReq = new ResolveRequest(rootReq.origin(), inc, rootReq.excludes(), rootReq.deny(), rootReq.arch(), rootReq.withRecommends(), rootReq.withEssential());
     }
-    List<Resolution> both = DebianPackages.resolve(source, List.of(rootReq, ProfileMapping.bootRequest(p, a)));
+    List<Resolution> both;
+    try (Progress.Step step = Progress.onTerminalOnly(err).start("Reading the package indexes")) {
+      both = DebianPackages.resolve(source, List.of(rootReq, ProfileMapping.bootRequest(p, a)), step::update);
+    }
     Resolution root = both.get(0);
     Resolution boot = both.get(1);
     if (json) {

@@ -67,8 +67,14 @@ public final class DebianPackages {
 
     /** Fetches and verifies the merged index of {@code arch} (Debian name). */
     public static PackageIndex index(Source source, String arch) throws RepositoryException, InputException {
+        return index(source, arch, Transport.Progress.NONE);
+    }
+
+    /** {@link #index(Source, String)}, telling {@code progress} how much of the indexes is fetched and read. */
+    public static PackageIndex index(Source source, String arch, Transport.Progress progress)
+            throws RepositoryException, InputException {
         return new RepositoryClient(new Transport(), source.cacheDir(), Clock.systemUTC(), source.allowExpired())
-                .fetchIndex(repositories(source), arch);
+                .fetchIndex(repositories(source), arch, progress);
     }
 
     /**
@@ -88,6 +94,12 @@ public final class DebianPackages {
      * @throws IllegalArgumentException when the requests are for different architectures
      */
     public static List<Resolution> resolve(Source source, List<ResolveRequest> requests) throws PackagesException {
+        return resolve(source, requests, Transport.Progress.NONE);
+    }
+
+    /** {@link #resolve(Source, List)}, telling {@code progress} how much of the indexes is fetched and read. */
+    public static List<Resolution> resolve(Source source, List<ResolveRequest> requests, Transport.Progress progress)
+            throws PackagesException {
         if (requests.isEmpty()) {
             return List.of();
         }
@@ -97,7 +109,7 @@ public final class DebianPackages {
                 throw new IllegalArgumentException("requests for " + arch + " and " + r.arch() + " need two indexes");
             }
         }
-        Resolver resolver = new Resolver(index(source, arch));
+        Resolver resolver = new Resolver(index(source, arch, progress));
         List<Resolution> out = new ArrayList<>();
         for (ResolveRequest r : requests) {
             out.add(resolver.resolve(r));

@@ -245,7 +245,7 @@ public final class ImageBuilder {
       ImageLock given = request.lock();
       List<LockFile> locks = PackageSet.lock(request.source(), List.of(ProfileMapping.rootRequest(request.profile(),
           request.arch()), ProfileMapping.bootRequest(request.profile(), request.arch())),
-          given == null ? null : List.of(given.root(), given.boot()), request.lockPath(), relockCommand());
+          given == null ? null : List.of(given.root(), given.boot()), request.lockPath(), relockCommand(), step);
       LockFile root = locks.get(0);
       LockFile boot = locks.get(1);
       step.done(root.packages().size() + " root packages, " + boot.packages().size() + " boot packages");

@@ -30,9 +30,10 @@ public final class PackageSet {
    *
    * @param given one lock per request, or null to resolve
    * @param rewrite the command that writes a current lock, for the stale-lock message
+   * @param step told how much of the indexes is fetched and read
    */
   public static List<LockFile> lock(DebianPackages.Source source, List<ResolveRequest> requests, List<LockFile> given,
-      Path givenPath, String rewrite) throws PackagesException {
+      Path givenPath, String rewrite, Progress.Step step) throws PackagesException {
     if (given != null) {
       for (int i = 0; i < requests.size(); i++) {
         given.get(i).requireMatches(requests.get(i), givenPath, rewrite);
@@ -40,7 +41,7 @@ public final class PackageSet {
       return List.copyOf(given);
     }
     List<LockFile> out = new ArrayList<>();
-    for (var r : DebianPackages.resolve(source, requests)) {
+    for (var r : DebianPackages.resolve(source, requests, step::update)) {
       out.add(LockFile.of(r));
     }
     return List.copyOf(out);

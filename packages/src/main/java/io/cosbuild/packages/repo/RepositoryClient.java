@@ -43,6 +43,13 @@ import org.tukaani.xz.XZInputStream;
 public final class RepositoryClient {
     private static final Logger LOG = LoggerFactory.getLogger(RepositoryClient.class);
 
+    /**
+     * The Packages files tried, in order. gzip first, unlike apt: zlib inflates bookworm main's 50 MB index in 0.14 s,
+     * the pure-Java xz decoder takes 1 to 1.3 s on every build, while .gz costs 3 MB more only when the index changes
+     * (it is cached).
+     */
+    private static final List<String> INDEX_EXTENSIONS = List.of(".gz", ".xz", "");
+
     private final Transport transport;
     private final ContentStore store;
     private final Clock clock;
@@ -86,24 +93,78 @@ public final class RepositoryClient {
 
     /** Fetches the indexes of all repositories for {@code arch} and merges them, earlier sources winning ties. */
     public PackageIndex fetchIndex(List<Repository> repositories, String arch) throws RepositoryException, InputException {
+        return fetchIndex(repositories, arch, Transport.Progress.NONE);
+    }
+
+    /**
+     * {@link #fetchIndex(List, String)}, telling {@code progress} how far it is, in bytes of the Packages files as
+     * the signed Releases list them, each counted twice: as it is downloaded (or found in the cache) and as it is read.
+     */
+    public PackageIndex fetchIndex(List<Repository> repositories, String arch, Transport.Progress progress)
+            throws RepositoryException, InputException {
         List<PackageRecord> all = new ArrayList<>();
         List<IndexDigest> digests = new ArrayList<>();
         List<String> signers = new ArrayList<>();
         List<String> keyrings = new ArrayList<>();
+        List<VerifiedRelease> releases = new ArrayList<>();
+        long total = 0;
         for (Repository repo : repositories) {
             for (String suite : repo.suites()) {
                 VerifiedRelease vr = fetchRelease(repo, suite);
-                digests.add(new IndexDigest(suite, "InRelease", vr.inReleaseSha256()));
-                signers.addAll(vr.signers());
-                if (!keyrings.contains(vr.keyringSha256())) {
-                    keyrings.add(vr.keyringSha256());
-                }
+                releases.add(vr);
                 for (String component : repo.components()) {
-                    digests.add(readPackages(vr, component, arch, all));
+                    total += 2 * expectedSize(vr, component, arch);
                 }
             }
         }
+        IndexProgress counted = new IndexProgress(progress, total);
+        for (VerifiedRelease vr : releases) {
+            digests.add(new IndexDigest(vr.suite(), "InRelease", vr.inReleaseSha256()));
+            signers.addAll(vr.signers());
+            if (!keyrings.contains(vr.keyringSha256())) {
+                keyrings.add(vr.keyringSha256());
+            }
+            for (String component : vr.repository().components()) {
+                digests.add(readPackages(vr, component, arch, all, counted));
+            }
+        }
         return new PackageIndex(arch, all, digests, signers, String.join(",", keyrings));
+    }
+
+    /** The size of the Packages file {@link #readPackages} will try first, or 0 when the Release lists none. */
+    private static long expectedSize(VerifiedRelease vr, String component, String arch) {
+        for (String ext : INDEX_EXTENSIONS) {
+            ReleaseFile.FileHash fh = vr.release().sha256().get(component + "/binary-" + arch + "/Packages" + ext);
+            if (fh != null) {
+                return fh.size();
+            }
+        }
+        return 0;
+    }
+
+    /** Bytes of index files fetched and read so far, out of a total fixed up front; single-threaded. */
+    private static final class IndexProgress {
+        private final Transport.Progress progress;
+        private final long total;
+        private long done;
+
+        IndexProgress(Transport.Progress progress, long total) {
+            this.progress = progress;
+            this.total = total;
+        }
+
+        /** Reports {@code base + more} bytes, without moving the base. */
+        void at(long more) {
+            if (total > 0) {
+                progress.update(Math.min(total, done + more), total);
+            }
+        }
+
+        /** Moves the base by {@code bytes} and reports it. */
+        void add(long bytes) {
+            done += bytes;
+            at(0);
+        }
     }
 
     /** Fetches the indexes of one repository. */
@@ -200,13 +261,11 @@ public final class RepositoryClient {
         }
     }
 
-    private IndexDigest readPackages(VerifiedRelease vr, String component, String arch, List<PackageRecord> out)
-            throws RepositoryException {
+    private IndexDigest readPackages(VerifiedRelease vr, String component, String arch, List<PackageRecord> out,
+            IndexProgress progress) throws RepositoryException {
         String base = component + "/binary-" + arch + "/Packages";
         RepositoryException lastFailure = null;
-        // gzip first, unlike apt: zlib inflates bookworm main's 50 MB index in 0.14 s, the pure-Java xz decoder
-        // takes 1 to 1.3 s on every build, while .gz costs 3 MB more only when the index changes (it is cached).
-        for (String ext : List.of(".gz", ".xz", "")) {
+        for (String ext : INDEX_EXTENSIONS) {
             ReleaseFile.FileHash fh = vr.release().sha256().get(base + ext);
             if (fh == null) {
                 continue;
@@ -218,7 +277,7 @@ public final class RepositoryClient {
             Path file;
             try {
                 file = fetchVerified(vr.release().acquireByHash() ? List.of(byHash, plain) : List.of(plain),
-                        plain.toString(), fh);
+                        plain.toString(), fh, (done, size) -> progress.at(done));
             } catch (SignatureException e) {
                 throw e; // never fall back from content that failed its check
             } catch (RepositoryException e) {
@@ -226,7 +285,9 @@ public final class RepositoryClient {
                 lastFailure = e;
                 continue; // try the next compression the Release lists
             }
-            parse(file, ext, repo.uri(), vr.suite(), plain.toString(), out);
+            progress.add(fh.size());
+            parse(file, ext, repo.uri(), vr.suite(), plain.toString(), out, progress);
+            progress.add(fh.size());
             return new IndexDigest(vr.suite(), path, fh.sha256());
         }
         if (lastFailure != null) {
@@ -237,11 +298,12 @@ public final class RepositoryClient {
     }
 
     /** Fetches the first URI that works into the store, verified against {@code fh}. */
-    private Path fetchVerified(List<URI> uris, String what, ReleaseFile.FileHash fh) throws RepositoryException {
+    private Path fetchVerified(List<URI> uris, String what, ReleaseFile.FileHash fh, Transport.Progress progress)
+            throws RepositoryException {
         RepositoryException last = null;
         for (URI u : uris) {
             try {
-                return store.fetch(u, what, fh.sha256(), fh.size(), transport, Transport.Progress.NONE).path();
+                return store.fetch(u, what, fh.sha256(), fh.size(), transport, progress).path();
             } catch (SignatureException e) {
                 throw e;
             } catch (RepositoryException e) {
@@ -252,9 +314,10 @@ public final class RepositoryClient {
         throw last;
     }
 
-    private static void parse(Path file, String ext, URI repo, String suite, String name, List<PackageRecord> out)
-            throws RepositoryException {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    private static void parse(Path file, String ext, URI repo, String suite, String name, List<PackageRecord> out,
+            IndexProgress progress) throws RepositoryException {
+        try (InputStream raw = new BufferedInputStream(new CountingInputStream(Files.newInputStream(file), progress),
+                1 << 16);
              InputStream in = switch (ext) {
                  case ".xz" -> new XZInputStream(raw);
                  case ".gz" -> new GZIPInputStream(raw, 1 << 16);
@@ -291,5 +354,43 @@ public final class RepositoryClient {
                 + Thread.currentThread().getId() + ".tmp");
         Files.write(tmp, bytes);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Reports the bytes read from a file to an {@link IndexProgress}, every 1 MiB. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private final IndexProgress progress;
+        private long count;
+        private long reported;
+
+        CountingInputStream(InputStream in, IndexProgress progress) {
+            super(in);
+            this.progress = progress;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                counted(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                counted(n);
+            }
+            return n;
+        }
+
+        private void counted(long n) {
+            count += n;
+            if (count - reported >= 1 << 20) {
+                reported = count;
+                progress.at(count);
+            }
+        }
     }
 }

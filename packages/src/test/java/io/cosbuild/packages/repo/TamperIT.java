@@ -57,10 +57,22 @@ class TamperIT {
 
     @Test
     void untouchedCopyVerifies() throws Exception {
-        PackageIndex idx = freshClient(Clock.systemUTC(), false).fetchIndex(local(real.keyring()), "amd64");
+        List<long[]> updates = new java.util.ArrayList<>();
+        PackageIndex idx = freshClient(Clock.systemUTC(), false).fetchIndex(List.of(local(real.keyring())), "amd64",
+                (done, total) -> updates.add(new long[] {done, total}));
         assertTrue(idx.size() > 50_000);
         // Debian's Release lists .gz and .xz; zlib reads the gzip one several times faster than the Java xz decoder.
         assertEquals("dists/bookworm/main/binary-amd64/Packages.gz", packagesPath, "the index the real fetch took");
+        // Progress: the index counted twice (fetched, then read), reported as it goes and ending at the total.
+        long size = Files.size(mirror.resolve(packagesPath));
+        assertTrue(updates.size() > 5, "updates: " + updates.size());
+        long last = 0;
+        for (long[] u : updates) {
+            assertEquals(2 * size, u[1]);
+            assertTrue(u[0] >= last && u[0] <= u[1], u[0] + " after " + last);
+            last = u[0];
+        }
+        assertEquals(2 * size, last);
     }
 
     /** A mirror without the .gz the Release lists (a partial mirror) still serves the index, through the .xz. */
