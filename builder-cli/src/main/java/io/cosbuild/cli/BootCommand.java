@@ -98,6 +98,11 @@ public final class BootCommand implements Callable<Integer> {
       + " test store, which trusts only Debian's snakeoil key (/usr/share/ovmf/PkKek-1-snakeoil.*).")
   boolean secureBoot;
 
+  @Option(names = "--slot", paramLabel = "A|B", defaultValue = "A", description = "The A/B slot to boot (default A):"
+      + " B boots ROOT-B against VERITY-B, which an image holds with disk.root-b: copy. Not with --uefi: the unified"
+      + " kernel image on the ESP boots slot A.")
+  String slot;
+
   @Option(names = "--uefi-vars", paramLabel = "FILE", description = "With --secure-boot: the UEFI variable store to"
       + " start from (PK, KEK and the db with your certificate), instead of Debian's snakeoil one; never written to.")
   Path uefiVars;
@@ -120,7 +125,17 @@ public final class BootCommand implements Callable<Integer> {
       if (timeout != null && timeout <= 0) {
         throw new IllegalArgumentException("--timeout must be a positive number of seconds, not " + timeout);
       }
+      if (!slot.equals("A") && !slot.equals("B")) {
+        throw new IllegalArgumentException("--slot must be A or B, not " + slot);
+      }
+      if (slot.equals("B") && (uefi || secureBoot)) {
+        throw new IllegalArgumentException("--slot B cannot be used with --uefi: the unified kernel image on the ESP"
+            + " boots slot A, its command line inside it");
+      }
       target = target(dir, arch, append, memory, snapshot);
+      if (slot.equals("B")) {
+        target = slotB(target, dir.resolve("manifest.json"));
+      }
       target = target.withDisks(target.disk(), extraDisks(target.disk(), disks)).withUserNetwork(switch (network) {
         case "user" -> true;
         case "none" -> false;
@@ -309,6 +324,32 @@ public final class BootCommand implements Callable<Integer> {
     }
     return new BootTarget(architecture(manifest, m.path("arch"), arch), dir.resolve("disk.raw"), dir.resolve("vmlinuz"),
         dir.resolve("initrd.img"), c.toString(), memoryMiB, snapshot);
+  }
+
+  /**
+   * {@code target} booting slot B: its command line names ROOT-B and VERITY-B instead of slot A's partitions. Slot B
+   * must hold a copy of slot A (the manifest says so), whose root hash the command line already has.
+   */
+  static BootTarget slotB(BootTarget target, Path manifest) throws IOException {
+    JsonNode m = new ObjectMapper().readTree(manifest.toFile());
+    boolean copy = false;
+    for (JsonNode p : m.path("disk").path("partitions")) {
+      copy |= p.path("number").asInt() == 4 && "copy".equals(p.path("content").asText());
+    }
+    if (!copy) {
+      throw new IOException(manifest + ": ROOT-B holds no copy of the root (disk.root-b: empty), so slot B has"
+          + " nothing to boot; build with disk.root-b: copy, or install an image into slot B first");
+    }
+    List<String> words = new ArrayList<>(List.of(target.cmdline().split(" ")));
+    int root = words.indexOf("cosbuild.root=ROOT-A");
+    int hash = words.indexOf("cosbuild.verity.hashdev=VERITY-A");
+    if (root < 0 || hash < 0) {
+      throw new IOException(manifest + ": its kernel command line does not name slot A (cosbuild.root=ROOT-A,"
+          + " cosbuild.verity.hashdev=VERITY-A), so it cannot be turned to slot B");
+    }
+    words.set(root, "cosbuild.root=ROOT-B");
+    words.set(hash, "cosbuild.verity.hashdev=VERITY-B");
+    return target.withCmdline(String.join(" ", words));
   }
 
   /** Refuses an image whose ESP the manifest does not say holds a unified kernel image: the firmware would find nothing. */

@@ -56,6 +56,11 @@ public record BootTarget(Architecture arch, Path disk, Path kernel, Path initrd,
     return new BootTarget(arch, disk, kernel, initrd, cmdline, memoryMiB, snapshot, extraDisks, userNetwork, uefi, diskBus);
   }
 
+  /** The same target with another kernel command line. */
+  public BootTarget withCmdline(String line) {
+    return new BootTarget(arch, disk, kernel, initrd, line, memoryMiB, snapshot, extraDisks, userNetwork, firmware, diskBus);
+  }
+
   /** The same target with its disks on {@code bus}. */
   public BootTarget withDiskBus(DiskBus bus) {
     return new BootTarget(arch, disk, kernel, initrd, cmdline, memoryMiB, snapshot, extraDisks, userNetwork, firmware, bus);

@@ -1,0 +1,86 @@
+package io.cosbuild.e2e;
+
+import static io.cosbuild.e2e.Tools.cosbuild;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The minimal profile with {@code disk.root-b: copy}: slot B is a working slot of its own. {@code cosbuild boot
+ * --slot B} boots ROOT-B against VERITY-B onto the verified root with the self-test passing, also when ROOT-A is
+ * corrupt; a corrupt ROOT-B ends slot B's boot in a dm-verity panic; an image whose B slot is empty is refused.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SlotBImageIT {
+
+  Path work;
+  Path out;
+  JsonNode manifest;
+
+  @BeforeAll
+  void build(@TempDir Path dir) throws Exception {
+    work = dir;
+    Path profile = MinimalImageIT.profileExtendingMinimal(work, "ab.yaml", "disk:\n  root-b: copy\n");
+    out = work.resolve("out");
+    Tools.Result r = cosbuild("image", "--profile", profile.toString(), "--out", out.toString(), "--source-date-epoch",
+        MinimalImageIT.EPOCH, "--format", "raw");
+    assertEquals(0, r.code(), r.out() + r.err());
+    manifest = MinimalImageIT.JSON.readTree(out.resolve("manifest.json").toFile());
+    assertEquals("copy", MinimalImageIT.partitionOf(manifest, 4).get("content").asText());
+    Tools.Result v = cosbuild("verify", out.toString());
+    assertEquals(0, v.code(), "verify recomputes slot B's tree too: " + v.out() + v.err());
+  }
+
+  private Tools.Result boot(Path dir, String name) throws Exception {
+    Path log = work.resolve(name + ".log");
+    Tools.Result r = cosbuild("boot", dir.toString(), "--slot", "B", "--snapshot", "--append", "cosbuild.selftest=1",
+        "--log", log.toString(), "--expect", Guest.READY, "--timeout", "240");
+    return new Tools.Result(r.code(), r.out() + Files.readString(log), r.err());
+  }
+
+  @Test
+  void slotBBootsItsOwnRootEvenWithSlotACorrupt() throws Exception {
+    Path dir = MinimalImageIT.copyOutputs(out, work.resolve("a-corrupt"));
+    // 64 KiB into the squashfs lies in the compressed blocks of busybox, the init: slot A would not boot.
+    MinimalImageIT.flipByte(dir.resolve("disk.raw"), MinimalImageIT.partitionOf(manifest, 2).get("firstLba").asLong() * 512
+        + 65536);
+    Tools.Result r = boot(dir, "a-corrupt");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("ROOT-B (/dev/vda4) hashes VERITY-B (/dev/vda5) on vda"), r.out());
+    Guest.assertSelfTestPassed(r.out(), 12);
+  }
+
+  @Test
+  void aCorruptRootBDoesNotBoot() throws Exception {
+    Path dir = MinimalImageIT.copyOutputs(out, work.resolve("b-corrupt"));
+    MinimalImageIT.flipByte(dir.resolve("disk.raw"), MinimalImageIT.partitionOf(manifest, 4).get("firstLba").asLong() * 512
+        + 65536);
+    Tools.Result r = boot(dir, "b-corrupt");
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.out().matches("(?s).*device-mapper: verity: .* is corrupted.*"), r.out());
+    assertFalse(r.out().contains(Guest.READY), r.out());
+  }
+
+  @Test
+  void anEmptySlotBAndFirmwareBootAreRefused() throws Exception {
+    Path dir = MinimalImageIT.copyOutputs(out, work.resolve("b-empty"));
+    ObjectNode m = (ObjectNode) manifest.deepCopy();
+    ((ObjectNode) MinimalImageIT.partitionOf(m, 4)).put("content", "empty");
+    MinimalImageIT.JSON.writeValue(dir.resolve("manifest.json").toFile(), m);
+    Tools.Result empty = cosbuild("boot", dir.toString(), "--slot", "B", "--expect", Guest.READY, "--timeout", "5");
+    assertEquals(2, empty.code(), empty.out() + empty.err());
+    assertTrue(empty.err().contains("ROOT-B holds no copy of the root (disk.root-b: empty)"), empty.err());
+    Tools.Result uefi = cosbuild("boot", out.toString(), "--slot", "B", "--uefi", "--expect", Guest.READY);
+    assertEquals(2, uefi.code(), uefi.out() + uefi.err());
+    assertTrue(uefi.err().contains("--slot B cannot be used with --uefi"), uefi.err());
+  }
+}
