@@ -40,7 +40,14 @@ class SlotBImageIT {
     assertEquals(0, v.code(), "verify recomputes slot B's tree too: " + v.out() + v.err());
   }
 
-  private Tools.Result boot(Path dir, String name) throws Exception {
+  /**
+   * Boots slot B of a copy of the image with one byte flipped in partition {@code number}, 64 KiB into its squashfs:
+   * in the compressed blocks of busybox, the init.
+   */
+  private Tools.Result bootSlotBWithCorrupt(int number, String name) throws Exception {
+    Path dir = MinimalImageIT.copyOutputs(out, work.resolve(name));
+    long first = MinimalImageIT.partitionOf(manifest, number).get("firstLba").asLong();
+    MinimalImageIT.flipByte(dir.resolve("disk.raw"), first * 512 + 65536);
     Path log = work.resolve(name + ".log");
     Tools.Result r = cosbuild("boot", dir.toString(), "--slot", "B", "--snapshot", "--append", "cosbuild.selftest=1",
         "--log", log.toString(), "--expect", Guest.READY, "--timeout", "240");
@@ -49,11 +56,7 @@ class SlotBImageIT {
 
   @Test
   void slotBBootsItsOwnRootEvenWithSlotACorrupt() throws Exception {
-    Path dir = MinimalImageIT.copyOutputs(out, work.resolve("a-corrupt"));
-    // 64 KiB into the squashfs lies in the compressed blocks of busybox, the init: slot A would not boot.
-    MinimalImageIT.flipByte(dir.resolve("disk.raw"), MinimalImageIT.partitionOf(manifest, 2).get("firstLba").asLong() * 512
-        + 65536);
-    Tools.Result r = boot(dir, "a-corrupt");
+    Tools.Result r = bootSlotBWithCorrupt(2, "a-corrupt"); // slot A would not boot (MinimalImageIT)
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("ROOT-B (/dev/vda4) hashes VERITY-B (/dev/vda5) on vda"), r.out());
     Guest.assertSelfTestPassed(r.out(), 12);
@@ -61,10 +64,7 @@ class SlotBImageIT {
 
   @Test
   void aCorruptRootBDoesNotBoot() throws Exception {
-    Path dir = MinimalImageIT.copyOutputs(out, work.resolve("b-corrupt"));
-    MinimalImageIT.flipByte(dir.resolve("disk.raw"), MinimalImageIT.partitionOf(manifest, 4).get("firstLba").asLong() * 512
-        + 65536);
-    Tools.Result r = boot(dir, "b-corrupt");
+    Tools.Result r = bootSlotBWithCorrupt(4, "b-corrupt");
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.out().matches("(?s).*device-mapper: verity: .* is corrupted.*"), r.out());
     assertFalse(r.out().contains(Guest.READY), r.out());
