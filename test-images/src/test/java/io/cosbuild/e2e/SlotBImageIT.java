@@ -15,9 +15,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The minimal profile with {@code disk.root-b: copy}: slot B is a working slot of its own. {@code cosbuild boot
- * --slot B} boots ROOT-B against VERITY-B onto the verified root with the self-test passing, also when ROOT-A is
- * corrupt; a corrupt ROOT-B ends slot B's boot in a dm-verity panic; an image whose B slot is empty is refused.
+ * The minimal profile with {@code disk.root-b: copy} and a UKI on the ESP: slot B is a working slot of its own.
+ * {@code cosbuild boot --slot B} boots ROOT-B against VERITY-B onto the verified root with the self-test passing, also
+ * when ROOT-A is corrupt; a corrupt ROOT-B ends slot B's boot in a dm-verity panic; an image whose B slot is empty is
+ * refused. The ESP holds slot B's own UKI, which UEFI firmware boots onto ROOT-B.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlotBImageIT {
@@ -29,7 +30,8 @@ class SlotBImageIT {
   @BeforeAll
   void build(@TempDir Path dir) throws Exception {
     work = dir;
-    Path profile = MinimalImageIT.profileExtendingMinimal(work, "ab.yaml", "disk:\n  root-b: copy\n");
+    Path profile = MinimalImageIT.profileExtendingMinimal(work, "ab.yaml", "kernel:\n  cmdline: [cosbuild.selftest=1]\n"
+        + "disk:\n  root-b: copy\n  esp: uki\n  esp-size: 64MiB\n");
     out = work.resolve("out");
     Tools.Result r = cosbuild("image", "--profile", profile.toString(), "--out", out.toString(), "--source-date-epoch",
         MinimalImageIT.EPOCH, "--format", "raw");
@@ -68,6 +70,29 @@ class SlotBImageIT {
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.out().matches("(?s).*device-mapper: verity: .* is corrupted.*"), r.out());
     assertFalse(r.out().contains(Guest.READY), r.out());
+  }
+
+  @Test
+  void firmwareBootsSlotBsOwnImageFromTheEsp() throws Exception {
+    String esp = "@@" + MinimalImageIT.offset(MinimalImageIT.partitionOf(manifest, 1));
+    Path onEsp = work.resolve("SLOTB.EFI");
+    Tools.ok("mcopy", "-n", "-i", out.resolve("disk.raw") + esp, "::/EFI/COSBUILD/SLOTB.EFI", onEsp.toString());
+    assertEquals(-1L, Files.mismatch(out.resolve("uki-b.efi"), onEsp), "the ESP holds uki-b.efi");
+    Path cmdline = work.resolve("cmdline-b");
+    Tools.ok("objcopy", "-O", "binary", "--only-section=.cmdline", onEsp.toString(), cmdline.toString());
+    String words = Files.readString(cmdline);
+    assertTrue(words.contains("cosbuild.root=ROOT-B cosbuild.verity.hashdev=VERITY-B"), words);
+    assertTrue(words.contains("cosbuild.verity.roothash=" + manifest.get("verity").get("rootHash").asText()), words);
+    // As a boot entry for slot B would: the firmware's removable path pointed at slot B's image, in a copy.
+    Path dir = MinimalImageIT.copyOutputs(out, work.resolve("firmware-b"));
+    Tools.ok("mcopy", "-o", "-i", dir.resolve("disk.raw") + esp, onEsp.toString(), "::/EFI/BOOT/BOOTX64.EFI");
+    Path log = work.resolve("firmware-b.log");
+    Tools.Result r = cosbuild("boot", dir.toString(), "--uefi", "--snapshot", "--log", log.toString(), "--expect",
+        Guest.READY, "--timeout", "240");
+    String console = Files.readString(log);
+    assertEquals(0, r.code(), r.out() + r.err() + console);
+    assertTrue(console.contains("ROOT-B (/dev/vda4) hashes VERITY-B (/dev/vda5) on vda"), console);
+    Guest.assertSelfTestPassed(console, 12);
   }
 
   @Test

@@ -47,9 +47,13 @@ final class BootStage {
   /** What the boot stage made. */
   record Result(String summary, String commandLine) {}
 
-  /** @param uki where to write the unified kernel image the ESP gets, or null for none */
+  /**
+   * @param uki where to write the unified kernel image the ESP gets, or null for none
+   * @param ukiB where to write the one for slot B (ROOT-B against VERITY-B, the same root hash: B is a copy of A),
+   *     or null for none
+   */
   static Result build(BuildRequest request, List<PackageContent> packages, PackageExtractor.SharedReads shared,
-      VerityResult verity, Path vmlinuz, Path initrd, Path uki) throws BuildFailure, IOException {
+      VerityResult verity, Path vmlinuz, Path initrd, Path uki, Path ukiB) throws BuildFailure, IOException {
     ImageProfile p = request.profile();
     long epoch = request.sourceDateEpoch();
     BlobStore store = BlobStore.open(request.source().cacheDir().resolve("blobs"));
@@ -70,21 +74,31 @@ final class BootStage {
       try (InputStream in = ir.kernelImage().open()) {
         Files.copy(in, vmlinuz);
       }
-      var vp = verity.params();
-      KernelCommandLine cmdline = KernelCommandLine.of(request.arch().id(),
-          KernelCommandLine.Verity.of("ROOT-A", "VERITY-A", vp.hashAlgorithm().kernelName(), vp.dataBlockSize(), vp.hashBlockSize(),
-              vp.dataBlocks(), verity.layout().hashStartBlock(), verity.rootHash(), vp.salt()),
-          KernelCommandLine.HARDENING,
-          p.kernel().cmdline().stream().filter(w -> !KernelCommandLine.HARDENING.contains(w)).toList());
+      KernelCommandLine cmdline = commandLine(request, verity, "ROOT-A", "VERITY-A");
       String summary = "kernel " + ir.kernelRelease() + ", " + ir.modules().loadOrder().size() + " modules, initramfs "
           + Files.size(initrd) / 1024 + " KiB";
       if (uki != null) {
         UnifiedKernelImage.write(boot, request.arch(), p.name(), cmdline.toString(), vmlinuz, initrd, uki);
         summary += ", unified kernel image " + Files.size(uki) / 1024 + " KiB";
       }
+      if (ukiB != null) {
+        UnifiedKernelImage.write(boot, request.arch(), p.name(), commandLine(request, verity, "ROOT-B", "VERITY-B")
+            .toString(), vmlinuz, initrd, ukiB);
+        summary += " (and one for slot B)";
+      }
       return new Result(summary, cmdline.toString());
     } catch (PackageException | InitramfsException e) {
       throw new BuildFailure("boot: " + e.getMessage(), e);
     }
+  }
+
+  /** The kernel command line that boots the slot of {@code root} and {@code hash} onto the verified root. */
+  private static KernelCommandLine commandLine(BuildRequest request, VerityResult verity, String root, String hash) {
+    var vp = verity.params();
+    return KernelCommandLine.of(request.arch().id(),
+        KernelCommandLine.Verity.of(root, hash, vp.hashAlgorithm().kernelName(), vp.dataBlockSize(), vp.hashBlockSize(),
+            vp.dataBlocks(), verity.layout().hashStartBlock(), verity.rootHash(), vp.salt()),
+        KernelCommandLine.HARDENING,
+        request.profile().kernel().cmdline().stream().filter(w -> !KernelCommandLine.HARDENING.contains(w)).toList());
   }
 }

@@ -65,9 +65,12 @@ final class DiskStage {
     return parts;
   }
 
-  /** @param uki the unified kernel image for the ESP, or null to leave the ESP empty */
+  /**
+   * @param uki the unified kernel image for the ESP, or null to leave the ESP empty
+   * @param ukiB slot B's, also for the ESP, or null
+   */
   static WrittenDisk write(Architecture arch, DiskSpec disk, VeritySpec veritySpec, String seed, Path rootImage, Path hashFile,
-      String rootHashHex, Path oemImage, Path uki, FilesystemMaker stateMaker, Path workDir, Set<DiskFormat> formats,
+      String rootHashHex, Path oemImage, Path uki, Path ukiB, FilesystemMaker stateMaker, Path workDir, Set<DiskFormat> formats,
       long epoch) throws IOException, DiskImageException, BuildFailure {
     long rootBytes = Files.size(rootImage);
     if (rootBytes > disk.rootSize()) {
@@ -95,7 +98,7 @@ final class DiskStage {
     if (uki != null) {
       PlannedPartition esp = planned.partitions().stream().filter(p -> p.role() == PartitionRole.EFI_SYSTEM).findFirst()
           .orElseThrow();
-      EspStage.make(espImage, esp.sizeBytes(), esp.firstLba(), uki, arch, seed, epoch);
+      EspStage.make(espImage, esp.sizeBytes(), esp.firstLba(), uki, ukiB, arch, seed, epoch);
       parts.set(0, PartitionRequest.of(PartitionRole.EFI_SYSTEM, disk.espSize(), PartitionContent.ofFile(espImage)));
     }
 

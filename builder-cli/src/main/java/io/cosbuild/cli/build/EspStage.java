@@ -23,9 +23,13 @@ import java.util.UUID;
 /**
  * The EFI system partition of a firmware-bootable disk: FAT32 with the unified kernel image at the path UEFI
  * firmware starts from removable media ({@code /EFI/BOOT/BOOTX64.EFI}, {@code BOOTAA64.EFI}), so a machine or
- * a cloud VM with no boot entries boots it. Stateless.
+ * a cloud VM with no boot entries boots it (slot A). With a copy in slot B, slot B's image is at {@value #SLOT_B},
+ * for a boot entry (e.g. {@code efibootmgr} with {@code BootNext} to try it once). Stateless.
  */
 final class EspStage {
+
+  /** Where slot B's unified kernel image lies on the ESP (8.3 names: the FAT writer writes no long names). */
+  static final String SLOT_B = "/EFI/COSBUILD/SLOTB.EFI";
 
   private EspStage() {}
 
@@ -34,7 +38,7 @@ final class EspStage {
    *
    * @param firstLba where the partition starts on the disk (FAT records it as hidden sectors)
    */
-  static void make(Path image, long bytes, long firstLba, Path uki, Architecture arch, String seed, long epoch)
+  static void make(Path image, long bytes, long firstLba, Path uki, Path ukiB, Architecture arch, String seed, long epoch)
       throws IOException, BuildFailure {
     FsTreeBuilder b = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, epoch));
     try {
@@ -42,6 +46,11 @@ final class EspStage {
       b.add(FsPath.parse("/EFI/BOOT"), new FsNode.Directory(NodeMetadata.of(0755, 0, 0, epoch)), "esp");
       b.add(FsPath.parse("/EFI/BOOT/" + UnifiedKernelImage.defaultBootFile(arch)),
           new FsNode.RegularFile(NodeMetadata.of(0644, 0, 0, epoch), Blob.unhashed(Files.size(uki), uki)), "esp");
+      if (ukiB != null) {
+        b.add(FsPath.parse("/EFI/COSBUILD"), new FsNode.Directory(NodeMetadata.of(0755, 0, 0, epoch)), "esp");
+        b.add(FsPath.parse(SLOT_B),
+            new FsNode.RegularFile(NodeMetadata.of(0644, 0, 0, epoch), Blob.unhashed(Files.size(ukiB), ukiB)), "esp");
+      }
     } catch (TreeException e) {
       throw new IllegalStateException(e);
     }

@@ -60,10 +60,12 @@ public final class ImageBuilder {
   public static final String MANIFEST_SIGNATURE = "manifest.json.p7s";
   /** The unified kernel image the ESP holds (disk.esp: uki), also beside the disk, e.g. to sign it for Secure Boot. */
   public static final String UKI = "uki.efi";
+  /** With disk.root-b: copy, the unified kernel image that boots slot B, also on the ESP (see EspStage). */
+  public static final String UKI_B = "uki-b.efi";
 
   /** Every file a build may write to the output directory; a build removes those it did not write. */
   public static final List<String> OUTPUTS = List.of("audit.txt", "audit.json", "sbom.spdx.json", "cosbuild.lock", "rootfs.tar",
-      "vmlinuz", "initrd.img", UKI, "disk.raw", "disk.qcow2", "disk.tar.gz", "manifest.json", SIGNATURE, SIGNING_CERTIFICATE,
+      "vmlinuz", "initrd.img", UKI, UKI_B, "disk.raw", "disk.qcow2", "disk.tar.gz", "manifest.json", SIGNATURE, SIGNING_CERTIFICATE,
       MANIFEST_SIGNATURE);
   /** Where a build that failed its audit leaves the report, inside the output directory, whose files it does not touch. */
   public static final String FAILED = ".cosbuild-failed";
@@ -161,23 +163,24 @@ public final class ImageBuilder {
     }
     BootStage.Result boot;
     boolean uki = request.profile().disk().uki();
+    boolean ukiB = uki && request.profile().disk().rootB().equals("copy");
     try (Progress.Step step = progress.start("Building the kernel and initramfs")) {
       boot = BootStage.build(request, bootPackages, shared, verity, staging.file("vmlinuz"), staging.file("initrd.img"),
-          uki ? staging.file(UKI) : null);
+          uki ? staging.file(UKI) : null, ukiB ? staging.file(UKI_B) : null);
       step.done(boot.summary());
     }
     produced.add("vmlinuz");
     produced.add("initrd.img");
-    if (uki) {
-      produced.add(UKI);
-      signForSecureBoot(staging.file(UKI), keys);
+    for (String image : ukiB ? List.of(UKI, UKI_B) : uki ? List.of(UKI) : List.<String>of()) {
+      produced.add(image);
+      signForSecureBoot(staging.file(image), keys);
     }
     Path oem = work.resolve("oem.ext4");
     WrittenDisk disk;
     try (Progress.Step step = progress.start("Writing the disk")) {
       StateStage.makeOem(oem, request.profile().disk().oemSize(), seed, request.sourceDateEpoch());
       disk = DiskStage.write(request.arch(), request.profile().disk(), request.profile().verity(), seed, rootImage, hashFile,
-          verity.rootHashHex(), oem, uki ? staging.file(UKI) : null,
+          verity.rootHashHex(), oem, uki ? staging.file(UKI) : null, ukiB ? staging.file(UKI_B) : null,
           (file, bytes) -> StateStage.makeState(file, bytes, seed, request.sourceDateEpoch()), staging.directory(),
           diskFormats(), request.sourceDateEpoch());
       step.done(disk.layout().partitions().size() + " partitions, " + disk.layout().diskSizeBytes() / (1 << 20) + " MiB");

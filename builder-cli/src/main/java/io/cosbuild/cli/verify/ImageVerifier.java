@@ -155,6 +155,10 @@ public final class ImageVerifier {
       return;
     }
     AuthenticodeVerifier.check(uki, trusted).ifPresent(p -> problems.add(ImageBuilder.UKI + ": " + p));
+    Path ukiB = manifestFile.resolveSibling(ImageBuilder.UKI_B); // slot B's, with disk.root-b: copy
+    if (Files.isRegularFile(ukiB)) {
+      AuthenticodeVerifier.check(ukiB, trusted).ifPresent(p -> problems.add(ImageBuilder.UKI_B + ": " + p));
+    }
   }
 
   /**
