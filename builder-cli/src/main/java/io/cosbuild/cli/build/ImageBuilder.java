@@ -221,12 +221,13 @@ public final class ImageBuilder {
     if (keys.secureBootKey() == null) {
       return;
     }
-    try (Progress.Step step = progress.start("Signing the unified kernel image for Secure Boot")) {
+    String which = uki.getFileName().toString().equals(UKI_B) ? "slot B's unified kernel image" : "the unified kernel image";
+    try (Progress.Step step = progress.start("Signing " + which + " for Secure Boot")) {
       X509Certificate certificate = keys.secureBootCertificate();
       AuthenticodeSigner.sign(uki, keys.secureBootKey(), certificate);
       step.done("Authenticode SHA-256, " + certificate.getSubjectX500Principal().getName());
     } catch (EfiImageException e) {
-      throw new BuildFailure("signing the unified kernel image for Secure Boot: " + e.getMessage(), e);
+      throw new BuildFailure("signing " + which + " for Secure Boot: " + e.getMessage(), e);
     }
   }
 
