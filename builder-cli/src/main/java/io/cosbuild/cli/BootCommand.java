@@ -305,15 +305,7 @@ public final class BootCommand implements Callable<Integer> {
     }
     requireRawDisk(dir.resolve("disk.raw"), dir.resolve("disk.raw").toString());
     Path manifest = dir.resolve("manifest.json");
-    JsonNode m;
-    try {
-      m = new ObjectMapper().readTree(manifest.toFile());
-    } catch (JsonProcessingException e) {
-      throw new IOException(manifest + " is not valid JSON: " + e.getOriginalMessage(), e);
-    }
-    if (m == null || !m.isObject()) {
-      throw new IOException(manifest + " is not a JSON object");
-    }
+    JsonNode m = readManifest(manifest);
     String cmdline = m.path("kernelCommandLine").isTextual() ? m.get("kernelCommandLine").asText() : "";
     if (cmdline.isBlank()) {
       throw new IOException(manifest + " has no kernelCommandLine");
@@ -331,12 +323,7 @@ public final class BootCommand implements Callable<Integer> {
    * must hold a copy of slot A (the manifest says so), whose root hash the command line already has.
    */
   static BootTarget slotB(BootTarget target, Path manifest) throws IOException {
-    JsonNode m = new ObjectMapper().readTree(manifest.toFile());
-    boolean copy = false;
-    for (JsonNode p : m.path("disk").path("partitions")) {
-      copy |= p.path("number").asInt() == 4 && "copy".equals(p.path("content").asText());
-    }
-    if (!copy) {
+    if (!partitionHolds(readManifest(manifest), 4, "copy")) {
       throw new IOException(manifest + ": ROOT-B holds no copy of the root (disk.root-b: empty), so slot B has"
           + " nothing to boot; build with disk.root-b: copy, or install an image into slot B first");
     }
@@ -354,14 +341,35 @@ public final class BootCommand implements Callable<Integer> {
 
   /** Refuses an image whose ESP the manifest does not say holds a unified kernel image: the firmware would find nothing. */
   private static void requireUki(Path manifest) throws IOException {
-    JsonNode m = new ObjectMapper().readTree(manifest.toFile());
-    for (JsonNode p : m.path("disk").path("partitions")) {
-      if (p.path("number").asInt() == 1 && "uki".equals(p.path("content").asText())) {
-        return;
-      }
+    if (partitionHolds(readManifest(manifest), 1, "uki")) {
+      return;
     }
     throw new IOException(manifest + ": the image's ESP holds no unified kernel image, so UEFI firmware finds nothing to"
         + " start: build it with disk.esp: uki, or boot it without --uefi");
+  }
+
+  /** manifest.json as a JSON object. */
+  private static JsonNode readManifest(Path manifest) throws IOException {
+    JsonNode m;
+    try {
+      m = new ObjectMapper().readTree(manifest.toFile());
+    } catch (JsonProcessingException e) {
+      throw new IOException(manifest + " is not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    if (m == null || !m.isObject()) {
+      throw new IOException(manifest + " is not a JSON object");
+    }
+    return m;
+  }
+
+  /** Whether the manifest says partition {@code number} holds {@code content} ("uki", "copy", ...). */
+  private static boolean partitionHolds(JsonNode manifest, int number, String content) {
+    for (JsonNode p : manifest.path("disk").path("partitions")) {
+      if (p.path("number").asInt() == number) {
+        return content.equals(p.path("content").asText());
+      }
+    }
+    return false;
   }
 
   /** The manifest's architecture, which --arch (when given) must agree with: the kernel is built for one. */

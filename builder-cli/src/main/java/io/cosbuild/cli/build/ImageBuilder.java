@@ -171,7 +171,14 @@ public final class ImageBuilder {
     }
     produced.add("vmlinuz");
     produced.add("initrd.img");
-    for (String image : ukiB ? List.of(UKI, UKI_B) : uki ? List.of(UKI) : List.<String>of()) {
+    List<String> images = new ArrayList<>();
+    if (uki) {
+      images.add(UKI);
+    }
+    if (ukiB) {
+      images.add(UKI_B);
+    }
+    for (String image : images) {
       produced.add(image);
       signForSecureBoot(staging.file(image), keys);
     }
