@@ -7,6 +7,7 @@ import io.cosbuild.disk.gpt.GptPartition;
 import io.cosbuild.disk.gpt.GptPartitionEntry;
 import io.cosbuild.disk.gpt.GptReader;
 import io.cosbuild.disk.gpt.GptTable;
+import io.cosbuild.disk.layout.DataExtents;
 import io.cosbuild.disk.gpt.ProtectiveMbr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -43,13 +44,20 @@ public final class DiskVerifier {
   public static VerifyReport verify(Path disk, UUID diskGuid, List<ManifestPartition> manifest, List<VerityExpectation> verity,
       VerityChecker checker) throws IOException {
     try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
-      return verify(ch, diskGuid, manifest, verity, checker);
+      // Built disks are sparse: the gigabytes of empty partitions are holes, which need not be read to be zeros.
+      return verify(new Disk(ch, DataExtents.of(disk, ch.size())), diskGuid, manifest, verity, checker);
     }
   }
 
-  /** As {@link #verify(Path, UUID, List, List, VerityChecker)} on an open disk; the caller closes the channel. */
-  public static VerifyReport verify(FileChannel ch, UUID diskGuid, List<ManifestPartition> manifest,
+  /**
+   * A disk open for reading and the byte ranges {@code {offset, length}} that may hold data, in order; the rest
+   * are holes, which read as zeros.
+   */
+  private record Disk(FileChannel ch, List<long[]> data) {}
+
+  private static VerifyReport verify(Disk d, UUID diskGuid, List<ManifestPartition> manifest,
       List<VerityExpectation> verity, VerityChecker checker) throws IOException {
+    FileChannel ch = d.ch();
     List<String> diffs = new ArrayList<>();
     GptReader.Result gpt = GptReader.read(ch);
     for (String p : gpt.problems()) {
@@ -59,7 +67,7 @@ public final class DiskVerifier {
       differ(diffs, "GPT", "disk GUID", gpt.diskGuid().get(), diskGuid);
     }
     if (gpt.ok()) {
-      checkOutsidePartitions(ch, gpt, diffs);
+      checkOutsidePartitions(d, gpt, diffs);
     }
     Map<Integer, GptPartitionEntry> onDisk = new TreeMap<>();
     for (GptPartition p : gpt.partitions()) {
@@ -86,7 +94,7 @@ public final class DiskVerifier {
             + describe(new GptAttributes(m.attributes())));
       }
       if (m.empty() && e.lastLba() < ch.size() / 512) {
-        requireZeros(ch, e, e.firstLba() * 512, "the build left this partition empty (all zeros)", diffs);
+        requireZeros(d, e, e.firstLba() * 512, "the build left this partition empty (all zeros)", diffs);
       }
     }
     for (Map.Entry<Integer, GptPartitionEntry> e : onDisk.entrySet()) {
@@ -95,13 +103,14 @@ public final class DiskVerifier {
       }
     }
     for (VerityExpectation v : verity) {
-      checkVerity(ch, v, onDisk, checker, diffs);
+      checkVerity(d, v, onDisk, checker, diffs);
     }
     return new VerifyReport(diffs);
   }
 
-  private static void checkVerity(FileChannel ch, VerityExpectation v, Map<Integer, GptPartitionEntry> onDisk,
+  private static void checkVerity(Disk d, VerityExpectation v, Map<Integer, GptPartitionEntry> onDisk,
       VerityChecker checker, List<String> diffs) throws IOException {
+    FileChannel ch = d.ch();
     GptPartitionEntry data = onDisk.get(v.dataPartition());
     GptPartitionEntry hash = onDisk.get(v.hashPartition());
     if (data == null || hash == null) {
@@ -158,11 +167,11 @@ public final class DiskVerifier {
           + " (data or hash partition modified)");
     }
     // What the tree does not cover must be as the build left it: zeros.
-    requireZeros(ch, data, dataOffset + facts.dataBytes(), "the build wrote zeros after the " + facts.dataBytes() + " bytes the verity tree covers", diffs);
-    requireZeros(ch, hash, hashOffset + VerityFacts.SIZE, facts.hashBlockSize() - VerityFacts.SIZE, "the build wrote zeros after the superblock",
+    requireZeros(d, data, dataOffset + facts.dataBytes(), "the build wrote zeros after the " + facts.dataBytes() + " bytes the verity tree covers", diffs);
+    requireZeros(d, hash, hashOffset + VerityFacts.SIZE, facts.hashBlockSize() - VerityFacts.SIZE, "the build wrote zeros after the superblock",
         diffs);
     if (v.hashBytes() > 0) {
-      requireZeros(ch, hash, hashOffset + v.hashBytes(), "the build wrote zeros after the " + v.hashBytes() + " bytes of superblock and tree", diffs);
+      requireZeros(d, hash, hashOffset + v.hashBytes(), "the build wrote zeros after the " + v.hashBytes() + " bytes of superblock and tree", diffs);
     }
   }
 
@@ -171,7 +180,8 @@ public final class DiskVerifier {
    * protective MBR byte for byte (its boot code runs on a BIOS boot), zeros after each 92-byte header, and
    * zeros in every gap. Only for a healthy GPT laid out as the build lays it out (128 entries at LBA 2).
    */
-  private static void checkOutsidePartitions(FileChannel ch, GptReader.Result gpt, List<String> diffs) throws IOException {
+  private static void checkOutsidePartitions(Disk d, GptReader.Result gpt, List<String> diffs) throws IOException {
+    FileChannel ch = d.ch();
     long sectors = gpt.diskSectors();
     byte[] mbr = new byte[GptHeader.SECTOR];
     readFully(ch, ByteBuffer.wrap(mbr), 0);
@@ -180,7 +190,7 @@ public final class DiskVerifier {
       diffs.add("LBA 0: byte " + at + " of the protective MBR is not the build's (boot code, disk signature or partition records changed)");
     }
     for (long lba : new long[] {1, sectors - 1}) {
-      requireZeros(ch, lba * GptHeader.SECTOR + GptHeader.HEADER_SIZE, (lba + 1) * GptHeader.SECTOR,
+      requireZeros(d, lba * GptHeader.SECTOR + GptHeader.HEADER_SIZE, (lba + 1) * GptHeader.SECTOR,
           "GPT header sector at LBA " + lba, "the build wrote zeros after the " + GptHeader.HEADER_SIZE + "-byte header", diffs);
     }
     List<long[]> used = new ArrayList<>();
@@ -193,7 +203,7 @@ public final class DiskVerifier {
     long next = 0;
     for (long[] r : used) {
       if (r[0] > next) {
-        requireZeros(ch, next * GptHeader.SECTOR, r[0] * GptHeader.SECTOR, "sectors " + next + "-" + (r[0] - 1)
+        requireZeros(d, next * GptHeader.SECTOR, r[0] * GptHeader.SECTOR, "sectors " + next + "-" + (r[0] - 1)
             + " (outside every partition)", "the build left them zero", diffs);
       }
       next = Math.max(next, r[1] + 1);
@@ -205,36 +215,41 @@ public final class DiskVerifier {
   }
 
   /** Adds a difference naming the first non-zero byte of {@code p} from disk byte {@code from} to its end. */
-  private static void requireZeros(FileChannel ch, GptPartitionEntry p, long from, String why, List<String> diffs)
+  private static void requireZeros(Disk d, GptPartitionEntry p, long from, String why, List<String> diffs)
       throws IOException {
-    requireZeros(ch, p, from, (p.lastLba() + 1) * 512 - from, why, diffs);
+    requireZeros(d, p, from, (p.lastLba() + 1) * 512 - from, why, diffs);
   }
 
-  private static void requireZeros(FileChannel ch, GptPartitionEntry p, long from, long length, String why, List<String> diffs)
+  private static void requireZeros(Disk d, GptPartitionEntry p, long from, long length, String why, List<String> diffs)
       throws IOException {
-    long end = Math.min(from + length, Math.min((p.lastLba() + 1) * 512, ch.size()));
-    long at = firstNonZero(ch, from, end);
+    long end = Math.min(from + length, Math.min((p.lastLba() + 1) * 512, d.ch().size()));
+    long at = firstNonZero(d, from, end);
     if (at >= 0) {
       diffs.add(p.name() + ": byte " + (at - p.firstLba() * 512) + " of the partition (disk byte " + at + ") is not zero: " + why);
     }
   }
 
-  private static void requireZeros(FileChannel ch, long from, long end, String what, String why, List<String> diffs)
+  private static void requireZeros(Disk d, long from, long end, String what, String why, List<String> diffs)
       throws IOException {
-    long at = firstNonZero(ch, from, Math.min(end, ch.size()));
+    long at = firstNonZero(d, from, Math.min(end, d.ch().size()));
     if (at >= 0) {
       diffs.add(what + ": disk byte " + at + " is not zero: " + why);
     }
   }
 
-  /** The disk offset of the first non-zero byte in {@code [from, end)}, or -1. */
-  private static long firstNonZero(FileChannel ch, long from, long end) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-    for (long at = from; at < end; at += buf.limit()) {
-      buf.clear().limit((int) Math.min(buf.capacity(), end - at));
-      readFully(ch, buf, at);
-      for (int i = 0; i < buf.position(); i++) {
-        if (buf.get(i) != 0) {
+  private static final byte[] ZEROS = new byte[1 << 20];
+
+  /** The disk offset of the first non-zero byte in {@code [from, end)}, or -1; holes are not read. */
+  private static long firstNonZero(Disk d, long from, long end) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(ZEROS.length);
+    for (long[] extent : d.data()) {
+      long start = Math.max(from, extent[0]);
+      long stop = Math.min(end, extent[0] + extent[1]);
+      for (long at = start; at < stop; at += buf.limit()) {
+        buf.clear().limit((int) Math.min(buf.capacity(), stop - at));
+        readFully(d.ch(), buf, at);
+        int i = Arrays.mismatch(buf.array(), 0, buf.position(), ZEROS, 0, buf.position());
+        if (i >= 0) {
           return at + i;
         }
       }

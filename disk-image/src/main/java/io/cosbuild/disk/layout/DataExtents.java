@@ -16,7 +16,7 @@ import java.util.List;
  * zeros to compare. Where the answer cannot be had (a filesystem without the calls, JNA's native part not
  * loading), the whole file counts as data, which is only slower. Stateless and thread-safe.
  */
-final class DataExtents {
+public final class DataExtents {
 
   private static final int O_RDONLY = 0;
   private static final int O_CLOEXEC = 02000000;
@@ -29,7 +29,7 @@ final class DataExtents {
   private DataExtents() {}
 
   /** Ranges {@code {offset, length}} of {@code file}'s first {@code length} bytes that may hold data, in order. */
-  static List<long[]> of(Path file, long length) {
+  public static List<long[]> of(Path file, long length) {
     List<long[]> whole = length == 0 ? List.of() : List.<long[]>of(new long[] {0, length});
     byte[] path = file.toAbsolutePath().toString().getBytes(JNU);
     int fd;
