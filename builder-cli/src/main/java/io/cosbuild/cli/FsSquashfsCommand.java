@@ -8,6 +8,7 @@ import io.cosbuild.rootfs.squashfs.SquashfsException;
 import io.cosbuild.rootfs.squashfs.SquashfsOptions;
 import io.cosbuild.rootfs.squashfs.SquashfsResult;
 import io.cosbuild.rootfs.squashfs.SquashfsWriter;
+import io.cosbuild.rootfs.squashfs.XzFilter;
 import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.TreeException;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import picocli.CommandLine.Command;
@@ -53,6 +55,12 @@ public final class FsSquashfsCommand implements Callable<Integer> {
 
   @Option(names = "--level", paramLabel = "N", description = "compression level (default: the compressor's)")
   Integer level;
+
+  @Option(names = "--xz-bcj", paramLabel = "FILTER[,FILTER...]",
+      description = "xz only: also try each data block through these branch filters and keep the smallest, as "
+          + "mksquashfs -Xbcj (x86, arm64, arm, armthumb, powerpc, sparc); the kernel that mounts the image "
+          + "needs CONFIG_XZ_DEC_<FILTER>")
+  String xzBcj;
 
   @Option(names = "--block-size", paramLabel = "N", description = "data block size in bytes (default 131072)")
   int blockSize = SquashfsOptions.DEFAULT_BLOCK_SIZE;
@@ -175,8 +183,12 @@ public final class FsSquashfsCommand implements Callable<Integer> {
         throw new IllegalArgumentException("SOURCE_DATE_EPOCH is not a number: " + envEpoch);
       }
     }
+    if (xzBcj != null && c != Compression.XZ) {
+      throw new IllegalArgumentException("--xz-bcj needs --comp xz (BCJ filters are xz's), not " + c.cliName());
+    }
     return new SquashfsOptions(c, level == null ? c.defaultLevel() : level, blockSize, epoch,
-        Runtime.getRuntime().availableProcessors(), alwaysFragments, true);
+        Runtime.getRuntime().availableProcessors(), alwaysFragments, true,
+        xzBcj == null ? Set.of() : XzFilter.parseList(xzBcj));
   }
 
   private void print(SquashfsResult r, SquashfsOptions o) throws IOException {
@@ -187,6 +199,9 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       m.put("compression", o.compression().cliName());
       m.put("level", o.level());
       m.put("blockSize", o.blockSize());
+      if (!o.xzFilters().isEmpty()) {
+        m.put("xzFilters", o.xzFilters().stream().map(XzFilter::cliName).toList());
+      }
       m.put("inodes", r.inodes());
       m.put("bytesUsed", r.bytesUsed());
       m.put("imageSize", r.imageSize());

@@ -61,6 +61,33 @@ class FsSquashfsCommandTest {
     err = new StringWriter();
     assertEquals(2, run(new StringWriter(), err, dir.toString(), dir.resolve("o").toString(), "--block-size", "1000"));
     assertTrue(err.toString().contains("block size"), err.toString());
+    err = new StringWriter();
+    assertEquals(2, run(new StringWriter(), err, dir.toString(), dir.resolve("o").toString(), "--xz-bcj", "x86"));
+    assertTrue(err.toString().contains("--xz-bcj needs --comp xz"), err.toString());
+    err = new StringWriter();
+    assertEquals(2, run(new StringWriter(), err, dir.toString(), dir.resolve("o").toString(), "--comp", "xz",
+        "--xz-bcj", "x86,mips"));
+    assertTrue(err.toString().contains("unknown xz filter 'mips'"), err.toString());
+    assertTrue(Files.notExists(dir.resolve("o")));
+  }
+
+  @Test
+  void xzBcjFiltersReachTheImageAndTheSummary() throws Exception {
+    Path src = Files.createDirectories(dir.resolve("bcj"));
+    Files.write(src.resolve("code"), Files.readAllBytes(Path.of(System.getProperty("java.home"), "lib", "libjava.so")));
+    Path img = dir.resolve("bcj.sqfs");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    assertEquals(0, run(out, err, src.toString(), img.toString(), "--comp", "xz", "--xz-bcj", "arm64,x86", "--json"),
+        err.toString());
+    assertEquals("[\"x86\",\"arm64\"]", new ObjectMapper().readTree(out.toString()).get("xzFilters").toString());
+    // The options block after the superblock, as mksquashfs -Xbcj x86,arm64 writes it: an uncompressed 8-byte
+    // metadata block with the dictionary size and the filters' bits (x86 0, arm64 6).
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(img), SquashfsSuperblock.SIZE, 10)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    assertEquals(0x8008, b.getShort() & 0xffff);
+    assertEquals(131072, b.getInt());
+    assertEquals(0x41, b.getInt());
   }
 
   @Test

@@ -79,9 +79,13 @@ final class ImageRules {
     }
   }
 
-  /** SquashfsOptions refuses a level outside the compressor's range. */
+  /** SquashfsOptions refuses a level outside the compressor's range, and BCJ filters for another compressor than xz. */
   private void compressionLevel() {
     Map<String, Object> rootfs = Values.map(profile, "rootfs");
+    if (!Values.strings(rootfs, "xz-bcj").isEmpty() && !"xz".equals(rootfs.get("compression"))) {
+      error("rootfs.xz-bcj", "BCJ filters are xz's: set rootfs.compression: xz, or leave rootfs.xz-bcj out (the "
+          + "compression is " + rootfs.get("compression") + ")");
+    }
     if (rootfs.get("compression-level") instanceof Long level) {
       String compressor = (String) rootfs.get("compression");
       long[] range = LEVELS.get(compressor);

@@ -118,7 +118,7 @@ final class ProfileBinder {
     Map<String, Object> r = map(p, "rootfs");
     RootfsSpec rootfs = new RootfsSpec(str(r, "type"), str(r, "compression"),
         r.get("compression-level") == null ? OptionalInt.empty() : OptionalInt.of(((Long) r.get("compression-level")).intValue()),
-        size(r.get("block-size")), autoSize(r.get("size")));
+        strings(r, "xz-bcj"), size(r.get("block-size")), autoSize(r.get("size")));
     Map<String, Object> v = map(p, "verity");
     VeritySpec verity = new VeritySpec(str(v, "algorithm"), ((Long) v.get("data-block-size")).intValue(),
         ((Long) v.get("hash-block-size")).intValue(), str(v, "salt"), str(v, "on-corruption"),

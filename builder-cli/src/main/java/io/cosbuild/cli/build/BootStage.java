@@ -11,6 +11,7 @@ import io.cosbuild.rootfs.initramfs.InitramfsBuilder;
 import io.cosbuild.rootfs.initramfs.InitramfsCompression;
 import io.cosbuild.rootfs.initramfs.InitramfsException;
 import io.cosbuild.rootfs.initramfs.KernelCommandLine;
+import io.cosbuild.rootfs.initramfs.KernelConfig;
 import io.cosbuild.rootfs.tree.BlobStore;
 import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.NodeMetadata;
@@ -23,7 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Kernel, initramfs and kernel command line: the boot packages are extracted into their own tree,
@@ -42,6 +45,8 @@ final class BootStage {
   static final List<String> BOOT_MODULES = List.of("virtio_pci", "virtio_blk", "virtio_scsi", "sd_mod", "nvme", "dm-verity",
       "overlay");
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BootStage.class);
+
   private BootStage() {}
 
   /** What the boot stage made. */
@@ -52,14 +57,12 @@ final class BootStage {
    * @param ukiB where to write the one for slot B (ROOT-B against VERITY-B, the same root hash: B is a copy of A),
    *     or null for none
    */
-  static Result build(BuildRequest request, List<PackageContent> packages, PackageExtractor.SharedReads shared,
-      VerityResult verity, Path vmlinuz, Path initrd, Path uki, Path ukiB) throws BuildFailure, IOException {
+  static Result build(BuildRequest request, FsTree boot, VerityResult verity, Path vmlinuz, Path initrd, Path uki,
+      Path ukiB) throws BuildFailure, IOException {
     ImageProfile p = request.profile();
     long epoch = request.sourceDateEpoch();
     BlobStore store = BlobStore.open(request.source().cacheDir().resolve("blobs"));
     try {
-      FsTree boot = PackageExtractor.extract(packages, AssemblyPlan.mergedUsrFor(request.arch().debianArch()), Map.of(), store,
-          NodeMetadata.of(0755, 0, 0, epoch), shared, placed -> { }).tree();
       List<String> modules = new ArrayList<>(BOOT_MODULES);
       if (p.rootfs().type().equals("squashfs")) {
         modules.add("squashfs");
@@ -87,8 +90,64 @@ final class BootStage {
         summary += " (and one for slot B)";
       }
       return new Result(summary, cmdline.toString());
-    } catch (PackageException | InitramfsException e) {
+    } catch (InitramfsException e) {
       throw new BuildFailure("boot: " + e.getMessage(), e);
+    }
+  }
+
+  /** The boot packages extracted into a tree of their own: the kernel, its modules, busybox, dmsetup. */
+  static FsTree tree(BuildRequest request, List<PackageContent> packages, PackageExtractor.SharedReads shared)
+      throws BuildFailure, IOException {
+    try {
+      return PackageExtractor.extract(packages, AssemblyPlan.mergedUsrFor(request.arch().debianArch()), Map.of(),
+          BlobStore.open(request.source().cacheDir().resolve("blobs")), NodeMetadata.of(0755, 0, 0, request.sourceDateEpoch()),
+          shared, placed -> { }).tree();
+    } catch (PackageException e) {
+      throw new BuildFailure("boot: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses, before anything is written, a profile whose kernel could not boot what is built for it, by the
+   * kernel's own configuration: dm-verity, the root file system with its squashfs compressor and xz filters, the
+   * initramfs compression. A kernel package without {@code /boot/config-<release>} is not checked.
+   */
+  static void requireKernelSupport(FsTree boot, ImageProfile p) throws BuildFailure, IOException {
+    KernelConfig c;
+    try {
+      Optional<KernelConfig> config = KernelConfig.of(boot);
+      if (config.isEmpty()) {
+        LOG.info("the kernel package has no /boot/config-<release>: what it can mount is not checked");
+        return;
+      }
+      c = config.get();
+    } catch (InitramfsException e) {
+      throw new BuildFailure("boot: " + e.getMessage(), e);
+    }
+    List<String> missing = new ArrayList<>();
+    need(c, "CONFIG_DM_VERITY", false, "dm-verity", missing);
+    if (p.rootfs().type().equals("squashfs")) {
+      need(c, "CONFIG_SQUASHFS", false, "rootfs.type: squashfs", missing);
+      String comp = p.rootfs().compression();
+      need(c, "CONFIG_SQUASHFS_" + (comp.equals("gzip") ? "ZLIB" : comp.toUpperCase(Locale.ROOT)), true,
+          "rootfs.compression: " + comp, missing);
+      for (String f : p.rootfs().xzBcj()) {
+        need(c, "CONFIG_XZ_DEC_" + f.toUpperCase(Locale.ROOT), true, "rootfs.xz-bcj: " + f, missing);
+      }
+    } else {
+      need(c, "CONFIG_EXT4_FS", false, "rootfs.type: ext4", missing);
+    }
+    String rd = p.kernel().initramfsCompression();
+    need(c, "CONFIG_RD_" + rd.toUpperCase(Locale.ROOT), true, "kernel.initramfs-compression: " + rd, missing);
+    if (!missing.isEmpty()) {
+      throw new BuildFailure("kernel " + c.release() + " cannot boot this image: its " + c.path() + " lacks "
+          + String.join(", ", missing) + "; change the profile or kernel.package");
+    }
+  }
+
+  private static void need(KernelConfig c, String option, boolean builtIn, String forWhat, List<String> missing) {
+    if (builtIn ? !c.builtIn(option) : !c.available(option)) {
+      missing.add(option + (builtIn ? "=y" : "=y or =m") + " (" + forWhat + ")");
     }
   }
 

@@ -15,6 +15,7 @@ import io.cosbuild.rootfs.dpkg.PackageContent;
 import io.cosbuild.rootfs.dpkg.PackageException;
 import io.cosbuild.rootfs.tar.PaxTarWriter;
 import io.cosbuild.rootfs.tree.BlobStore;
+import io.cosbuild.rootfs.tree.FsTree;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -132,6 +133,8 @@ public final class ImageBuilder {
     Path work = Files.createDirectories(staging.file(".work"));
     String seed = request.profile().digest() + "/" + request.arch().id();
     Path rootImage = work.resolve("root.img");
+    FsTree bootTree = BootStage.tree(request, bootPackages, shared);
+    BootStage.requireKernelSupport(bootTree, request.profile());
     try (Progress.Step step = progress.start("Writing the root filesystem")) {
       step.done(RootImageStage.write(rootfs.tree(), request.profile().rootfs(), request.sourceDateEpoch(), seed, rootImage,
           step));
@@ -165,7 +168,7 @@ public final class ImageBuilder {
     boolean uki = request.profile().disk().uki();
     boolean ukiB = uki && request.profile().disk().rootB().equals("copy");
     try (Progress.Step step = progress.start("Building the kernel and initramfs")) {
-      boot = BootStage.build(request, bootPackages, shared, verity, staging.file("vmlinuz"), staging.file("initrd.img"),
+      boot = BootStage.build(request, bootTree, verity, staging.file("vmlinuz"), staging.file("initrd.img"),
           uki ? staging.file(UKI) : null, ukiB ? staging.file(UKI_B) : null);
       step.done(boot.summary());
     }

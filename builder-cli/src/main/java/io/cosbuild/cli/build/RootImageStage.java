@@ -6,11 +6,13 @@ import io.cosbuild.rootfs.squashfs.SquashfsException;
 import io.cosbuild.rootfs.squashfs.SquashfsOptions;
 import io.cosbuild.rootfs.squashfs.SquashfsResult;
 import io.cosbuild.rootfs.squashfs.SquashfsWriter;
+import io.cosbuild.rootfs.squashfs.XzFilter;
 import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.spec.model.RootfsSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /** Writes the root filesystem image (squashfs or ext4) of the profile. Stateless. */
 final class RootImageStage {
@@ -23,7 +25,8 @@ final class RootImageStage {
     if (spec.type().equals("squashfs")) {
       Compression c = Compression.parse(spec.compression());
       SquashfsOptions o = new SquashfsOptions(c, spec.compressionLevel().orElse(c.defaultLevel()), (int) spec.blockSize(),
-          OptionalLong.of(epoch), Runtime.getRuntime().availableProcessors(), false, true);
+          OptionalLong.of(epoch), Runtime.getRuntime().availableProcessors(), false, true,
+          spec.xzBcj().isEmpty() ? Set.of() : XzFilter.parseList(String.join(",", spec.xzBcj())));
       try {
         SquashfsResult r = SquashfsWriter.writeFile(tree, target, o, step.toward(tree.contentBytes()));
         return String.format(java.util.Locale.ROOT, "squashfs %s, %d inodes, %.1f MiB (%.2fx)", c.cliName(), r.inodes(),

@@ -12,6 +12,7 @@ import io.cosbuild.rootfs.tree.FsTreeBuilder;
 import io.cosbuild.rootfs.tree.NodeMetadata;
 import io.cosbuild.spec.model.RootfsSpec;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
@@ -31,7 +32,7 @@ class Ext4RootImageTest {
     b.add(FsPath.parse("/big"), new FsNode.RegularFile(NodeMetadata.of(0644, 0, 0, 0),
         BlobStore.open(tmp.resolve("store")).put(content)), "test");
     FsTree tree = b.build();
-    RootfsSpec spec = new RootfsSpec("ext4", "zstd", OptionalInt.empty(), 131072, OptionalLong.of(8 << 20));
+    RootfsSpec spec = new RootfsSpec("ext4", "zstd", OptionalInt.empty(), List.of(), 131072, OptionalLong.of(8 << 20));
     BuildFailure e = assertThrows(BuildFailure.class,
         () -> Ext4RootImage.write(tree, spec, 0, "seed", tmp.resolve("root.img"),
             new Progress(new java.io.PrintWriter(java.io.Writer.nullWriter()), false, true).start("test")));

@@ -2,6 +2,7 @@ package io.cosbuild.cli.build;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import io.cosbuild.disk.layout.PartitionContent;
 import io.cosbuild.rootfs.initramfs.BootPlan;
 import io.cosbuild.rootfs.squashfs.Compression;
 import io.cosbuild.rootfs.squashfs.SquashfsOptions;
+import io.cosbuild.rootfs.squashfs.XzFilter;
 import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.spec.LoadedProfile;
 import io.cosbuild.spec.ProfileException;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +69,25 @@ class ProfileRulesMatchWritersTest {
       assertThrows(ProfileException.class, () -> load(head + (c.minLevel() - 1) + "\n"), c + " below its range");
       assertThrows(ProfileException.class, () -> load(head + (c.maxLevel() + 1) + "\n"), c + " above its range");
     }
+  }
+
+  /** Validation takes exactly the xz filters the writer has, and them only for xz, as the writer does. */
+  @Test
+  void everyXzFilterVerdictIsTheWritersOwn() throws Exception {
+    for (String f : List.of("x86", "arm64", "arm", "armthumb", "powerpc", "sparc", "ia64", "riscv", "X86")) {
+      boolean writer;
+      try {
+        XzFilter.parse(f);
+        writer = true;
+      } catch (IllegalArgumentException e) {
+        writer = false;
+      }
+      assertEquals(writer, accepts("rootfs:\n  compression: xz\n  xz-bcj: [" + f + "]\n"), f);
+    }
+    assertEquals(XzFilter.values().length, XzFilter.parseList("x86,arm64,arm,armthumb,powerpc,sparc").size());
+    assertThrows(IllegalArgumentException.class, () -> new SquashfsOptions(Compression.ZSTD, 15, 131072,
+        OptionalLong.empty(), 1, false, true, Set.of(XzFilter.X86)));
+    assertFalse(accepts("rootfs:\n  compression: zstd\n  xz-bcj: [x86]\n"));
   }
 
   /** The squashfs block sizes validation accepts are exactly the ones the writer takes. */

@@ -167,6 +167,10 @@ public final class ProfileSchema {
           of("compression-level", INT, null,
               "Compressor level (gzip 1-9, xz 0-9, lz4 0-17 where 0 is fast LZ4 and 1-17 LZ4 HC, zstd 1-22); the compressor's default when absent.")
               .checked(range(0, 22)),
+          of("xz-bcj", STRING_LIST, List.of(), "xz only: branch filters for machine code that each data block is also "
+              + "tried with, the smallest kept (mksquashfs -Xbcj); the kernel must decode them (CONFIG_XZ_DEC_X86...: "
+              + "Debian 12's amd64 kernels have x86, its arm64 kernels none), which the build checks.")
+              .choices("x86", "arm64", "arm", "armthumb", "powerpc", "sparc"),
           of("block-size", SIZE, "128KiB", "squashfs block size: a power of two from 4KiB to 1MiB.").checked(SQUASHFS_BLOCK),
           of("size", SIZE, "auto", "ext4 image size; 'auto' is the content plus a documented margin.").checked(SIZE_CHECK)),
       object("verity", "dm-verity protection of the root image.",

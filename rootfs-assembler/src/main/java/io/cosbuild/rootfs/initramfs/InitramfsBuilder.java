@@ -111,7 +111,7 @@ public final class InitramfsBuilder {
     }
   }
 
-  private static String kernelRelease(TreeReader r) throws InitramfsException {
+  static String kernelRelease(TreeReader r) throws InitramfsException {
     SortedSet<String> releases = new TreeSet<>(r.children("/lib/modules"));
     releases.removeIf(rel -> r.resolve("/lib/modules/" + rel).map(n -> !(n instanceof FsNode.Directory)).orElse(true));
     if (releases.size() != 1) {

@@ -116,7 +116,7 @@ final class DataWriter implements AutoCloseable {
       return t;
     });
     this.compressors = ThreadLocal.withInitial(
-        () -> Compressor.create(options.compression(), options.level(), options.blockSize()));
+        () -> Compressor.create(options.compression(), options.level(), options.blockSize(), options.xzFilters()));
   }
 
   long position() {

@@ -66,7 +66,7 @@ final class MetadataWriter {
     if (used == 0) {
       return;
     }
-    byte[] c = compressor.compress(block, 0, used);
+    byte[] c = compressor.compressMetadata(block, 0, used);
     if (c == null) {
       header(used | 0x8000);
       out.write(block, 0, used);

@@ -1,6 +1,9 @@
 package io.cosbuild.rootfs.squashfs;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * How to write a squashfs image. Immutable and thread-safe.
@@ -15,15 +18,20 @@ import java.util.OptionalLong;
  *     (mksquashfs {@code -always-use-fragments}); by default only files smaller than a block are
  *     packed, as mksquashfs does
  * @param exportTable write the export table (NFS export, parent lookup), as mksquashfs does by default
+ * @param xzFilters xz only: the BCJ filters each data block is also tried with (mksquashfs {@code -Xbcj})
  */
 public record SquashfsOptions(Compression compression, int level, int blockSize, OptionalLong sourceDateEpoch,
-    int threads, boolean alwaysFragments, boolean exportTable) {
+    int threads, boolean alwaysFragments, boolean exportTable, Set<XzFilter> xzFilters) {
 
   public static final int DEFAULT_BLOCK_SIZE = 128 * 1024;
 
   public SquashfsOptions {
-    if (compression == null || sourceDateEpoch == null) {
-      throw new IllegalArgumentException("compression and sourceDateEpoch must not be null");
+    if (compression == null || sourceDateEpoch == null || xzFilters == null) {
+      throw new IllegalArgumentException("compression, sourceDateEpoch and xzFilters must not be null");
+    }
+    xzFilters = xzFilters.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(xzFilters));
+    if (!xzFilters.isEmpty() && compression != Compression.XZ) {
+      throw new IllegalArgumentException("BCJ filters are xz's: " + compression.cliName() + " takes none");
     }
     if (level < compression.minLevel() || level > compression.maxLevel()) {
       throw new IllegalArgumentException(compression.cliName() + " level must be between "
@@ -41,6 +49,12 @@ public record SquashfsOptions(Compression compression, int level, int blockSize,
     }
   }
 
+  /** Without BCJ filters. */
+  public SquashfsOptions(Compression compression, int level, int blockSize, OptionalLong sourceDateEpoch, int threads,
+      boolean alwaysFragments, boolean exportTable) {
+    this(compression, level, blockSize, sourceDateEpoch, threads, alwaysFragments, exportTable, Set.of());
+  }
+
   /** zstd at its default level, 128 KiB blocks, all cores, no epoch. */
   public static SquashfsOptions defaults() {
     return of(Compression.ZSTD);
@@ -52,22 +66,26 @@ public record SquashfsOptions(Compression compression, int level, int blockSize,
   }
 
   public SquashfsOptions withLevel(int newLevel) {
-    return new SquashfsOptions(compression, newLevel, blockSize, sourceDateEpoch, threads, alwaysFragments, exportTable);
+    return new SquashfsOptions(compression, newLevel, blockSize, sourceDateEpoch, threads, alwaysFragments, exportTable, xzFilters);
   }
 
   public SquashfsOptions withBlockSize(int newBlockSize) {
-    return new SquashfsOptions(compression, level, newBlockSize, sourceDateEpoch, threads, alwaysFragments, exportTable);
+    return new SquashfsOptions(compression, level, newBlockSize, sourceDateEpoch, threads, alwaysFragments, exportTable, xzFilters);
   }
 
   public SquashfsOptions withSourceDateEpoch(OptionalLong epoch) {
-    return new SquashfsOptions(compression, level, blockSize, epoch, threads, alwaysFragments, exportTable);
+    return new SquashfsOptions(compression, level, blockSize, epoch, threads, alwaysFragments, exportTable, xzFilters);
   }
 
   public SquashfsOptions withThreads(int newThreads) {
-    return new SquashfsOptions(compression, level, blockSize, sourceDateEpoch, newThreads, alwaysFragments, exportTable);
+    return new SquashfsOptions(compression, level, blockSize, sourceDateEpoch, newThreads, alwaysFragments, exportTable, xzFilters);
   }
 
   public SquashfsOptions withAlwaysFragments(boolean on) {
-    return new SquashfsOptions(compression, level, blockSize, sourceDateEpoch, threads, on, exportTable);
+    return new SquashfsOptions(compression, level, blockSize, sourceDateEpoch, threads, on, exportTable, xzFilters);
+  }
+
+  public SquashfsOptions withXzFilters(Set<XzFilter> filters) {
+    return new SquashfsOptions(compression, level, blockSize, sourceDateEpoch, threads, alwaysFragments, exportTable, filters);
   }
 }

@@ -51,7 +51,7 @@ public final class SquashfsWriter {
   private SquashfsWriter(FsTree tree, SquashfsOptions options) throws SquashfsException {
     this.tree = tree;
     this.options = options;
-    this.compressor = Compressor.create(options.compression(), options.level(), options.blockSize());
+    this.compressor = Compressor.create(options.compression(), options.level(), options.blockSize(), options.xzFilters());
     Set<Integer> owners = new HashSet<>();
     for (Map.Entry<FsPath, FsNode> e : tree.entries().entrySet()) {
       FsNode n = e.getValue();

@@ -2,42 +2,98 @@ package io.cosbuild.rootfs.squashfs;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.tukaani.xz.ArrayCache;
 import org.tukaani.xz.BasicArrayCache;
+import org.tukaani.xz.FilterOptions;
 import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.UnsupportedOptionsException;
 import org.tukaani.xz.XZ;
 import org.tukaani.xz.XZOutputStream;
 
 /**
- * xz streams (LZMA2, CRC32 check) with the dictionary equal to the block size, which is the
- * format's default, so no options block is written. Not thread-safe.
+ * xz streams (LZMA2, CRC32 check) with the dictionary equal to the block size, the format's default. With
+ * {@linkplain XzFilter BCJ filters} a data block is compressed once plainly and once through each filter and
+ * the smallest stream kept (the earliest of equals), and the options block records the filters, as
+ * mksquashfs {@code -Xbcj} does; metadata is always compressed plainly. Without filters no options block is
+ * written. Not thread-safe.
  */
 final class XzCompressor implements Compressor {
 
-  private final LZMA2Options options;
+  private final int blockSize;
+  private final Set<XzFilter> filters;
+  /** The plain chain first, then one per filter in {@link XzFilter} order. */
+  private final List<FilterOptions[]> chains = new ArrayList<>();
   private final ArrayCache cache = new BasicArrayCache();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream best = new ByteArrayOutputStream();
 
-  XzCompressor(int level, int blockSize) {
+  XzCompressor(int level, int blockSize, Set<XzFilter> filters) {
+    this.blockSize = blockSize;
+    this.filters = Set.copyOf(filters);
     try {
-      options = new LZMA2Options(level);
-      options.setDictSize(Math.max(blockSize, 8192));
-    } catch (org.tukaani.xz.UnsupportedOptionsException e) {
+      chains.add(new FilterOptions[] {lzma2(level, blockSize)});
+      for (XzFilter f : XzFilter.values()) {
+        if (filters.contains(f)) {
+          LZMA2Options o = lzma2(level, blockSize);
+          f.tune(o);
+          chains.add(new FilterOptions[] {f.options(), o});
+        }
+      }
+    } catch (UnsupportedOptionsException e) {
       throw new IllegalArgumentException("xz level " + level + ": " + e.getMessage(), e);
     }
   }
 
-  @Override
-  public byte[] compress(byte[] src, int off, int len) throws IOException {
-    out.reset();
-    try (XZOutputStream xz = new XZOutputStream(out, options, XZ.CHECK_CRC32, cache)) {
-      xz.write(src, off, len);
-    }
-    return out.size() >= len ? null : out.toByteArray();
+  private static LZMA2Options lzma2(int level, int blockSize) throws UnsupportedOptionsException {
+    LZMA2Options o = new LZMA2Options(level);
+    o.setDictSize(Math.max(blockSize, 8192));
+    return o;
   }
 
   @Override
+  public byte[] compress(byte[] src, int off, int len) throws IOException {
+    if (chains.size() == 1) {
+      return compressMetadata(src, off, len);
+    }
+    best.reset();
+    for (FilterOptions[] chain : chains) {
+      encode(chain, src, off, len);
+      if (best.size() == 0 || out.size() < best.size()) {
+        best.reset();
+        out.writeTo(best);
+      }
+    }
+    return best.size() >= len ? null : best.toByteArray();
+  }
+
+  @Override
+  public byte[] compressMetadata(byte[] src, int off, int len) throws IOException {
+    encode(chains.get(0), src, off, len);
+    return out.size() >= len ? null : out.toByteArray();
+  }
+
+  private void encode(FilterOptions[] chain, byte[] src, int off, int len) throws IOException {
+    out.reset();
+    try (XZOutputStream xz = new XZOutputStream(out, chain, XZ.CHECK_CRC32, cache)) {
+      xz.write(src, off, len);
+    }
+  }
+
+  /** mksquashfs's xz options: dictionary size and filter flags, written only when there are filters. */
+  @Override
   public byte[] options() {
-    return null;
+    if (filters.isEmpty()) {
+      return null;
+    }
+    int flags = 0;
+    for (XzFilter f : filters) {
+      flags |= f.flag();
+    }
+    return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(blockSize).putInt(flags).array();
   }
 }

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -142,5 +146,36 @@ class SquashfsStructuresTest {
     assertThrows(IllegalArgumentException.class, () -> Compressor.create(Compression.GZIP, 10, 131072));
     assertThrows(IllegalArgumentException.class, () -> Compressor.create(Compression.ZSTD, 0, 131072));
     assertArrayEquals(new byte[] {1, 0, 0, 0, 0, 0, 0, 0}, Compressor.create(Compression.LZ4, 0, 131072).options());
+  }
+
+  /**
+   * The xz options block as mksquashfs's xz_dump_options writes it: dictionary size, then one bit per filter in
+   * its -Xbcj order; none without filters. Data blocks keep the filtered stream when it is smaller, metadata
+   * blocks are never filtered (mksquashfs gives its metadata stream no filters).
+   */
+  @Test
+  void xzRecordsItsFiltersAsMksquashfsAndFiltersDataBlocksOnly() throws Exception {
+    assertEquals(null, Compressor.create(Compression.XZ, 6, 131072).options());
+    assertArrayEquals(new byte[] {0, 0, 2, 0, 9, 0, 0, 0},
+        Compressor.create(Compression.XZ, 6, 131072, EnumSet.of(XzFilter.ARM, XzFilter.X86)).options());
+    assertArrayEquals(new byte[] {0, 0, 1, 0, 0x40, 0, 0, 0},
+        Compressor.create(Compression.XZ, 6, 65536, EnumSet.of(XzFilter.ARM64)).options());
+    assertThrows(IllegalArgumentException.class, () -> Compressor.create(Compression.ZSTD, 15, 131072, EnumSet.of(XzFilter.X86)));
+    assertThrows(IllegalArgumentException.class, () -> XzFilter.parseList("x86,mips"));
+    assertThrows(IllegalArgumentException.class, () -> XzFilter.parse("ia64"));
+    assertEquals(EnumSet.of(XzFilter.X86, XzFilter.ARM64), XzFilter.parseList("arm64,x86"));
+
+    assumeTrue(System.getProperty("os.arch").equals("amd64"), "SKIPPED: needs x86 machine code, this host's own");
+    byte[] code = Files.readAllBytes(Path.of(System.getProperty("java.home"), "lib", "libjava.so"));
+    int len = Math.min(code.length, 131072);
+    Compressor xz = Compressor.create(Compression.XZ, 6, 131072, EnumSet.of(XzFilter.X86));
+    byte[] data = xz.compress(code, 0, len);
+    byte[] metadata = xz.compressMetadata(code, 0, len);
+    byte[] plain = Compressor.create(Compression.XZ, 6, 131072).compress(code, 0, len);
+    // Byte 13 is the first block header's flags: the number of filters minus one in its low two bits.
+    assertEquals(1, data[13] & 3, "x86 code: BCJ + LZMA2");
+    assertTrue(data.length < plain.length, data.length + " against " + plain.length);
+    assertEquals(0, metadata[13] & 3, "metadata: LZMA2 alone");
+    assertArrayEquals(plain, metadata);
   }
 }
