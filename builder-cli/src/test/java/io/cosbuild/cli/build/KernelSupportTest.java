@@ -25,20 +25,26 @@ class KernelSupportTest {
 
   @TempDir Path dir;
 
-  /** The options Debian 12's arm64 cloud kernel has for what cosbuild builds (and the arm64 filter it lacks). */
+  /**
+   * The options Debian 12's arm64 cloud kernel (6.1.0-57-cloud-arm64) has for what cosbuild builds: no xz branch
+   * filter at all.
+   */
   private static final String ARM64_61 = """
+      CONFIG_RD_GZIP=y
+      CONFIG_RD_ZSTD=y
       CONFIG_DM_VERITY=m
       CONFIG_EXT4_FS=y
       CONFIG_SQUASHFS=m
       CONFIG_SQUASHFS_ZLIB=y
+      CONFIG_SQUASHFS_LZ4=y
       CONFIG_SQUASHFS_XZ=y
       CONFIG_SQUASHFS_ZSTD=y
-      CONFIG_SQUASHFS_LZ4=y
-      CONFIG_RD_GZIP=y
-      CONFIG_RD_ZSTD=y
+      CONFIG_XZ_DEC=y
       # CONFIG_XZ_DEC_X86 is not set
-      CONFIG_XZ_DEC_ARM=y
+      # CONFIG_XZ_DEC_ARM is not set
       """;
+  /** The amd64 one differs here in having the x86 filter. */
+  private static final String AMD64_61 = ARM64_61.replace("# CONFIG_XZ_DEC_X86 is not set", "CONFIG_XZ_DEC_X86=y");
 
   private ImageProfile profile(String yaml) throws Exception {
     Files.writeString(dir.resolve("p.yaml"), "packages:\n  include: [busybox]\n" + yaml);
@@ -59,8 +65,8 @@ class KernelSupportTest {
   @Test
   void whatTheKernelHasIsAcceptedAndWhatItLacksIsNamedWithTheProfileField() throws Exception {
     assertDoesNotThrow(() -> BootStage.requireKernelSupport(boot(ARM64_61), profile("")));
-    assertDoesNotThrow(() -> BootStage.requireKernelSupport(boot(ARM64_61),
-        profile("rootfs:\n  compression: xz\n  xz-bcj: [arm]\n")));
+    assertDoesNotThrow(() -> BootStage.requireKernelSupport(boot(AMD64_61),
+        profile("rootfs:\n  compression: xz\n  compression-level: 6\n  xz-bcj: [x86]\n")));
     BuildFailure e = assertThrows(BuildFailure.class, () -> BootStage.requireKernelSupport(boot(ARM64_61),
         profile("rootfs:\n  compression: xz\n  xz-bcj: [x86, arm64]\n")));
     assertEquals("kernel 6.1.0-57-cloud-arm64 cannot boot this image: its /boot/config-6.1.0-57-cloud-arm64 lacks "
