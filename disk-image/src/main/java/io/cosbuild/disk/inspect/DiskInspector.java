@@ -64,7 +64,7 @@ public final class DiskInspector {
       }
       parts.add(new PartitionReport(p.number(), e.name(), e.typeGuid().toString(),
           type == null ? "unknown" : type.description(), e.partGuid().toString(), e.firstLba(), e.lastLba(), offset,
-          size, e.attributes().hex(), e.attributes().describe(), fs.type(), fs.sizeBytes(), fs.verity(), rootHash));
+          size, e.attributes().hex(), e.attributes().describe(), fs.type(), fs.sizeBytes(), fs.compression(), fs.verity(), rootHash));
     }
     return new DiskReport(ch.size(), gpt.diskGuid().map(UUID::toString).orElse(null), gpt.problems(), parts);
   }
@@ -91,6 +91,9 @@ public final class DiskInspector {
       }
       if (p.filesystemBytes() >= 0) {
         sb.append(String.format(Locale.ROOT, "%47s file system size %d bytes%n", "", p.filesystemBytes()));
+      }
+      if (p.compression() != null) {
+        sb.append(String.format(Locale.ROOT, "%47s compression %s%n", "", p.compression()));
       }
       VerityFacts v = p.verity();
       if (v != null) {

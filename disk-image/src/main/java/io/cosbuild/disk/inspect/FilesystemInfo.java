@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What a partition holds, recognised by magic numbers. Immutable.
@@ -24,8 +26,19 @@ import java.util.Arrays;
  * @param type one of the types above, or "unknown"
  * @param sizeBytes the size the file system says it has, or -1
  * @param verity the superblock facts for type verity, else null
+ * @param compression for squashfs, the compressor and what its options block records, in unsquashfs's words
+ *     ("xz, filters x86, arm", "zstd, level 19", "gzip"); else null
  */
-public record FilesystemInfo(String type, long sizeBytes, VerityFacts verity) {
+public record FilesystemInfo(String type, long sizeBytes, VerityFacts verity, String compression) {
+
+  public FilesystemInfo(String type, long sizeBytes, VerityFacts verity) {
+    this(type, sizeBytes, verity, null);
+  }
+
+  private static final String[] COMPRESSORS = {"", "gzip", "lzma", "lzo", "xz", "lz4", "zstd"};
+  /** squashfs-tools' -Xbcj filters by the bit their xz options record them with. */
+  private static final String[] XZ_FILTERS = {"x86", "powerpc", "ia64", "arm", "armthumb", "sparc", "arm64", "riscv"};
+  private static final int COMPRESSOR_OPTIONS = 0x0400;
 
   public static FilesystemInfo probe(FileChannel disk, long offset, long length) throws IOException {
     int n = (int) Math.min(length, 65536);
@@ -38,7 +51,7 @@ public record FilesystemInfo(String type, long sizeBytes, VerityFacts verity) {
     }
     ByteBuffer le = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     if (n >= 48 && b[0] == 'h' && b[1] == 's' && b[2] == 'q' && b[3] == 's') {
-      return new FilesystemInfo("squashfs", le.getLong(40), null);
+      return new FilesystemInfo("squashfs", le.getLong(40), null, squashfsCompression(le, n));
     }
     if (n >= 512 && VerityFacts.hasSignature(b)) {
       try {
@@ -73,6 +86,37 @@ public record FilesystemInfo(String type, long sizeBytes, VerityFacts verity) {
       }
     }
     return new FilesystemInfo("none", -1, null);
+  }
+
+  /**
+   * The superblock's compressor (u16 at 20) and, when its flags (u16 at 24) say an options block follows the
+   * superblock, what that uncompressed metadata block records for the compressor.
+   */
+  private static String squashfsCompression(ByteBuffer le, int n) {
+    int id = Short.toUnsignedInt(le.getShort(20));
+    String name = id < COMPRESSORS.length && id > 0 ? COMPRESSORS[id] : "unknown (id " + id + ")";
+    int header = n >= 98 ? Short.toUnsignedInt(le.getShort(96)) : 0;
+    if ((Short.toUnsignedInt(le.getShort(24)) & COMPRESSOR_OPTIONS) == 0 || (header & 0x8000) == 0
+        || (header & 0x7fff) < 4 || n < 98 + (header & 0x7fff)) {
+      return name;
+    }
+    int length = header & 0x7fff;
+    int first = le.getInt(98);
+    return switch (name) {
+      case "gzip", "zstd" -> name + ", level " + first;
+      case "lz4" -> length >= 8 && (le.getInt(102) & 1) != 0 ? name + ", high compression" : name;
+      case "xz" -> {
+        int flags = length >= 8 ? le.getInt(102) : 0;
+        List<String> filters = new ArrayList<>();
+        for (int i = 0; i < XZ_FILTERS.length; i++) {
+          if ((flags >> i & 1) != 0) {
+            filters.add(XZ_FILTERS[i]);
+          }
+        }
+        yield name + ", dictionary " + first + (filters.isEmpty() ? "" : ", filters " + String.join(", ", filters));
+      }
+      default -> name;
+    };
   }
 
   private static String ascii(byte[] b, int off, int len) {

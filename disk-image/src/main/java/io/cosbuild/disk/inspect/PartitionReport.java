@@ -20,6 +20,7 @@ import java.util.List;
  * @param flags decoded attribute names
  * @param filesystem what the partition holds
  * @param filesystemBytes size the file system reports, or -1
+ * @param compression a squashfs image's compressor and recorded options ({@link FilesystemInfo#compression()}), else null
  * @param verity verity superblock facts, for a verity partition
  * @param rootHashFromUuids for a verity partition paired with its data partition (the one numbered just before it,
  *     with the matching DPS root type) and a SHA-256 hash: the root hash that systemd's UUID convention spells,
@@ -28,7 +29,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PartitionReport(int number, String name, String typeGuid, String typeName, String partGuid,
     long firstLba, long lastLba, long offsetBytes, long sizeBytes, String attributes, List<String> flags,
-    String filesystem, long filesystemBytes, VerityFacts verity, String rootHashFromUuids) {
+    String filesystem, long filesystemBytes, String compression, VerityFacts verity, String rootHashFromUuids) {
   public PartitionReport {
     flags = List.copyOf(flags);
   }
