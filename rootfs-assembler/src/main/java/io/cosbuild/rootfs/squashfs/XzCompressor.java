@@ -24,7 +24,8 @@ import org.tukaani.xz.XZOutputStream;
  */
 final class XzCompressor implements Compressor {
 
-  private final int blockSize;
+  /** LZMA2's dictionary: the block size, but at least a metadata block (8 KiB), which the same streams hold. */
+  private final int dictionary;
   private final Set<XzFilter> filters;
   /** The plain chain first, then one per filter in {@link XzFilter} order. */
   private final List<FilterOptions[]> chains = new ArrayList<>();
@@ -33,13 +34,13 @@ final class XzCompressor implements Compressor {
   private final ByteArrayOutputStream best = new ByteArrayOutputStream();
 
   XzCompressor(int level, int blockSize, Set<XzFilter> filters) {
-    this.blockSize = blockSize;
+    this.dictionary = Math.max(blockSize, 8192);
     this.filters = Set.copyOf(filters);
     try {
-      chains.add(new FilterOptions[] {lzma2(level, blockSize)});
+      chains.add(new FilterOptions[] {lzma2(level, dictionary)});
       for (XzFilter f : XzFilter.values()) {
         if (filters.contains(f)) {
-          LZMA2Options o = lzma2(level, blockSize);
+          LZMA2Options o = lzma2(level, dictionary);
           f.tune(o);
           chains.add(new FilterOptions[] {f.options(), o});
         }
@@ -49,9 +50,9 @@ final class XzCompressor implements Compressor {
     }
   }
 
-  private static LZMA2Options lzma2(int level, int blockSize) throws UnsupportedOptionsException {
+  private static LZMA2Options lzma2(int level, int dictionary) throws UnsupportedOptionsException {
     LZMA2Options o = new LZMA2Options(level);
-    o.setDictSize(Math.max(blockSize, 8192));
+    o.setDictSize(dictionary);
     return o;
   }
 
@@ -84,7 +85,11 @@ final class XzCompressor implements Compressor {
     }
   }
 
-  /** mksquashfs's xz options: dictionary size and filter flags, written only when there are filters. */
+  /**
+   * mksquashfs's xz options: dictionary size and filter flags, written only when there are filters. The kernel
+   * allocates the dictionary these options name (without them, the block size and at least 8 KiB): it must be the
+   * one the streams declare, or with 4 KiB blocks no block would decode.
+   */
   @Override
   public byte[] options() {
     if (filters.isEmpty()) {
@@ -94,6 +99,6 @@ final class XzCompressor implements Compressor {
     for (XzFilter f : filters) {
       flags |= f.flag();
     }
-    return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(blockSize).putInt(flags).array();
+    return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(dictionary).putInt(flags).array();
   }
 }

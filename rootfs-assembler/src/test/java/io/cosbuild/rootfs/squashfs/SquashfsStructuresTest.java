@@ -160,6 +160,8 @@ class SquashfsStructuresTest {
         Compressor.create(Compression.XZ, 6, 131072, EnumSet.of(XzFilter.ARM, XzFilter.X86)).options());
     assertArrayEquals(new byte[] {0, 0, 1, 0, 0x40, 0, 0, 0},
         Compressor.create(Compression.XZ, 6, 65536, EnumSet.of(XzFilter.ARM64)).options());
+    assertArrayEquals(new byte[] {0, 0x20, 0, 0, 1, 0, 0, 0}, // 8 KiB: the dictionary the streams declare
+        Compressor.create(Compression.XZ, 6, 4096, EnumSet.of(XzFilter.X86)).options());
     assertThrows(IllegalArgumentException.class, () -> Compressor.create(Compression.ZSTD, 15, 131072, EnumSet.of(XzFilter.X86)));
     assertThrows(IllegalArgumentException.class, () -> XzFilter.parseList("x86,mips"));
     assertThrows(IllegalArgumentException.class, () -> XzFilter.parse("ia64"));

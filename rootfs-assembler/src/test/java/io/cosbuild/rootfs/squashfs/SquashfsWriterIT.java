@@ -133,6 +133,20 @@ class SquashfsWriterIT {
     FsJudges.assertKernelShowsTree(code, img, "squashfs", Files.createDirectories(dir.resolve("mnt-all")));
   }
 
+  /**
+   * With 4 KiB blocks the streams' dictionary is 8 KiB (a metadata block's), and the options block must say so: the
+   * kernel allocates the dictionary it names, and one of 4 KiB decoded no block at all.
+   */
+  @Test
+  void xzFiltersWithFourKiBBlocksAreReadByTheKernel() throws Exception {
+    Path img = dir.resolve("xz-x86-4k.sqfs");
+    SquashfsWriter.writeFile(tree, img, SquashfsOptions.of(Compression.XZ).withBlockSize(4096)
+        .withXzFilters(Set.of(XzFilter.X86)));
+    String stat = run("unsquashfs", "-s", img.toString());
+    assertTrue(stat.contains("Dictionary size 8192"), stat);
+    FsJudges.assertKernelShowsTree(tree, img, "squashfs", Files.createDirectories(dir.resolve("mnt-x86-4k")));
+  }
+
   /** Machine code of this host's architecture: the JDK's own shared libraries, about 4 MiB. */
   private static Path machineCode() throws IOException {
     Path src = dir.resolve("code");
