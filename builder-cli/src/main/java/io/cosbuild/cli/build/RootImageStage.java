@@ -29,8 +29,9 @@ final class RootImageStage {
           spec.xzBcj().isEmpty() ? Set.of() : XzFilter.parseList(String.join(",", spec.xzBcj())));
       try {
         SquashfsResult r = SquashfsWriter.writeFile(tree, target, o, step.toward(tree.contentBytes()));
-        return String.format(java.util.Locale.ROOT, "squashfs %s, %d inodes, %.1f MiB (%.2fx)", c.cliName(), r.inodes(),
-            r.imageSize() / 1048576.0, r.compressionRatio());
+        String filters = o.xzFilters().isEmpty() ? "" : " (filters " + String.join(", ", spec.xzBcj()) + ")";
+        return String.format(java.util.Locale.ROOT, "squashfs %s%s, %d inodes, %.1f MiB (%.2fx)", c.cliName(), filters,
+            r.inodes(), r.imageSize() / 1048576.0, r.compressionRatio());
       } catch (SquashfsException e) {
         throw new BuildFailure("squashfs: " + e.getMessage(), e);
       }

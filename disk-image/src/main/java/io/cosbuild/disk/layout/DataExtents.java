@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Where a file has data, as {@code lseek(2)} with {@code SEEK_DATA} and {@code SEEK_HOLE} tells: a partition
  * image of several GiB (an empty STATE filesystem) is mostly holes, which reading would turn into gigabytes of
- * zeros to compare. Where the answer cannot be had (a filesystem without the calls, JNA's native part not
+ * zeros to compare, and so is a built disk that {@code cosbuild verify} checks for zeros. Where the answer cannot be had (a filesystem without the calls, JNA's native part not
  * loading), the whole file counts as data, which is only slower. Stateless and thread-safe.
  */
 public final class DataExtents {
