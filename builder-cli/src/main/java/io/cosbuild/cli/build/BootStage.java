@@ -109,8 +109,8 @@ final class BootStage {
 
   /**
    * Refuses, before anything is written, a profile whose kernel could not boot what is built for it, by the
-   * kernel's own configuration: dm-verity, the root file system with its squashfs compressor and xz filters, the
-   * initramfs compression. A kernel package without {@code /boot/config-<release>} is not checked.
+   * kernel's own configuration: dm-verity, ext4, squashfs with its compressor and xz filters, the initramfs
+   * compression. A kernel package without {@code /boot/config-<release>} is not checked.
    */
   static void requireKernelSupport(FsTree boot, ImageProfile p) throws BuildFailure, IOException {
     KernelConfig c;
@@ -126,6 +126,9 @@ final class BootStage {
     }
     List<String> missing = new ArrayList<>();
     need(c, "CONFIG_DM_VERITY", false, "dm-verity", missing);
+    // The init mounts STATE and OEM as ext4 (and an ext4 root), and the initramfs carries no ext4 module.
+    need(c, "CONFIG_EXT4_FS", true, p.rootfs().type().equals("ext4") ? "rootfs.type: ext4, STATE and OEM" : "STATE and OEM",
+        missing);
     if (p.rootfs().type().equals("squashfs")) {
       need(c, "CONFIG_SQUASHFS", false, "rootfs.type: squashfs", missing);
       String comp = p.rootfs().compression();
@@ -134,8 +137,6 @@ final class BootStage {
       for (String f : p.rootfs().xzBcj()) {
         need(c, "CONFIG_XZ_DEC_" + f.toUpperCase(Locale.ROOT), true, "rootfs.xz-bcj: " + f, missing);
       }
-    } else {
-      need(c, "CONFIG_EXT4_FS", false, "rootfs.type: ext4", missing);
     }
     String rd = p.kernel().initramfsCompression();
     need(c, "CONFIG_RD_" + rd.toUpperCase(Locale.ROOT), true, "kernel.initramfs-compression: " + rd, missing);

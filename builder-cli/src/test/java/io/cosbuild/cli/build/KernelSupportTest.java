@@ -84,6 +84,11 @@ class KernelSupportTest {
         profile("rootfs:\n  type: ext4\n")));
     assertEquals("kernel 6.1.0-57-cloud-arm64 cannot boot this image: its /boot/config-6.1.0-57-cloud-arm64 lacks "
         + "CONFIG_DM_VERITY=y or =m (dm-verity); change the profile or kernel.package", e.getMessage());
+    // ext4 as a module would not do: the initramfs loads none, and mounts STATE and OEM as ext4 whatever the root.
+    e = assertThrows(BuildFailure.class, () -> BootStage.requireKernelSupport(boot(ARM64_61.replace("CONFIG_EXT4_FS=y",
+        "CONFIG_EXT4_FS=m")), profile("")));
+    assertEquals("kernel 6.1.0-57-cloud-arm64 cannot boot this image: its /boot/config-6.1.0-57-cloud-arm64 lacks "
+        + "CONFIG_EXT4_FS=y (STATE and OEM); change the profile or kernel.package", e.getMessage());
   }
 
   @Test
