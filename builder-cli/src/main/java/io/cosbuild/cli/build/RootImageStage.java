@@ -12,7 +12,7 @@ import io.cosbuild.spec.model.RootfsSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.OptionalLong;
-import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Writes the root filesystem image (squashfs or ext4) of the profile. Stateless. */
 final class RootImageStage {
@@ -26,7 +26,7 @@ final class RootImageStage {
       Compression c = Compression.parse(spec.compression());
       SquashfsOptions o = new SquashfsOptions(c, spec.compressionLevel().orElse(c.defaultLevel()), (int) spec.blockSize(),
           OptionalLong.of(epoch), Runtime.getRuntime().availableProcessors(), false, true,
-          spec.xzBcj().isEmpty() ? Set.of() : XzFilter.parseList(String.join(",", spec.xzBcj())));
+          spec.xzBcj().stream().map(XzFilter::parse).collect(Collectors.toSet()));
       try {
         SquashfsResult r = SquashfsWriter.writeFile(tree, target, o, step.toward(tree.contentBytes()));
         String filters = o.xzFilters().isEmpty() ? "" : " (filters " + String.join(", ", spec.xzBcj()) + ")";

@@ -26,7 +26,8 @@ final class XzCompressor implements Compressor {
 
   /** LZMA2's dictionary: the block size, but at least a metadata block (8 KiB), which the same streams hold. */
   private final int dictionary;
-  private final Set<XzFilter> filters;
+  /** The options block's filter bits, one per filter; 0 without filters. */
+  private final int filterFlags;
   /** The plain chain first, then one per filter in {@link XzFilter} order. */
   private final List<FilterOptions[]> chains = new ArrayList<>();
   private final ArrayCache cache = new BasicArrayCache();
@@ -35,7 +36,7 @@ final class XzCompressor implements Compressor {
 
   XzCompressor(int level, int blockSize, Set<XzFilter> filters) {
     this.dictionary = Math.max(blockSize, 8192);
-    this.filters = Set.copyOf(filters);
+    int flags = 0;
     try {
       chains.add(new FilterOptions[] {lzma2(level, dictionary)});
       for (XzFilter f : XzFilter.values()) {
@@ -43,11 +44,13 @@ final class XzCompressor implements Compressor {
           LZMA2Options o = lzma2(level, dictionary);
           f.tune(o);
           chains.add(new FilterOptions[] {f.options(), o});
+          flags |= f.flag();
         }
       }
     } catch (UnsupportedOptionsException e) {
       throw new IllegalArgumentException("xz level " + level + ": " + e.getMessage(), e);
     }
+    this.filterFlags = flags;
   }
 
   private static LZMA2Options lzma2(int level, int dictionary) throws UnsupportedOptionsException {
@@ -92,13 +95,9 @@ final class XzCompressor implements Compressor {
    */
   @Override
   public byte[] options() {
-    if (filters.isEmpty()) {
+    if (filterFlags == 0) {
       return null;
     }
-    int flags = 0;
-    for (XzFilter f : filters) {
-      flags |= f.flag();
-    }
-    return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(dictionary).putInt(flags).array();
+    return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(dictionary).putInt(filterFlags).array();
   }
 }
