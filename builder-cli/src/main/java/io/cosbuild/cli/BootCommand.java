@@ -395,8 +395,9 @@ public final class BootCommand implements Callable<Integer> {
 
   /** Interactive use: what the user types goes to the guest's console. */
   private static void forwardStdin(QemuRunner q) {
+    InputStream stdin = System.in; // the caller's, as the command starts: not whatever System.in is when the thread runs
     Thread t = new Thread(() -> {
-      try (InputStream in = System.in; java.io.BufferedReader r = new java.io.BufferedReader(
+      try (InputStream in = stdin; java.io.BufferedReader r = new java.io.BufferedReader(
           new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {

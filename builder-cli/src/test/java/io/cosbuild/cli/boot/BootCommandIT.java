@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cosbuild.cli.Main;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +44,17 @@ class BootCommandIT {
     String[] all = new String[args.length + 1];
     all[0] = "boot";
     System.arraycopy(args, 0, all, 1, args.length);
-    int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), all);
+    // Without --expect the command forwards stdin to the guest; this JVM's stdin carries the test runner's own commands
+    // (its exit handshake among them), so the command gets an empty one.
+    InputStream stdin = System.in;
+    System.setIn(new ByteArrayInputStream(new byte[0]));
+    int code;
+    try {
+      code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+          all);
+    } finally {
+      System.setIn(stdin);
+    }
     return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
