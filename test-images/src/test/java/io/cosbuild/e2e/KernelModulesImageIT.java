@@ -4,6 +4,7 @@ import static io.cosbuild.e2e.Tools.cosbuild;
 import static io.cosbuild.e2e.Tools.ok;
 import static io.cosbuild.e2e.Tools.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,6 +57,23 @@ class KernelModulesImageIT {
       assertTrue(reply.contains("M-absent-live-live-/usr/lib/modules/"), "br_netfilter loaded by modprobe, not before:\n"
           + reply);
     }
+  }
+
+  /**
+   * A module the profile wants that the kernel package does not have fails the build before the root image is
+   * written (the initramfs is built first), naming the module, and leaves no output directory.
+   */
+  @Test
+  void aModuleTheKernelLacksIsRefusedBeforeTheRootIsWritten() throws Exception {
+    Path profile = MinimalImageIT.profileExtendingMinimal(work, "nomodule.yaml",
+        "kernel:\n  modules: [br_netfilter, no_such_module]\n");
+    Path out = work.resolve("nomodule");
+    Tools.Result r = cosbuild("image", "--profile", profile.toString(), "--arch", "x86_64", "--out", out.toString(),
+        "--source-date-epoch", MinimalImageIT.EPOCH, "--format", "raw");
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("boot: kernel module no_such_module (wanted) is not in the kernel package"), r.err());
+    assertFalse((r.out() + r.err()).contains("Writing the root filesystem"), r.out() + r.err());
+    assertFalse(Files.exists(out), "no output directory is left");
   }
 
   /**

@@ -49,16 +49,13 @@ final class BootStage {
 
   private BootStage() {}
 
-  /** What the boot stage made. */
-  record Result(String summary, String commandLine) {}
-
   /**
-   * @param uki where to write the unified kernel image the ESP gets, or null for none
-   * @param ukiB where to write the one for slot B (ROOT-B against VERITY-B, the same root hash: B is a copy of A),
-   *     or null for none
+   * Builds the initramfs for the profile from the boot tree and writes it and the kernel: before the root image, so
+   * that a module the kernel package lacks, or anything else the initramfs cannot take, fails the build before its
+   * longest step (nothing here depends on the root). Returns the step's summary.
    */
-  static Result build(BuildRequest request, FsTree boot, VerityResult verity, Path vmlinuz, Path initrd, Path uki,
-      Path ukiB) throws BuildFailure, IOException {
+  static String kernelAndInitramfs(BuildRequest request, FsTree boot, Path vmlinuz, Path initrd)
+      throws BuildFailure, IOException {
     ImageProfile p = request.profile();
     long epoch = request.sourceDateEpoch();
     BlobStore store = BlobStore.open(request.source().cacheDir().resolve("blobs"));
@@ -77,22 +74,34 @@ final class BootStage {
       try (InputStream in = ir.kernelImage().open()) {
         Files.copy(in, vmlinuz);
       }
-      KernelCommandLine cmdline = commandLine(request, verity, "ROOT-A", "VERITY-A");
-      String summary = "kernel " + ir.kernelRelease() + ", " + ir.modules().loadOrder().size() + " modules, initramfs "
+      return "kernel " + ir.kernelRelease() + ", " + ir.modules().loadOrder().size() + " modules, initramfs "
           + Files.size(initrd) / 1024 + " KiB";
-      if (uki != null) {
-        UnifiedKernelImage.write(boot, request.arch(), p.name(), cmdline.toString(), vmlinuz, initrd, uki);
-        summary += ", unified kernel image " + Files.size(uki) / 1024 + " KiB";
-      }
-      if (ukiB != null) {
-        UnifiedKernelImage.write(boot, request.arch(), p.name(), commandLine(request, verity, "ROOT-B", "VERITY-B")
-            .toString(), vmlinuz, initrd, ukiB);
-        summary += " (and one for slot B)";
-      }
-      return new Result(summary, cmdline.toString());
     } catch (InitramfsException e) {
       throw new BuildFailure("boot: " + e.getMessage(), e);
     }
+  }
+
+  /** The kernel command line that boots slot A: ROOT-A checked against VERITY-A. */
+  static String commandLine(BuildRequest request, VerityResult verity) {
+    return commandLine(request, verity, "ROOT-A", "VERITY-A").toString();
+  }
+
+  /**
+   * Joins the kernel, the initramfs and the command line into the unified kernel image the ESP gets, and when
+   * {@code ukiB} is given one for slot B (ROOT-B against VERITY-B, the same root hash: B is a copy of A). Returns the
+   * step's summary.
+   */
+  static String unifiedKernelImages(BuildRequest request, FsTree boot, VerityResult verity, Path vmlinuz, Path initrd,
+      Path uki, Path ukiB) throws BuildFailure, IOException {
+    String name = request.profile().name();
+    UnifiedKernelImage.write(boot, request.arch(), name, commandLine(request, verity), vmlinuz, initrd, uki);
+    String summary = Files.size(uki) / 1024 + " KiB";
+    if (ukiB != null) {
+      UnifiedKernelImage.write(boot, request.arch(), name, commandLine(request, verity, "ROOT-B", "VERITY-B").toString(),
+          vmlinuz, initrd, ukiB);
+      summary += " (and one for slot B)";
+    }
+    return summary;
   }
 
   /** The boot packages extracted into a tree of their own: the kernel, its modules, busybox, dmsetup. */

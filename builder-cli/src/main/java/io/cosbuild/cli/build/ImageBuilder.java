@@ -135,6 +135,16 @@ public final class ImageBuilder {
     Path rootImage = work.resolve("root.img");
     FsTree bootTree = BootStage.tree(request, bootPackages, shared);
     BootStage.requireKernelSupport(bootTree, request.profile());
+    boolean uki = request.profile().disk().uki();
+    boolean ukiB = uki && request.profile().disk().rootB().equals("copy");
+    if (uki) {
+      UnifiedKernelImage.requireStub(bootTree, request.arch());
+    }
+    try (Progress.Step step = progress.start("Building the kernel and initramfs")) {
+      step.done(BootStage.kernelAndInitramfs(request, bootTree, staging.file("vmlinuz"), staging.file("initrd.img")));
+    }
+    produced.add("vmlinuz");
+    produced.add("initrd.img");
     try (Progress.Step step = progress.start("Writing the root filesystem")) {
       step.done(RootImageStage.write(rootfs.tree(), request.profile().rootfs(), request.sourceDateEpoch(), seed, rootImage,
           step));
@@ -164,16 +174,12 @@ public final class ImageBuilder {
         throw new BuildFailure("signing the root hash: " + e.getMessage(), e);
       }
     }
-    BootStage.Result boot;
-    boolean uki = request.profile().disk().uki();
-    boolean ukiB = uki && request.profile().disk().rootB().equals("copy");
-    try (Progress.Step step = progress.start("Building the kernel and initramfs")) {
-      boot = BootStage.build(request, bootTree, verity, staging.file("vmlinuz"), staging.file("initrd.img"),
-          uki ? staging.file(UKI) : null, ukiB ? staging.file(UKI_B) : null);
-      step.done(boot.summary());
+    if (uki) {
+      try (Progress.Step step = progress.start("Building the unified kernel image")) {
+        step.done(BootStage.unifiedKernelImages(request, bootTree, verity, staging.file("vmlinuz"),
+            staging.file("initrd.img"), staging.file(UKI), ukiB ? staging.file(UKI_B) : null));
+      }
     }
-    produced.add("vmlinuz");
-    produced.add("initrd.img");
     List<String> images = new ArrayList<>();
     if (uki) {
       images.add(UKI);
@@ -210,8 +216,8 @@ public final class ImageBuilder {
         files.put(f, staging.file(f));
       }
     }
-    Manifest m = ManifestWriter.build(request, rootfs.packages().stream().map(InstalledPackage::content).toList(), rootImage, verity, disk, signature, boot.commandLine(), files,
-        new io.cosbuild.cli.VersionProvider().version());
+    Manifest m = ManifestWriter.build(request, rootfs.packages().stream().map(InstalledPackage::content).toList(), rootImage,
+        verity, disk, signature, BootStage.commandLine(request, verity), files, new io.cosbuild.cli.VersionProvider().version());
     ManifestWriter.write(m, staging.file("manifest.json"));
     produced.add("manifest.json");
     if (signingKey != null) {

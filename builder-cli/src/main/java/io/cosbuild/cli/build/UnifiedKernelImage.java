@@ -48,12 +48,18 @@ final class UnifiedKernelImage {
     return value.replaceAll("([\\\\\"$`])", "\\\\$1");
   }
 
-  static void write(FsTree boot, Architecture arch, String profile, String cmdline, Path kernel, Path initrd, Path out)
-      throws BuildFailure, IOException {
+  /** The EFI stub in the boot set's tree; a build checks for it before its root image is written. */
+  static FsNode.RegularFile requireStub(FsTree boot, Architecture arch) throws BuildFailure {
     FsPath stub = stubPath(arch);
     if (!(boot.get(stub).orElse(null) instanceof FsNode.RegularFile f)) {
       throw new BuildFailure("boot: " + STUB_PACKAGE + " has no " + stub + ": cannot make the unified kernel image");
     }
+    return f;
+  }
+
+  static void write(FsTree boot, Architecture arch, String profile, String cmdline, Path kernel, Path initrd, Path out)
+      throws BuildFailure, IOException {
+    FsNode.RegularFile f = requireStub(boot, arch);
     // systemd-stub shows .osrel's PRETTY_NAME in boot menus; the root's os-release names Debian, not the image.
     String name = osReleaseQuoted(profile);
     String osrel = "ID=cosbuild\nNAME=\"" + name + "\"\nPRETTY_NAME=\"" + name + " (cosbuild)\"\n";
