@@ -45,6 +45,8 @@ class Ext4RootImageIT {
   @Test
   void rootAIsACleanExt4ThatVeritysetupAcceptsAndTheKernelMounts() throws Exception {
     assertEquals("ext4", manifest.get("rootfs").get("type").asText());
+    assertEquals("none", manifest.get("rootfs").get("compression").asText());
+    assertFalse(manifest.get("rootfs").has("level") || manifest.get("rootfs").has("xzFilters"), manifest.get("rootfs").toString());
     MinimalImageIT.assertGptMatchesManifest(out.resolve("disk.raw"), manifest);
     JsonNode root = MinimalImageIT.partitionOf(manifest, 2);
     JsonNode hash = MinimalImageIT.partitionOf(manifest, 3);

@@ -48,7 +48,11 @@ class XzBcjImageIT {
     Path plain = work.resolve("plain");
     Tools.Result p = build("x86_64", "", plain);
     assertEquals(0, p.code(), p.out() + p.err());
-    long plainSize = MinimalImageIT.JSON.readTree(plain.resolve("manifest.json").toFile()).get("rootfs").get("size").asLong();
+    JsonNode plainRootfs = MinimalImageIT.JSON.readTree(plain.resolve("manifest.json").toFile()).get("rootfs");
+    long plainSize = plainRootfs.get("size").asLong();
+    assertEquals("[\"x86\"]", String.valueOf(manifest.get("rootfs").get("xzFilters")), manifest.get("rootfs").toString());
+    assertEquals(6, manifest.get("rootfs").get("level").asInt(), manifest.get("rootfs").toString());
+    assertFalse(plainRootfs.has("xzFilters"), plainRootfs.toString());
     assertTrue(manifest.get("rootfs").get("size").asLong() < plainSize, manifest.get("rootfs") + " against " + plainSize);
     JsonNode root = MinimalImageIT.partitionOf(manifest, 2);
     Path image = work.resolve("root.sqfs");

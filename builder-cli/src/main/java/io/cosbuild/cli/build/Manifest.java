@@ -23,13 +23,14 @@ public record Manifest(
     Map<String, FileRef> files) {
 
   /**
-   * 4: the ESP with a unified kernel image, whose bytes neither the partition table nor a verity tree proves, has
-   * their {@code sha256}. 3: a partition's {@code attributes} is 16 hex digits with the decoded {@code flags} beside it (2 wrote a signed
-   * 64-bit JSON number, which JavaScript and jq cannot hold exactly), and a signed build signs the manifest too
+   * 5: {@code rootfs} names the squashfs compression level and xz branch filters. 4: the ESP with a unified kernel
+   * image, whose bytes neither the partition table nor a verity tree proves, has their {@code sha256}. 3: a
+   * partition's {@code attributes} is 16 hex digits with the decoded {@code flags} beside it (2 wrote a signed 64-bit
+   * JSON number, which JavaScript and jq cannot hold exactly), and a signed build signs the manifest too
    * (manifest.json.p7s). 2: {@link #files} lists every output in the directory but disk.raw and manifest.json (1
    * listed only some).
    */
-  public static final int VERSION = 4;
+  public static final int VERSION = 5;
 
   /** The profile's name and the SHA-256 of its merged form. */
   public record ProfileRef(String name, String digest) {}
@@ -37,8 +38,12 @@ public record Manifest(
   /** One installed package. */
   public record PackageRef(String name, String version, String arch, String sha256) {}
 
-  /** The root filesystem image inside ROOT-A. */
-  public record RootfsRef(String type, String compression, long size, String sha256) {}
+  /**
+   * The root filesystem image inside ROOT-A: for squashfs its compressor with the level it was written at and the xz
+   * branch filters tried on each block (from version 5; none for ext4, whose compression is "none").
+   */
+  public record RootfsRef(String type, String compression, @JsonInclude(JsonInclude.Include.NON_NULL) Integer level,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> xzFilters, long size, String sha256) {}
 
   /** dm-verity parameters; {@code signature} is the file holding the PKCS#7 signature, if signed. */
   public record VerityRef(String algorithm, int version, int dataBlockSize, int hashBlockSize, long dataBlocks,

@@ -6,6 +6,8 @@ import io.cosbuild.disk.layout.PartitionRole;
 import io.cosbuild.disk.layout.PlannedPartition;
 import io.cosbuild.disk.layout.WrittenDisk;
 import io.cosbuild.rootfs.dpkg.PackageContent;
+import io.cosbuild.rootfs.squashfs.Compression;
+import io.cosbuild.rootfs.squashfs.XzFilter;
 import io.cosbuild.verity.VerityResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +36,13 @@ final class ManifestWriter {
     }
     packages.sort(Comparator.comparing(Manifest.PackageRef::name).thenComparing(Manifest.PackageRef::arch));
     var rootfs = req.profile().rootfs();
-    Manifest.RootfsRef root = new Manifest.RootfsRef(rootfs.type(), rootfs.type().equals("squashfs") ? rootfs.compression() : "none",
-        Files.size(rootImage), FileDigests.sha256(rootImage));
+    boolean squashfs = rootfs.type().equals("squashfs");
+    Integer level = squashfs ? rootfs.compressionLevel().orElse(Compression.parse(rootfs.compression()).defaultLevel()) : null;
+    // In the filters' own order, as the image's options record them: a bit each, whatever order the profile lists.
+    List<String> filters = squashfs
+        ? rootfs.xzBcj().stream().map(XzFilter::parse).distinct().sorted().map(XzFilter::cliName).toList() : List.of();
+    Manifest.RootfsRef root = new Manifest.RootfsRef(rootfs.type(), squashfs ? rootfs.compression() : "none", level,
+        filters, Files.size(rootImage), FileDigests.sha256(rootImage));
     var vp = verity.params();
     Manifest.VerityRef v = new Manifest.VerityRef(vp.hashAlgorithm().kernelName(), vp.hashType(), vp.dataBlockSize(), vp.hashBlockSize(),
         vp.dataBlocks(), verity.saltHex(), verity.rootHashHex(), verity.layout().hashDeviceSize(), signatureFile);

@@ -36,8 +36,8 @@ import java.util.UUID;
 public final class ImageVerifier {
 
   /** What a manifest may leave out or set to null: an unsigned root hash, fields older versions did not write. */
-  private static final Set<String> OPTIONAL_FIELDS = Set.of("verity.signature", "disk.partitions[].flags",
-      "disk.partitions[].sha256", "files", "packages", "rootfs", "kernelCommandLine");
+  static final Set<String> OPTIONAL_FIELDS = Set.of("verity.signature", "disk.partitions[].flags",
+      "disk.partitions[].sha256", "files", "packages", "rootfs", "rootfs.level", "rootfs.xzFilters", "kernelCommandLine");
 
   private ImageVerifier() {}
 
