@@ -196,7 +196,7 @@ public final class FsExt4Command implements Callable<Integer> {
         } catch (Ext4FullException e) {
           throw new Ext4Exception("formatting " + device + " (" + options.sizeBytes() + " bytes): " + e.getMessage()
               + (options.sizeBytes() < ch.size() ? "; give a larger --size (the device holds " + ch.size()
-              + " bytes) or leave it out to use the whole device" : "; the tree needs a larger device"), e);
+              + " bytes) or leave it out to use the whole device" : "; the tree needs a larger device") + computed(e), e);
         } catch (Ext4Exception e) {
           throw new Ext4Exception("formatting " + device + " (" + options.sizeBytes() + " bytes): " + e.getMessage(), e);
         }
@@ -205,6 +205,12 @@ public final class FsExt4Command implements Callable<Integer> {
         return r;
       }
     }
+  }
+
+  /** What the writer computes for the tree without --size, in whole MiB, or nothing when it does not know. */
+  private static String computed(Ext4FullException e) {
+    return e.computedBytes() > 0 ? " (the size computed for this tree is " + e.computedMiB() + "M)"
+        : "";
   }
 
   /**
@@ -225,7 +231,7 @@ public final class FsExt4Command implements Callable<Integer> {
           // commit syncs the rest
           r = BackgroundFlush.whileWriting(ch, c -> Ext4Writer.write(tree, c, options, step.toward(tree.contentBytes())));
         } catch (Ext4FullException e) {
-          throw new Ext4Exception(e.getMessage() + "; give a larger --size or leave it out to compute one", e);
+          throw new Ext4Exception(e.getMessage() + "; give a larger --size or leave it out to compute one" + computed(e), e);
         }
         step.done(FsCommand.mib(r.sizeBytes()) + " ext4");
       }

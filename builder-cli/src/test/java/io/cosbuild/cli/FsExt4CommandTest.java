@@ -127,5 +127,34 @@ class FsExt4CommandTest {
     assertTrue(r.err().contains("the filesystem of 8388608 bytes is full while writing ")
         && r.err().contains("; give a larger --size or leave it out to compute one"), r.err());
     assertFalse(Files.exists(tmp.resolve("x.img")));
+    assertTheSuggestedSizeFits(r.err(), src);
+  }
+
+  @Test
+  void tooFewInodesForTheTreeIsABuildFailureThatSuggestsASize() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("many"));
+    for (int i = 0; i < 40_000; i++) { // inode tables larger than 8 MiB
+      Files.createFile(src.resolve("f" + i));
+    }
+    MainTest.Result r = MainTest.run("fs", "ext4", src.toString(), tmp.resolve("x.img").toString(), "--size", "8M");
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("the filesystem of 8388608 bytes cannot hold the metadata of 1 group with "), r.err());
+    assertFalse(Files.exists(tmp.resolve("x.img")));
+    assertTheSuggestedSizeFits(r.err(), src);
+  }
+
+  /** The size the error names for the tree, given as --size, makes an image e2fsck finds clean. */
+  private void assertTheSuggestedSizeFits(String err, Path src) throws Exception {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(the size computed for this tree is (\\d+)M\\)$")
+        .matcher(err.strip());
+    assertTrue(m.find(), err);
+    Path img = tmp.resolve("suggested.img");
+    MainTest.Result ok = MainTest.run("fs", "ext4", src.toString(), img.toString(), "--size", m.group(1) + "M");
+    assertEquals(0, ok.code(), ok.err());
+    assertEquals(Long.parseLong(m.group(1)) << 20, Files.size(img));
+    Process p = new ProcessBuilder("e2fsck", "-fn", img.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    Files.delete(img);
   }
 }

@@ -31,8 +31,8 @@ final class Ext4RootImage {
       return String.format(java.util.Locale.ROOT, "ext4, %.1f MiB, %d of %d blocks and %d of %d inodes used",
           r.sizeBytes() / 1048576.0, r.blocks() - r.freeBlocks(), r.blocks(), r.inodes() - r.freeInodes(), r.inodes());
     } catch (Ext4FullException e) {
-      throw new BuildFailure(e.getMessage() + "; give rootfs.size in the profile a larger value, or auto to compute one",
-          e);
+      throw new BuildFailure(e.getMessage() + "; give rootfs.size in the profile a larger value, or auto to compute one"
+          + (e.computedBytes() > 0 ? " (the size computed for this tree is " + e.computedMiB() + "M)" : ""), e);
     } catch (Ext4Exception e) {
       throw new BuildFailure(e.getMessage().startsWith("ext4") ? e.getMessage() : "ext4: " + e.getMessage(), e);
     }

@@ -67,8 +67,8 @@ final class Ext4Layout {
         reserved.add(new long[] {inodeTable[g], inodeTable[g] + itableBlocks});
       }
       if (at[0] > blocks) {
-        throw new Ext4Exception("ext4: " + blocks + " blocks cannot hold the metadata of " + groups
-            + " groups with " + ipg + " inodes each; give a larger size");
+        throw new Ext4FullException("ext4: the filesystem of " + blocks * BLOCK_SIZE + " bytes cannot hold the metadata of "
+            + groups + (groups == 1 ? " group" : " groups") + " with " + ipg + " inodes each");
       }
     }
     reserved.sort((a, b) -> Long.compare(a[0], b[0]));
@@ -121,8 +121,8 @@ final class Ext4Layout {
     }
     int ipg = inodesPerGroup(inodes, groups);
     if (ipg > MAX_INODES_PER_GROUP) {
-      throw new Ext4Exception("ext4: " + inodes + " inodes do not fit " + groups + " groups of at most "
-          + MAX_INODES_PER_GROUP + "; give a larger size (at least " + minBlocksForInodes(inodes) * BLOCK_SIZE
+      throw new Ext4FullException("ext4: " + inodes + " inodes do not fit " + groups + (groups == 1 ? " group" : " groups")
+          + " of at most " + MAX_INODES_PER_GROUP + " (that takes at least " + minBlocksForInodes(inodes) * BLOCK_SIZE
           + " bytes)");
     }
     return new Ext4Layout(blocks, groups, ipg);

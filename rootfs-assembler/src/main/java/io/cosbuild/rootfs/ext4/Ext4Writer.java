@@ -113,7 +113,7 @@ public final class Ext4Writer {
           + options.sizeBytes());
     }
     Run run = new Run(tree, device, 0, options, true, progress);
-    run.plan(); // what is refused up front leaves the device as it was
+    run.planFitting(); // what is refused up front leaves the device as it was
     for (ByteBuffer zero = ByteBuffer.wrap(ZERO_BLOCK); zero.hasRemaining(); ) {
       device.write(zero, zero.position());
     }
@@ -268,11 +268,38 @@ public final class Ext4Writer {
       }
       layout = Ext4Layout.plan(blocks, Math.min(inodes, (long) Ext4Layout.groupsFor(blocks) * Ext4Layout.MAX_INODES_PER_GROUP));
       if (lastIno > (long) layout.groups * layout.inodesPerGroup) {
-        throw new Ext4Exception("ext4: " + lastIno + " inodes do not fit; give a larger size");
+        throw new Ext4FullException("ext4: the filesystem of " + layout.blocks * BS + " bytes has "
+            + (long) layout.groups * layout.inodesPerGroup + " inodes, fewer than the tree's " + lastIno);
+      }
+    }
+
+    /** {@link #plan()}, saying when the tree does not fit how large the computed size would be. */
+    void planFitting() throws Ext4Exception {
+      try {
+        plan();
+      } catch (Ext4FullException e) {
+        throw withComputedSize(e);
       }
     }
 
     Ext4Result write() throws IOException, Ext4Exception {
+      try {
+        return writeAll();
+      } catch (Ext4FullException e) {
+        throw withComputedSize(e);
+      }
+    }
+
+    private Ext4FullException withComputedSize(Ext4FullException e) throws Ext4Exception {
+      if (e.computedBytes() > 0 || options.sizeBytes() == 0) {
+        return e; // a computed size that does not fit has no better one to suggest
+      }
+      Ext4FullException full = new Ext4FullException(e.getMessage(), computeBlocks() * BS);
+      full.setStackTrace(e.getStackTrace());
+      return full;
+    }
+
+    private Ext4Result writeAll() throws IOException, Ext4Exception {
       if (layout == null) {
         plan();
       }
