@@ -121,7 +121,10 @@ public final class ImageCommand implements Callable<Integer> {
       w.println("  filesystem   " + outcome.rootfs().tree().size() + " entries, " + outcome.rootfs().tree().contentBytes() / (1 << 20)
           + " MiB of file content");
       if (m != null) {
-        String compression = m.rootfs().compression().equals("none") ? "" : " (" + m.rootfs().compression() + ")";
+        var r = m.rootfs();
+        String compression = r.compression().equals("none") ? ""
+            : " (" + r.compression() + (r.level() == null ? "" : " " + r.level())
+            + (r.xzFilters() == null || r.xzFilters().isEmpty() ? "" : ", filters " + String.join(", ", r.xzFilters())) + ")";
         w.println("  root image   " + m.rootfs().type() + compression + ", " + m.rootfs().size() / (1 << 20) + " MiB");
         w.println("  verity       " + m.verity().algorithm() + ", root hash " + m.verity().rootHash());
         w.println("  disk         " + m.disk().sizeBytes() / (1 << 20) + " MiB, " + m.disk().partitions().size() + " partitions");

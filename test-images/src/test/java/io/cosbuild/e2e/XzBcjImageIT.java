@@ -42,6 +42,7 @@ class XzBcjImageIT {
     Tools.Result r = build("x86_64", "  xz-bcj: [x86]\n", out);
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue((r.out() + r.err()).contains("Writing the root filesystem: squashfs xz (filters x86), "), r.out() + r.err());
+    assertTrue(r.out().matches("(?s).*\n  root image   squashfs \\(xz 6, filters x86\\), \\d+ MiB\n.*"), r.out());
     JsonNode manifest = MinimalImageIT.JSON.readTree(out.resolve("manifest.json").toFile());
     // The filter was used, not only named: the same root with plain xz is larger (busybox and the libraries are
     // x86 code).
