@@ -61,17 +61,19 @@ class KernelModulesImageIT {
 
   /**
    * A module the profile wants that the kernel package does not have fails the build before the root image is
-   * written (the initramfs is built first), naming the module, and leaves no output directory.
+   * written (the initramfs is built first), naming the field and the module (as modinfo spells it), and leaves no
+   * output directory.
    */
   @Test
   void aModuleTheKernelLacksIsRefusedBeforeTheRootIsWritten() throws Exception {
     Path profile = MinimalImageIT.profileExtendingMinimal(work, "nomodule.yaml",
-        "kernel:\n  modules: [br_netfilter, no_such_module]\n");
+        "kernel:\n  modules: [br_netfilter, no-such-module]\n");
     Path out = work.resolve("nomodule");
     Tools.Result r = cosbuild("image", "--profile", profile.toString(), "--arch", "x86_64", "--out", out.toString(),
         "--source-date-epoch", MinimalImageIT.EPOCH, "--format", "raw");
     assertEquals(1, r.code(), r.out() + r.err());
-    assertTrue(r.err().contains("boot: kernel module no_such_module (wanted) is not in the kernel package"), r.err());
+    assertTrue(r.err().contains("kernel.modules: no_such_module is not in the kernel package, neither as a module file nor"
+        + " built in"), r.err());
     assertFalse((r.out() + r.err()).contains("Writing the root filesystem"), r.out() + r.err());
     assertFalse(Files.exists(out), "no output directory is left");
   }

@@ -12,6 +12,8 @@ import io.cosbuild.rootfs.initramfs.InitramfsCompression;
 import io.cosbuild.rootfs.initramfs.InitramfsException;
 import io.cosbuild.rootfs.initramfs.KernelCommandLine;
 import io.cosbuild.rootfs.initramfs.KernelConfig;
+import io.cosbuild.rootfs.initramfs.KernelModule;
+import io.cosbuild.rootfs.initramfs.MissingModuleException;
 import io.cosbuild.rootfs.tree.BlobStore;
 import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.NodeMetadata;
@@ -76,6 +78,12 @@ final class BootStage {
       }
       return "kernel " + ir.kernelRelease() + ", " + ir.modules().loadOrder().size() + " modules, initramfs "
           + Files.size(initrd) / 1024 + " KiB";
+    } catch (MissingModuleException e) {
+      if (e.wanted() && p.kernel().modules().stream().map(KernelModule::normalise).anyMatch(e.module()::equals)) {
+        throw new BuildFailure("kernel.modules: " + e.module() + " is not in the kernel package, neither as a module file"
+            + " nor built in: check the name (modinfo) or the kernel's config", e);
+      }
+      throw new BuildFailure("boot: " + e.getMessage(), e);
     } catch (InitramfsException e) {
       throw new BuildFailure("boot: " + e.getMessage(), e);
     }

@@ -70,11 +70,12 @@ public final class ModulesDep {
         builtinWanted.add(w);
         continue;
       }
-      visit(w, "wanted", source, pathByName, builtin, ordered, new LinkedHashSet<>());
+      visit(w, null, source, pathByName, builtin, ordered, new LinkedHashSet<>());
     }
     return new ModulesDep(new ArrayList<>(ordered.values()), builtinWanted);
   }
 
+  /** {@code neededBy}: the module that depends on {@code name}, or null when {@code name} is wanted itself. */
   private static void visit(String name, String neededBy, ModuleSource source, Map<String, String> pathByName,
       Set<String> builtin, Map<String, KernelModule> done, LinkedHashSet<String> onPath) throws InitramfsException {
     if (done.containsKey(name)) {
@@ -89,12 +90,11 @@ public final class ModulesDep {
         onPath.remove(name);
         return;
       }
-      throw new InitramfsException("kernel module " + name + " (" + neededBy + ") is not in the kernel package: "
-          + "check the name (modinfo) or the kernel's config");
+      throw new MissingModuleException(name, neededBy);
     }
     KernelModule m = parse(source, path);
     for (String d : new TreeSet<>(m.depends())) {
-      visit(d, "needed by " + name, source, pathByName, builtin, done, onPath);
+      visit(d, name, source, pathByName, builtin, done, onPath);
     }
     onPath.remove(name);
     done.put(name, m);

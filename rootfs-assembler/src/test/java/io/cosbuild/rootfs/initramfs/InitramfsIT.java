@@ -1,6 +1,8 @@
 package io.cosbuild.rootfs.initramfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cosbuild.rootfs.assembly.AssemblyPlan;
@@ -121,6 +123,32 @@ class InitramfsIT {
       assertSameDependencies(Files.readString(c.resolve("modules.dep")), d.modulesDep());
       assertTrue(d.loadOrder().stream().allMatch(m -> m.path().endsWith(".ko." + ext)));
     }
+  }
+
+  /**
+   * A module missing from the kernel package is named with why it was needed: wanted itself, or a dependency of a
+   * wanted one (Debian's dm-verity without the modules it depends on).
+   */
+  @Test
+  void aMissingModuleIsNamedWithWhyItWasNeeded() throws Exception {
+    Initramfs ir = InitramfsBuilder.build(boot, plan(), store, 1_700_000_000L);
+    KernelModule dmVerity = ir.modules().loadOrder().stream().filter(m -> m.name().equals("dm_verity")).findFirst()
+        .orElseThrow();
+    String verity = dmVerity.path();
+    Path only = dir.resolve("only-verity");
+    Files.createDirectories(only.resolve(verity).getParent());
+    Files.write(only.resolve(verity), new InitramfsBuilder.TreeReader(boot).file("/lib/modules/" + ir.kernelRelease() + "/" + verity)
+        .orElseThrow().readAllBytes());
+    MissingModuleException dependency = assertThrows(MissingModuleException.class,
+        () -> ModulesDep.resolve(new DirModules(only), List.of("dm-verity")));
+    assertTrue(dmVerity.depends().contains(dependency.module()), dependency.module() + " not in " + dmVerity.depends());
+    assertFalse(dependency.wanted());
+    assertTrue(dependency.getMessage().startsWith("kernel module " + dependency.module() + " (needed by dm_verity) is not in"
+        + " the kernel package"), dependency.getMessage());
+    MissingModuleException wanted = assertThrows(MissingModuleException.class,
+        () -> ModulesDep.resolve(new DirModules(only), List.of("no-such-module")));
+    assertEquals("no_such_module", wanted.module());
+    assertTrue(wanted.wanted());
   }
 
   @Test
