@@ -6,7 +6,6 @@ import io.cosbuild.disk.layout.PartitionRole;
 import io.cosbuild.disk.layout.PlannedPartition;
 import io.cosbuild.disk.layout.WrittenDisk;
 import io.cosbuild.rootfs.dpkg.PackageContent;
-import io.cosbuild.rootfs.squashfs.Compression;
 import io.cosbuild.rootfs.squashfs.XzFilter;
 import io.cosbuild.verity.VerityResult;
 import java.io.IOException;
@@ -37,7 +36,7 @@ final class ManifestWriter {
     packages.sort(Comparator.comparing(Manifest.PackageRef::name).thenComparing(Manifest.PackageRef::arch));
     var rootfs = req.profile().rootfs();
     boolean squashfs = rootfs.type().equals("squashfs");
-    Integer level = squashfs ? rootfs.compressionLevel().orElse(Compression.parse(rootfs.compression()).defaultLevel()) : null;
+    Integer level = squashfs ? RootImageStage.squashfsLevel(rootfs) : null;
     // In the filters' own order, as the image's options record them: a bit each, whatever order the profile lists.
     List<String> filters = squashfs
         ? rootfs.xzBcj().stream().map(XzFilter::parse).distinct().sorted().map(XzFilter::cliName).toList() : List.of();

@@ -19,12 +19,17 @@ final class RootImageStage {
 
   private RootImageStage() {}
 
+  /** The level a squashfs root is written at: the profile's, or its compressor's default. */
+  static int squashfsLevel(RootfsSpec spec) {
+    return spec.compressionLevel().orElse(Compression.parse(spec.compression()).defaultLevel());
+  }
+
   /** Writes {@code target}, showing its progress on {@code step}; returns a one-line description for the display. */
   static String write(FsTree tree, RootfsSpec spec, long epoch, String seed, Path target, Progress.Step step)
       throws IOException, BuildFailure {
     if (spec.type().equals("squashfs")) {
       Compression c = Compression.parse(spec.compression());
-      SquashfsOptions o = new SquashfsOptions(c, spec.compressionLevel().orElse(c.defaultLevel()), (int) spec.blockSize(),
+      SquashfsOptions o = new SquashfsOptions(c, squashfsLevel(spec), (int) spec.blockSize(),
           OptionalLong.of(epoch), Runtime.getRuntime().availableProcessors(), false, true,
           spec.xzBcj().stream().map(XzFilter::parse).collect(Collectors.toSet()));
       try {
