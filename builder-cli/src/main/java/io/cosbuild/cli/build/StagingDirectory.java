@@ -77,19 +77,31 @@ public final class StagingDirectory implements AutoCloseable {
     for (Path p = out.toAbsolutePath(); p != null && Files.notExists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
       createdOut = p;
     }
-    Files.createDirectories(out);
-    removeAbandoned(out);
-    Path dir = Files.createTempDirectory(out, PREFIX);
-    // Locked under another name, then renamed: a build looking for abandoned directories never sees the
-    // lock file before it is locked (the lock belongs to the file, not its name).
-    Path pending = dir.resolve(LOCK + ".new");
-    FileChannel ch = FileChannel.open(pending, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    Path dir = null;
+    FileChannel ch = null;
     try {
+      Files.createDirectories(out);
+      removeAbandoned(out);
+      dir = Files.createTempDirectory(out, PREFIX);
+      // Locked under another name, then renamed: a build looking for abandoned directories never sees the
+      // lock file before it is locked (the lock belongs to the file, not its name).
+      Path pending = dir.resolve(LOCK + ".new");
+      ch = FileChannel.open(pending, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       ch.lock();
       Files.move(pending, dir.resolve(LOCK), StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
-      ch.close();
-      deleteTree(dir);
+      // Nothing of this build may stay: not its staging directory, nor the output directories it made.
+      try {
+        if (ch != null) {
+          ch.close();
+        }
+        if (dir != null) {
+          deleteTree(dir);
+        }
+      } catch (IOException | UncheckedIOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      removeCreated(out, createdOut);
       throw e;
     }
     StagingDirectory s = new StagingDirectory(out, createdOut, dir, ch);
@@ -209,7 +221,14 @@ public final class StagingDirectory implements AutoCloseable {
    * first, stopping at the first one that is not empty (another build's staging directory, a failure report).
    */
   private void removeCreatedOutputDirectory() {
-    if (committed || createdOut == null) {
+    if (!committed) {
+      removeCreated(out, createdOut);
+    }
+  }
+
+  /** Removes {@code out} and its parents up to {@code createdOut}, the outermost one a build made, while empty. */
+  private static void removeCreated(Path out, Path createdOut) {
+    if (createdOut == null) {
       return;
     }
     Path stop = createdOut.getParent();
