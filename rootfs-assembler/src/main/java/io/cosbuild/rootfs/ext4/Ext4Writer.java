@@ -290,11 +290,18 @@ public final class Ext4Writer {
       }
     }
 
-    private Ext4FullException withComputedSize(Ext4FullException e) throws Ext4Exception {
+    private Ext4FullException withComputedSize(Ext4FullException e) {
       if (e.computedBytes() > 0 || options.sizeBytes() == 0) {
         return e; // a computed size that does not fit has no better one to suggest
       }
-      Ext4FullException full = new Ext4FullException(e.getMessage(), computeBlocks() * BS);
+      long computed;
+      try {
+        computed = computeBlocks() * BS;
+      } catch (Ext4Exception noSize) { // the tree fits no ext4 this writer makes: the failure as it was says enough
+        e.addSuppressed(noSize);
+        return e;
+      }
+      Ext4FullException full = new Ext4FullException(e.getMessage(), computed);
       full.setStackTrace(e.getStackTrace());
       return full;
     }
