@@ -31,12 +31,17 @@ class KernelModulesImageIT {
 
   @TempDir Path work;
 
+  /** {@code cosbuild image} of {@code profile} for x86_64 into {@code out}, a raw disk only. */
+  private static Tools.Result build(Path profile, Path out) {
+    return cosbuild("image", "--profile", profile.toString(), "--arch", "x86_64", "--out", out.toString(),
+        "--source-date-epoch", MinimalImageIT.EPOCH, "--format", "raw");
+  }
+
   @Test
   void theBootedGuestLoadsAModuleFromTheRoot() throws Exception {
     Path profile = MinimalImageIT.profileExtendingMinimal(work, "modules.yaml", "kernel:\n  keep-modules: true\n");
     Path out = work.resolve("out");
-    Tools.Result r = cosbuild("image", "--profile", profile.toString(), "--arch", "x86_64", "--out", out.toString(),
-        "--source-date-epoch", MinimalImageIT.EPOCH, "--format", "raw");
+    Tools.Result r = build(profile, out);
     assertEquals(0, r.code(), r.out() + r.err());
     JsonNode sbom = MinimalImageIT.JSON.readTree(out.resolve("sbom.spdx.json").toFile());
     assertTrue(sbom.get("packages").findValuesAsText("name").stream().anyMatch(n -> n.matches("linux-image-\\d.*")),
@@ -69,8 +74,7 @@ class KernelModulesImageIT {
     Path profile = MinimalImageIT.profileExtendingMinimal(work, "nomodule.yaml",
         "kernel:\n  modules: [br_netfilter, no-such-module]\n");
     Path out = work.resolve("nomodule");
-    Tools.Result r = cosbuild("image", "--profile", profile.toString(), "--arch", "x86_64", "--out", out.toString(),
-        "--source-date-epoch", MinimalImageIT.EPOCH, "--format", "raw");
+    Tools.Result r = build(profile, out);
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("kernel.modules: no_such_module is not in the kernel package, neither as a module file nor"
         + " built in"), r.err());

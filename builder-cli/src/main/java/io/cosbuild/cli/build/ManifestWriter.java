@@ -37,9 +37,7 @@ final class ManifestWriter {
     var rootfs = req.profile().rootfs();
     boolean squashfs = rootfs.type().equals("squashfs");
     Integer level = squashfs ? RootImageStage.squashfsLevel(rootfs) : null;
-    // In the filters' own order, as the image's options record them: a bit each, whatever order the profile lists.
-    List<String> filters = squashfs
-        ? rootfs.xzBcj().stream().map(XzFilter::parse).distinct().sorted().map(XzFilter::cliName).toList() : List.of();
+    List<String> filters = squashfs ? RootImageStage.xzFilters(rootfs).stream().map(XzFilter::cliName).toList() : List.of();
     Manifest.RootfsRef root = new Manifest.RootfsRef(rootfs.type(), squashfs ? rootfs.compression() : "none", level,
         filters, Files.size(rootImage), FileDigests.sha256(rootImage));
     var vp = verity.params();

@@ -11,8 +11,9 @@ import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.spec.model.RootfsSpec;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.OptionalLong;
-import java.util.stream.Collectors;
+import java.util.Set;
 
 /** Writes the root filesystem image (squashfs or ext4) of the profile. Stateless. */
 final class RootImageStage {
@@ -24,17 +25,26 @@ final class RootImageStage {
     return spec.compressionLevel().orElse(Compression.parse(spec.compression()).defaultLevel());
   }
 
+  /** The profile's xz branch filters, in their own order (that of their bits in the image's options). */
+  static Set<XzFilter> xzFilters(RootfsSpec spec) {
+    Set<XzFilter> filters = EnumSet.noneOf(XzFilter.class);
+    spec.xzBcj().forEach(name -> filters.add(XzFilter.parse(name)));
+    return filters;
+  }
+
   /** Writes {@code target}, showing its progress on {@code step}; returns a one-line description for the display. */
   static String write(FsTree tree, RootfsSpec spec, long epoch, String seed, Path target, Progress.Step step)
       throws IOException, BuildFailure {
     if (spec.type().equals("squashfs")) {
       Compression c = Compression.parse(spec.compression());
+      Set<XzFilter> xzFilters = xzFilters(spec);
       SquashfsOptions o = new SquashfsOptions(c, squashfsLevel(spec), (int) spec.blockSize(),
           OptionalLong.of(epoch), Runtime.getRuntime().availableProcessors(), false, true,
-          spec.xzBcj().stream().map(XzFilter::parse).collect(Collectors.toSet()));
+          xzFilters);
       try {
         SquashfsResult r = SquashfsWriter.writeFile(tree, target, o, step.toward(tree.contentBytes()));
-        String filters = o.xzFilters().isEmpty() ? "" : " (filters " + String.join(", ", spec.xzBcj()) + ")";
+        String filters = xzFilters.isEmpty() ? ""
+            : " (filters " + String.join(", ", xzFilters.stream().map(XzFilter::cliName).toList()) + ")";
         return String.format(java.util.Locale.ROOT, "squashfs %s%s, %d inodes, %.1f MiB (%.2fx)", c.cliName(), filters,
             r.inodes(), r.imageSize() / 1048576.0, r.compressionRatio());
       } catch (SquashfsException e) {
