@@ -66,6 +66,15 @@ class FsTreeBuilderTest {
   }
 
   @Test
+  void oneSourceWithTwoEntriesForAPathSaysSo() throws Exception {
+    FsTreeBuilder b = new FsTreeBuilder(dirMeta);
+    b.add(FsPath.parse("/etc/a"), file("first"), "dup.tar");
+    PathConflictException e = assertThrows(PathConflictException.class, () -> b.add(FsPath.parse("/etc/a"), file("second"), "dup.tar"));
+    assertTrue(e.getMessage().startsWith("/etc/a: dup.tar has two different entries for it (file "), e.getMessage());
+    assertTrue(e.getMessage().endsWith("leave one of them in"), e.getMessage());
+  }
+
+  @Test
   void passingThroughAFileIsRefused() throws Exception {
     FsTreeBuilder b = new FsTreeBuilder(dirMeta);
     b.add(FsPath.parse("/f"), file("f"), "p");
