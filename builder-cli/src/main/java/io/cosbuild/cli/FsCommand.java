@@ -7,6 +7,7 @@ import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.TreeException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,11 +27,13 @@ public final class FsCommand implements Runnable {
   /**
    * Reads SRC as a progress step; a tar's contents are unpacked inside {@code staging}. A directory's
    * files are not read here: the writers read them, and hash only where they compare contents (see
-   * {@link FsSource#read(Path, Path)}).
+   * {@link FsSource#read(Path, Path)}). The staging directory and OUT, if SRC holds them, are left out:
+   * an image of its own directory would otherwise hold the half-written image, and a rerun the last one.
    */
-  static FsTree readSource(Path src, StagingDirectory staging, Progress progress) throws IOException, TreeException {
+  static FsTree readSource(Path src, Path out, StagingDirectory staging, Progress progress) throws IOException,
+      TreeException {
     try (Progress.Step step = progress.start("Reading " + src)) {
-      FsTree tree = FsSource.read(src, staging.directory().resolve(".tar-blobs"));
+      FsTree tree = FsSource.read(src, staging.directory().resolve(".tar-blobs"), List.of(staging.directory(), out));
       step.done(String.format(Locale.ROOT, "%,d entries, %s of file content", tree.size() - 1,
           mib(tree.contentBytes())));
       return tree;

@@ -187,7 +187,7 @@ public final class FsExt4Command implements Callable<Integer> {
   static Ext4Result buildOnDevice(Path src, Path device, Ext4Options options, Progress progress) throws IOException,
       TreeException, Ext4Exception {
     try (StagingDirectory staging = StagingDirectory.create(Path.of(System.getProperty("java.io.tmpdir")))) {
-      FsTree tree = FsCommand.readSource(src, staging, progress);
+      FsTree tree = FsCommand.readSource(src, device, staging, progress);
       try (Progress.Step step = progress.start("Writing " + device);
           FileChannel ch = FileChannel.open(device, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         Ext4Result r;
@@ -222,7 +222,7 @@ public final class FsExt4Command implements Callable<Integer> {
     String name = out.getFileName().toString();
     try (StagingDirectory staging = StagingDirectory.create(out.toAbsolutePath().getParent())) {
       // Contents are not hashed while reading: the writer fingerprints them as it copies them.
-      FsTree tree = FsCommand.readSource(src, staging, progress);
+      FsTree tree = FsCommand.readSource(src, out, staging, progress);
       Ext4Result r;
       try (Progress.Step step = progress.start("Writing " + out);
           FileChannel ch = FileChannel.open(staging.file(name), StandardOpenOption.CREATE_NEW,

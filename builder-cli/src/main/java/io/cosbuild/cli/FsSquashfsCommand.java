@@ -110,7 +110,7 @@ public final class FsSquashfsCommand implements Callable<Integer> {
         device ? Path.of(System.getProperty("java.io.tmpdir")) : parent)) {
       String name = out.getFileName().toString();
       // Hashed only where squashfs compares contents: between files of one size.
-      FsTree tree = FsCommand.readSource(src, staging, progress);
+      FsTree tree = FsCommand.readSource(src, out, staging, progress);
       SquashfsResult r;
       try (Progress.Step step = progress.start("Writing " + out)) {
         LongConsumer shown = step.toward(tree.contentBytes());

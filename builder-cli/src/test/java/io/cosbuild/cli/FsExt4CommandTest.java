@@ -143,6 +143,31 @@ class FsExt4CommandTest {
     assertTheSuggestedSizeFits(r.err(), src);
   }
 
+  /**
+   * An image written into its own source directory holds neither itself nor the half-written image of the
+   * staging directory: a rerun gives the same bytes, and debugfs lists only the source's own files.
+   */
+  @Test
+  void anImageOfItsOwnDirectoryLeavesItselfOut() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("hostname"), "cos\n");
+    Path out = src.resolve("root.img");
+    String[] args = {"fs", "ext4", src.toString(), out.toString(), "--source-date-epoch", "1000"};
+    MainTest.Result r = MainTest.run(args);
+    assertEquals(0, r.code(), r.err());
+    byte[] first = Files.readAllBytes(out);
+    r = MainTest.run(args);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(java.util.Arrays.equals(first, Files.readAllBytes(out)), "a rerun read the last image");
+    Process p = new ProcessBuilder("debugfs", "-R", "ls -p", out.toString()).redirectError(
+        ProcessBuilder.Redirect.DISCARD).start();
+    String ls = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), ls);
+    // "ls -p": one "/inode/mode/uid/gid/name/size/" line per entry.
+    assertEquals(java.util.List.of(".", "..", "hostname", "lost+found"),
+        ls.lines().filter(l -> !l.isBlank()).map(l -> l.split("/")[5]).sorted().toList(), ls);
+  }
+
   /** The size the error names for the tree, given as --size, makes an image e2fsck finds clean. */
   private void assertTheSuggestedSizeFits(String err, Path src) throws Exception {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(the size computed for this tree is (\\d+)M\\)$")

@@ -50,6 +50,28 @@ class FsSquashfsCommandTest {
     assertEquals(1, sb.compressionId());
   }
 
+  /**
+   * An image written into its own source directory holds neither itself nor the half-written image of the
+   * staging directory, as mksquashfs leaves out its destination: a rerun gives the same bytes, and
+   * unsquashfs lists only the source's own files.
+   */
+  @Test
+  void anImageOfItsOwnDirectoryLeavesItselfOut() throws Exception {
+    Path src = Files.createDirectories(dir.resolve("src"));
+    Files.writeString(src.resolve("hello.txt"), "hello\n");
+    Path img = src.resolve("out.sqfs");
+    String[] args = {src.toString(), img.toString(), "--source-date-epoch", "1000"};
+    StringWriter err = new StringWriter();
+    assertEquals(0, run(new StringWriter(), err, args), err.toString());
+    byte[] first = Files.readAllBytes(img);
+    assertEquals(0, run(new StringWriter(), err, args), err.toString());
+    assertTrue(java.util.Arrays.equals(first, Files.readAllBytes(img)), "a rerun read the last image");
+    Process p = new ProcessBuilder("unsquashfs", "-lc", img.toString()).redirectErrorStream(true).start();
+    String ls = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), ls);
+    assertEquals(java.util.List.of("squashfs-root/hello.txt"), ls.lines().filter(l -> !l.isBlank()).toList(), ls);
+  }
+
   @Test
   void badArgumentsExitWithTwo() {
     StringWriter err = new StringWriter();

@@ -15,10 +15,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -49,7 +52,7 @@ public final class DirectorySource {
   private DirectorySource() {}
 
   public static FsTree read(Path dir, BlobStore store) throws IOException, TreeException {
-    return scan(dir, java.util.Objects.requireNonNull(store, "store"), true);
+    return scan(dir, java.util.Objects.requireNonNull(store, "store"), true, Set.of());
   }
 
   /**
@@ -58,7 +61,7 @@ public final class DirectorySource {
    * while the tree is in use. For one-shot conversions such as {@code cosbuild fs squashfs DIR}.
    */
   public static FsTree readInPlace(Path dir) throws IOException, TreeException {
-    return scan(dir, null, true);
+    return scan(dir, null, true, Set.of());
   }
 
   /**
@@ -67,14 +70,39 @@ public final class DirectorySource {
    * contents only between files of the same size (squashfs): most files are then read once.
    */
   public static FsTree readInPlace(Path dir, boolean hash) throws IOException, TreeException {
-    return scan(dir, null, hash);
+    return scan(dir, null, hash, Set.of());
+  }
+
+  /**
+   * Like {@link #readInPlace(Path, boolean)}, without the host files and directories in {@code leaveOut}
+   * (and what is below them), matched by device and inode wherever under {@code dir} they are: the
+   * image being written and its staging directory when they lie inside SRC, as mksquashfs leaves out
+   * its destination. Paths in it that do not exist are ignored.
+   */
+  public static FsTree readInPlace(Path dir, boolean hash, Collection<Path> leaveOut) throws IOException,
+      TreeException {
+    Set<String> keys = new HashSet<>();
+    for (Path p : leaveOut) {
+      try {
+        keys.add(inodeKey(Files.readAttributes(p, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS)));
+      } catch (java.nio.file.NoSuchFileException e) {
+        // nothing there to leave out
+      }
+    }
+    return scan(dir, null, hash, keys);
+  }
+
+  private static String inodeKey(Map<String, Object> attributes) {
+    return attributes.get("dev") + ":" + attributes.get("ino");
   }
 
   /**
    * Reads {@code dir}; file contents go to {@code store}, or stay in place when it is null, hashed now
-   * (on all scan threads) or when first asked.
+   * (on all scan threads) or when first asked. Entries whose device and inode are in {@code leaveOut} are
+   * skipped with everything below them.
    */
-  private static FsTree scan(Path dir, BlobStore store, boolean hash) throws IOException, TreeException {
+  private static FsTree scan(Path dir, BlobStore store, boolean hash, Set<String> leaveOut) throws IOException,
+      TreeException {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(dir + " is not a directory");
     }
@@ -82,7 +110,7 @@ public final class DirectorySource {
     // Every entry's system calls (stat, xattrs, readlink) and content hashing run on all cores; the
     // entries join the tree afterwards in path order, so the result (which name of a hard-linked
     // inode comes first, too) does not depend on thread timing or on the host's readdir order.
-    Entry[] entries = new Scan(store, hash).run(dir).toArray(new Entry[0]);
+    Entry[] entries = new Scan(store, hash, leaveOut).run(dir).toArray(new Entry[0]);
     Arrays.sort(entries, (x, y) -> x.path().compareTo(y.path()));
     // Paths from a real directory are canonical already: the tree is made directly, without the
     // builder's per-entry resolution. Names of one inode share the first name's node, and the inodes
@@ -132,6 +160,8 @@ public final class DirectorySource {
     private final BlobStore store;
     /** Whether in-place contents are hashed during the walk. */
     private final boolean hash;
+    /** Device and inode ({@link #inodeKey}) of the host entries not to read. */
+    private final Set<String> leaveOut;
     private final Queue<Entry> out = new ConcurrentLinkedQueue<>();
     /** Content of hard-linked inodes, read once for all their names (git and perl ship hundreds). */
     private final ConcurrentHashMap<String, FutureTask<Blob>> linkedContent = new ConcurrentHashMap<>();
@@ -144,9 +174,10 @@ public final class DirectorySource {
     private final CountDownLatch done = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    Scan(BlobStore store, boolean hash) {
+    Scan(BlobStore store, boolean hash, Set<String> leaveOut) {
       this.store = store;
       this.hash = hash;
+      this.leaveOut = leaveOut;
     }
 
     Queue<Entry> run(Path root) throws IOException, TreeException {
@@ -218,6 +249,9 @@ public final class DirectorySource {
     private void scan(Path p, FsPath at) throws IOException, TreeException {
       FsPath path = at.resolve(HostNames.fileName(p));
       Map<String, Object> a = Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+      if (!leaveOut.isEmpty() && leaveOut.contains(inodeKey(a))) {
+        return;
+      }
       NodeMetadata meta = metadata(p, a);
       int mode = (Integer) a.get("mode");
       String inodeKey = null;
@@ -228,7 +262,7 @@ public final class DirectorySource {
         }
         case FsNode.S_IFREG -> {
           if ((Integer) a.get("nlink") > 1) {
-            inodeKey = a.get("dev") + ":" + a.get("ino");
+            inodeKey = inodeKey(a);
           }
           yield new FsNode.RegularFile(meta, content(p, (Long) a.get("size"), inodeKey));
         }

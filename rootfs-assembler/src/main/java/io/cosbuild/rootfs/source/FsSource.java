@@ -9,6 +9,7 @@ import io.cosbuild.rootfs.tree.Xattr;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,8 +30,16 @@ public final class FsSource {
    * {@link DirectorySource#readInPlace(Path, boolean)}).
    */
   public static FsTree read(Path src, Path tarBlobs) throws IOException, TreeException {
+    return read(src, tarBlobs, List.of());
+  }
+
+  /**
+   * Like {@link #read(Path, Path)}; a directory is read without the host paths in {@code leaveOut} (the
+   * output and the staging directory, should they be inside it).
+   */
+  public static FsTree read(Path src, Path tarBlobs, List<Path> leaveOut) throws IOException, TreeException {
     if (Files.isDirectory(src)) {
-      return DirectorySource.readInPlace(src.toRealPath(), false);
+      return DirectorySource.readInPlace(src.toRealPath(), false, leaveOut);
     }
     if (!Files.isRegularFile(src)) {
       throw new IOException(src + " is neither a directory nor a tar archive");

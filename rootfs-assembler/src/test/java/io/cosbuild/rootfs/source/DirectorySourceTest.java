@@ -47,6 +47,27 @@ class DirectorySourceTest {
     return src;
   }
 
+  /** What is left out goes with everything below it; a path that does not exist is no error. */
+  @Test
+  void leftOutPathsAreNotRead() throws Exception {
+    Path src = sampleTree();
+    Path staging = Files.createDirectories(src.resolve("usr/.staging/inner"));
+    Files.writeString(staging.resolve("half-written.img"), "partial");
+    Path out = Files.writeString(src.resolve("out.img"), "last image");
+    FsTree tree = DirectorySource.readInPlace(src, false,
+        List.of(src.resolve("usr/.staging"), out, tmp.resolve("no-such-file")));
+    FsTree whole = DirectorySource.readInPlace(src, false);
+    List<String> missing = new ArrayList<>();
+    for (FsPath p : whole.entries().keySet()) {
+      if (!tree.contains(p)) {
+        missing.add(p.toString());
+      }
+    }
+    assertEquals(List.of("/out.img", "/usr/.staging", "/usr/.staging/inner", "/usr/.staging/inner/half-written.img"),
+        missing.stream().sorted().toList());
+    assertEquals(whole.size() - 4, tree.size());
+  }
+
   @Test
   void readsEveryEntryWithTypeModeAndContent() throws Exception {
     Path src = sampleTree();
