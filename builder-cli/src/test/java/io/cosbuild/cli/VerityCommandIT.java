@@ -134,6 +134,16 @@ class VerityCommandIT {
     assertEquals("0", v[0], v[1]);
     assertEquals(0, cosbuild("verify", data.toString(), data.toString(), root, "--hash-offset",
         String.valueOf(offset), "--no-superblock", "--salt", "-", "--data-blocks", String.valueOf(offset / 4096)).exit());
+    // Run again, the file now holds the tree after the data: without --data-blocks it would be hashed too.
+    Result again = cosbuild("format", data.toString(), data.toString(), "--hash-offset", String.valueOf(offset),
+        "--no-superblock", "--salt", "-");
+    assertEquals(2, again.exit(), again.err());
+    assertTrue(again.err().contains("or give --data-blocks " + offset / 4096 + " to hash only the data before it"),
+        again.err());
+    again = cosbuild("format", data.toString(), data.toString(), "--hash-offset", String.valueOf(offset),
+        "--no-superblock", "--salt", "-", "--data-blocks", String.valueOf(offset / 4096));
+    assertEquals(0, again.exit(), again.err());
+    assertEquals(root, rootOf(again.out()));
   }
 
   @Test

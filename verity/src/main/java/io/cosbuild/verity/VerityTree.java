@@ -170,8 +170,12 @@ public final class VerityTree {
           + params.dataBlockSize() + " bytes to hash; give fewer data blocks or the right file");
     }
     if (data == hash && params.hashOffset() < params.dataSize()) {
+      // A file that already holds a tree after its data (a rerun) is covered whole unless told otherwise.
+      long before = params.hashOffset() / params.dataBlockSize();
       throw new VerityException("the hash area at offset " + params.hashOffset() + " overlaps the data ("
-          + params.dataSize() + " bytes); put --hash-offset at or after the data's end");
+          + params.dataSize() + " bytes); put --hash-offset at or after the data's end"
+          + (before > 0 && params.hashOffset() % params.dataBlockSize() == 0
+              ? ", or give --data-blocks " + before + " to hash only the data before it" : ""));
     }
   }
 }
