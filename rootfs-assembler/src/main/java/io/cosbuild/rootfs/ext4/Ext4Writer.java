@@ -5,6 +5,7 @@ import io.cosbuild.rootfs.tree.FsNode;
 import io.cosbuild.rootfs.tree.FsPath;
 import io.cosbuild.rootfs.tree.FsTree;
 import io.cosbuild.rootfs.tree.FsTreeBuilder;
+import io.cosbuild.rootfs.tree.HostHoles;
 import io.cosbuild.rootfs.tree.NodeMetadata;
 import io.cosbuild.rootfs.tree.Xattr;
 import java.io.IOException;
@@ -179,7 +180,7 @@ public final class Ext4Writer {
     private byte[] table;
     private int tableGroup = -1;
     private boolean[] tableWritten;
-    /** Zeros for {@link #writeZeros}, made on first use (only over old content). */
+    /** A chunk of zeros for {@link #writeZeros} and holes in sources; see {@link #zeros()}. */
     private ByteBuffer zeros;
     /** File contents pass through here: direct, so reads and writes need no temporary copy in the JDK. */
     private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
@@ -484,18 +485,24 @@ public final class Ext4Writer {
 
     /** Zeroes {@code count} blocks from {@code block}: only over old content. */
     private void writeZeros(long block, long count) throws IOException {
-      if (zeros == null) {
-        zeros = ByteBuffer.allocate(CHUNK);
-      }
+      ByteBuffer z = zeros();
       for (long done = 0; done < count; ) {
         int n = (int) Math.min(count - done, CHUNK / BS);
-        zeros.clear().limit(n * BS);
+        z.clear().limit(n * BS);
         long pos = offset + (block + done) * BS;
-        while (zeros.hasRemaining()) {
-          pos += out.write(zeros, pos);
+        while (z.hasRemaining()) {
+          pos += out.write(z, pos);
         }
         done += n;
       }
+    }
+
+    /** A chunk of zeros, made on first use (only over old content or for a source with holes). */
+    private ByteBuffer zeros() {
+      if (zeros == null) {
+        zeros = ByteBuffer.allocateDirect(CHUNK);
+      }
+      return zeros;
     }
 
     private void writeAt(long block, byte[] data, int off, int len) throws IOException {
@@ -648,11 +655,21 @@ public final class Ext4Writer {
       CRC32C crc32c = new CRC32C();
       CRC32 crc32 = new CRC32();
       if (size > 0) {
+        HostHoles holes = HostHoles.of(blob.location(), size);
         try (FileChannel in = blob.openChannel()) {
           long logical = 0;
           long pos = 0;
           while (pos < size) {
             int want = (int) Math.min(CHUNK, size - pos);
+            if (holes.isHole(pos, want)) {
+              // Zeros without reading them: a hole stays a hole, and the fingerprint is the same as for
+              // written zeros, so the image does not depend on how the source stores them.
+              crc32c.update(zeros().clear().limit(want));
+              crc32.update(zeros().clear().limit(want));
+              logical += (want + BS - 1) / BS;
+              pos += want;
+              continue;
+            }
             ByteBuffer buf = chunkIn.clear().limit(want);
             while (buf.hasRemaining()) {
               int r = in.read(buf, pos + buf.position());

@@ -1,6 +1,7 @@
 package io.cosbuild.rootfs.squashfs;
 
 import io.cosbuild.rootfs.tree.Blob;
+import io.cosbuild.rootfs.tree.HostHoles;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -10,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,9 +76,12 @@ final class DataWriter implements AutoCloseable {
 
   private record Block(byte[] data, int length, boolean compressed, boolean sparse) {}
 
+  /** A block of a hole in the source file: nothing to read or compress. */
+  private static final Future<Block> SPARSE = CompletableFuture.completedFuture(new Block(null, 0, false, true));
+
   /**
    * An item to write in order: a data block of a file, or a fragment block; {@code raw} is its
-   * uncompressed buffer, reused once the block is written.
+   * uncompressed buffer, reused once the block is written (null for a hole's block).
    */
   private record Pending(Future<Block> block, byte[] raw, FileLayout layout, int index, int fragment, int rawLength) {}
 
@@ -160,23 +165,30 @@ final class DataWriter implements AutoCloseable {
     if (size == 0) {
       return layout;
     }
+    HostHoles holes = HostHoles.of(blob.location(), size);
     try (FileChannel in = blob.openChannel()) {
+      long pos = 0;
       for (int i = 0; i < blocks; i++) {
-        int len = (int) Math.min(blockSize, size - (long) i * blockSize);
-        byte[] buf = buffer();
-        readFully(in, buf, len, path);
-        submit(buf, len, layout, i);
+        int len = (int) Math.min(blockSize, size - pos);
+        if (holes.isHole(pos, len)) {
+          enqueue(new Pending(SPARSE, null, layout, i, -1, len)); // zeros, known without reading them
+        } else {
+          byte[] buf = buffer();
+          readFully(in, buf, 0, len, pos, path);
+          submit(buf, len, layout, i);
+        }
+        pos += len;
       }
       if (tailInFragment) {
         if (fragmentUsed + tail > blockSize) {
           flushFragment();
         }
-        readFully(in, fragment, fragmentUsed, tail, path);
+        readFully(in, fragment, fragmentUsed, tail, pos, path);
         layout.fragmentIndex = fragmentCount;
         layout.fragmentOffset = fragmentUsed;
         fragmentUsed += tail;
       }
-      if (in.read(ByteBuffer.allocate(1)) > 0) {
+      if (in.read(ByteBuffer.allocate(1), size) > 0) {
         throw new SquashfsException(path + ": content " + blob.location() + " is longer than its recorded size "
             + size + "; the blob store was modified");
       }
@@ -184,15 +196,12 @@ final class DataWriter implements AutoCloseable {
     return layout;
   }
 
-  private void readFully(FileChannel in, byte[] buf, int len, String path) throws IOException, SquashfsException {
-    readFully(in, buf, 0, len, path);
-  }
-
-  private void readFully(FileChannel in, byte[] buf, int off, int len, String path)
+  /** Reads {@code len} bytes of the file from {@code pos} into {@code buf} at {@code off}. */
+  private void readFully(FileChannel in, byte[] buf, int off, int len, long pos, String path)
       throws IOException, SquashfsException {
     ByteBuffer b = ByteBuffer.wrap(buf, off, len);
     while (b.hasRemaining()) {
-      if (in.read(b) < 0) {
+      if (in.read(b, pos + b.position() - off) < 0) {
         throw new SquashfsException(path + ": content is shorter than its recorded size; the blob store was modified");
       }
     }
@@ -270,7 +279,9 @@ final class DataWriter implements AutoCloseable {
     } else {
       fragments.set(p.fragment(), new FragmentEntry(at, stored));
     }
-    free.push(p.raw());
+    if (p.raw() != null) {
+      free.push(p.raw());
+    }
   }
 
   /** Writes the last fragment block and everything still in flight. */
