@@ -2,7 +2,7 @@ package io.cosbuild.rootfs.tree;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -29,6 +30,7 @@ public final class BlobStore {
    * fresh 64 KiB buffer per file costs more in page faults than the hashing itself.
    */
   private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[1 << 16]);
+  private static final byte[] ZEROS = new byte[1 << 16];
   private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(BlobStore::sha256);
   /** Content up to this size is hashed before anything is written. */
   private static final int IN_MEMORY = 1 << 20;
@@ -81,14 +83,21 @@ public final class BlobStore {
       md.update(head, 0, headLength);
       long size = headLength;
       byte[] buf = BUFFER.get();
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        out.write(head, 0, headLength);
+      try (RandomAccessFile file = new RandomAccessFile(tmp.toFile(), "rw")) {
+        file.write(head, 0, headLength);
         int n;
-        while ((n = in.read(buf)) > 0) {
+        while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
           md.update(buf, 0, n);
-          out.write(buf, 0, n);
+          // A run of zeros (a hole of a sparse tar member, an empty disk image) stays a hole here, so
+          // neither this write nor the writers' reads (HostHoles) pay for it.
+          if (Arrays.mismatch(buf, 0, n, ZEROS, 0, n) < 0) {
+            file.seek(size + n);
+          } else {
+            file.write(buf, 0, n);
+          }
           size += n;
         }
+        file.setLength(size);
       }
       String digest = HexFormat.of().formatHex(md.digest());
       Path target = pathFor(digest);

@@ -36,6 +36,36 @@ class TarSourceIT {
     return TarSource.read(tar, BlobStore.open(tmp.resolve("blobs")));
   }
 
+  /**
+   * GNU tar's sparse members, in each form it writes them: the content comes out byte for byte, and the
+   * holes stay holes in the store (so neither the staging directory nor the writers pay for them).
+   */
+  @Test
+  void sparseMembersKeepTheirContentAndTheirHoles() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("sparse-src"));
+    Path f = src.resolve("disk.img");
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+      raf.write("start".getBytes(StandardCharsets.UTF_8));
+      raf.seek(40 << 20);
+      raf.write("middle".getBytes(StandardCharsets.UTF_8));
+      raf.setLength(64 << 20);
+    }
+    String[][] forms = {{"--format=gnu"}, {"--format=oldgnu"}, {"--format=posix", "--sparse-version=0.0"},
+        {"--format=posix", "--sparse-version=0.1"}, {"--format=posix", "--sparse-version=1.0"}};
+    for (String[] form : forms) {
+      Path tar = tmp.resolve("sparse" + String.join("", form).replace("-", "").replace("=", "") + ".tar");
+      List<String> cmd = new ArrayList<>(List.of("tar", "--sparse"));
+      cmd.addAll(List.of(form));
+      cmd.addAll(List.of("-cf", tar.toString(), "-C", src.toString(), "disk.img"));
+      run(cmd.toArray(new String[0]));
+      assertTrue(Files.size(tar) < 1 << 20, "GNU tar stored the holes as holes");
+      FsNode.RegularFile file = (FsNode.RegularFile) read(tar).get(FsPath.parse("/disk.img")).orElseThrow();
+      assertEquals(-1, Files.mismatch(f, file.blob().location()), String.join(" ", form));
+      assertTrue(io.cosbuild.rootfs.tree.HostHoles.of(file.blob().location(), 64 << 20).isHole(1 << 20, 39 << 20),
+          String.join(" ", form) + ": the store keeps the hole");
+    }
+  }
+
   /** Not valid UTF-8 (as a capability with bit 7 set is not): decoded as text it would change. */
   private static final byte[] BINARY = {1, 0, 0, 2, (byte) 0x81, (byte) 0xff, 0, (byte) 0xfe, 0};
 

@@ -138,7 +138,8 @@ class TarSourceTest {
     TarArchiveEntry dir = new TarArchiveEntry("etc/shadow/");
     dir.setMode(040777);
     TreeException e = refused(tarOf(file("etc/shadow", 4), dir));
-    assertTrue(e.getMessage().contains("/etc/shadow") && e.getMessage().contains("conflicts"), e.getMessage());
+    assertTrue(e.getMessage().contains("/etc/shadow: ") && e.getMessage().contains(" has two different entries for it"),
+        e.getMessage());
   }
 
   @Test

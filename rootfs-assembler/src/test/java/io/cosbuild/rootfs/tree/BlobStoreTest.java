@@ -35,6 +35,28 @@ class BlobStoreTest {
     }
   }
 
+  /**
+   * Runs of zeros past the first MiB are left as holes in the stored file (a sparse tar member's), its
+   * bytes and digest unchanged, trailing zeros too.
+   */
+  @Test
+  void zerosAreStoredAsHoles() throws Exception {
+    BlobStore store = BlobStore.open(dir.resolve("store"));
+    byte[] content = new byte[(6 << 20) + 100];
+    new Random(2).nextBytes(content);
+    java.util.Arrays.fill(content, 2 << 20, 4 << 20, (byte) 0);
+    java.util.Arrays.fill(content, 5 << 20, content.length, (byte) 0);
+    Path file = Files.write(dir.resolve("content"), content);
+    Blob b = store.put(new ByteArrayInputStream(content));
+    assertEquals(sha256sum(file), b.sha256());
+    assertEquals(content.length, Files.size(b.location()));
+    assertArrayEquals(content, Files.readAllBytes(b.location()));
+    HostHoles holes = HostHoles.of(b.location(), content.length);
+    org.junit.jupiter.api.Assertions.assertTrue(holes.isHole(2 << 20, 2 << 20), "the zeros in the middle");
+    org.junit.jupiter.api.Assertions.assertTrue(holes.isHole(5 << 20, content.length - (5 << 20)), "the zeros at the end");
+    org.junit.jupiter.api.Assertions.assertFalse(holes.isHole((2 << 20) - 1, 1));
+  }
+
   @Test
   void contentTheStoreHasAlreadyLeavesItsFileAlone() throws Exception {
     BlobStore store = BlobStore.open(dir.resolve("store"));
