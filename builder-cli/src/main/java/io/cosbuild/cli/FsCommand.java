@@ -32,12 +32,21 @@ public final class FsCommand implements Runnable {
    */
   static FsTree readSource(Path src, Path out, StagingDirectory staging, Progress progress) throws IOException,
       TreeException {
-    try (Progress.Step step = progress.start("Reading " + src)) {
-      FsTree tree = FsSource.read(src, staging.directory().resolve(".tar-blobs"), List.of(staging.directory(), out));
+    try (Progress.Step step = progress.start("Reading " + (isStdin(src) ? STDIN : src))) {
+      Path blobs = staging.directory().resolve(".tar-blobs");
+      FsTree tree = isStdin(src) ? FsSource.readTar(System.in, STDIN, blobs)
+          : FsSource.read(src, blobs, List.of(staging.directory(), out));
       step.done(String.format(Locale.ROOT, "%,d entries, %s of file content", tree.size() - 1,
           mib(tree.contentBytes())));
       return tree;
     }
+  }
+
+  private static final String STDIN = "standard input";
+
+  /** SRC {@code -}: a tar archive on standard input ({@code tar c ... | cosbuild fs squashfs - OUT}). */
+  static boolean isStdin(Path src) {
+    return src.toString().equals("-");
   }
 
   static String mib(long bytes) {

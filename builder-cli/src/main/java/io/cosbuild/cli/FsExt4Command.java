@@ -41,7 +41,7 @@ public final class FsExt4Command implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingOptions logging;
 
-  @Parameters(index = "0", paramLabel = "SRC", description = "Source directory or tar archive.")
+  @Parameters(index = "0", paramLabel = "SRC", description = "Source directory or tar archive; - reads a tar archive from standard input.")
   Path src;
 
   @Parameters(index = "1", paramLabel = "OUT", description = "Image file to write, or a block device to format in place.")
@@ -81,7 +81,7 @@ public final class FsExt4Command implements Callable<Integer> {
     boolean device;
     try {
       options = options();
-      if (!Files.exists(src)) {
+      if (!FsCommand.isStdin(src) && !Files.exists(src)) {
         throw new IllegalArgumentException("source " + src + " does not exist");
       }
       out = OutputFile.resolve(out, "image", "", true);

@@ -44,7 +44,7 @@ public final class FsSquashfsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin LoggingOptions logging;
 
-  @Parameters(index = "0", paramLabel = "SRC", description = "a directory or a tar archive (owners and modes from the tar)")
+  @Parameters(index = "0", paramLabel = "SRC", description = "a directory or a tar archive (owners and modes from the tar); - reads the archive from standard input")
   Path src;
 
   @Parameters(index = "1", paramLabel = "OUT", description = "the image to write")
@@ -86,7 +86,7 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       err.println("cosbuild fs squashfs: " + e.getMessage());
       return 2;
     }
-    if (!Files.exists(src)) {
+    if (!FsCommand.isStdin(src) && !Files.exists(src)) {
       err.println("cosbuild fs squashfs: " + src + " does not exist");
       return 2;
     }

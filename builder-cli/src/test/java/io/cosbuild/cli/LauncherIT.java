@@ -44,12 +44,16 @@ class LauncherIT {
   }
 
   Run cosbuild(Map<String, String> env, String... args) throws Exception {
+    return cosbuildWithInput(Path.of("/dev/null"), env, args);
+  }
+
+  Run cosbuildWithInput(Path stdin, Map<String, String> env, String... args) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(home.resolve("cosbuild").toString()),
         Stream.of(args)).toList());
     pb.environment().remove("COSBUILD_JAVA_OPTS");
     pb.environment().remove("COSBUILD_CDS");
     pb.environment().putAll(env);
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
     Path out = home.resolve("out.txt");
     Path err = home.resolve("err.txt");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -115,6 +119,28 @@ class LauncherIT {
         "the squashfs writer not loaded from the archive");
     assertEquals(3, archives().size(), "other, verity and fs: " + archives());
     assertFalse(cosbuild(Map.of(), "--version").err().contains("preparing"));
+  }
+
+  /**
+   * {@code tar c | cosbuild fs squashfs - OUT}: the archive on standard input reaches the command whole, also
+   * on the first run, when the launcher first makes the start-up archive by running fs commands itself.
+   */
+  @Test
+  void aTarOnStandardInputReachesTheCommandPastTheArchiveTraining() throws Exception {
+    Path src = Files.createDirectories(home.resolve("src/etc"));
+    Files.writeString(src.resolve("hostname"), "node\n");
+    Path tgz = home.resolve("in.tar.gz");
+    Process tar = new ProcessBuilder("tar", "--owner=0", "--group=0", "-czf", tgz.toString(), "-C",
+        home.resolve("src").toString(), ".").inheritIO().start();
+    assertEquals(0, tar.waitFor());
+    Path img = home.resolve("out.sqfs");
+    Run r = cosbuildWithInput(tgz, Map.of(), "fs", "squashfs", "-", img.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.err().contains("preparing the start-up archive of fs commands"), r.err());
+    assertTrue(r.err().contains("Reading standard input: 2 entries"), r.err());
+    Process cat = new ProcessBuilder("unsquashfs", "-cat", img.toString(), "etc/hostname").start();
+    assertEquals("node\n", new String(cat.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    assertEquals(0, cat.waitFor());
   }
 
   @Test

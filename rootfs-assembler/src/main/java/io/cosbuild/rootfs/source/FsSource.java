@@ -48,6 +48,14 @@ public final class FsSource {
   }
 
   /**
+   * A tar archive, plain or compressed, read from {@code in} (standard input), called {@code name} in
+   * messages; its contents go to a blob store in {@code tarBlobs}, as {@link #read(Path, Path)}'s do.
+   */
+  public static FsTree readTar(java.io.InputStream in, String name, Path tarBlobs) throws IOException, TreeException {
+    return withLinuxXattrs(TarSource.readArchive(in, name, BlobStore.open(tarBlobs)));
+  }
+
+  /**
    * {@code tree}, if every xattr is one Linux could hold: an archive can carry any, and one beyond
    * the limits is bad input, refused here naming the path rather than by a writer (which refuses it
    * as well, for every other caller). A directory's come from the kernel and are within them.

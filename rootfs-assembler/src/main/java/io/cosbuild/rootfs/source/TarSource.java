@@ -39,19 +39,27 @@ public final class TarSource {
   private TarSource() {}
 
   public static FsTree read(Path tar, BlobStore store) throws IOException, TreeException {
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(tar))) {
-      InputStream in = decompress(raw);
-      // Commons Compress reads a file too short or too strange for a header as an empty archive;
-      // that must not become a plausible empty image. An empty archive starts with a zero block.
-      in.mark(TAR_BLOCK);
-      byte[] head = in.readNBytes(TAR_BLOCK);
-      in.reset();
-      if (!isZeroBlock(head) && !TarArchiveInputStream.matches(head, head.length) && !isVolumeLabel(head)) {
-        throw new TreeException(tar + ": not a tar archive (no tar header at its start"
-            + (head.length < TAR_BLOCK ? ", only " + head.length + " bytes" : "") + ")");
-      }
-      return read(in, tar.toString(), store);
+    try (InputStream raw = Files.newInputStream(tar)) {
+      return readArchive(raw, tar.toString(), store);
     }
+  }
+
+  /**
+   * Reads a tar archive, plain or compressed (gzip, xz, zstd...), from {@code raw} (a pipe will do: it is
+   * read once, in order), called {@code name} in messages; does not close {@code raw}.
+   */
+  public static FsTree readArchive(InputStream raw, String name, BlobStore store) throws IOException, TreeException {
+    InputStream in = decompress(new BufferedInputStream(raw));
+    // Commons Compress reads a file too short or too strange for a header as an empty archive;
+    // that must not become a plausible empty image. An empty archive starts with a zero block.
+    in.mark(TAR_BLOCK);
+    byte[] head = in.readNBytes(TAR_BLOCK);
+    in.reset();
+    if (!isZeroBlock(head) && !TarArchiveInputStream.matches(head, head.length) && !isVolumeLabel(head)) {
+      throw new TreeException(name + ": not a tar archive (no tar header at its start"
+          + (head.length < TAR_BLOCK ? ", only " + head.length + " bytes" : "") + ")");
+    }
+    return read(in, name, store);
   }
 
   private static final int TAR_BLOCK = 512;
