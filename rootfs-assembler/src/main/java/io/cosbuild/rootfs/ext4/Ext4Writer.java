@@ -374,7 +374,9 @@ public final class Ext4Writer {
         NodeMetadata m = n.metadata();
         md.update(e.getKey().toString().getBytes(StandardCharsets.UTF_8));
         md.update((byte) 0);
-        for (long v : new long[] {n.mode(), m.uid(), m.gid(), m.mtime()}) {
+        // The mtime as stored (clamped to the source date epoch): a checkout made later, with newer mtimes,
+        // must give the same UUID, as it gives the same inodes.
+        for (long v : new long[] {n.mode(), m.uid(), m.gid(), mtime(m)}) {
           md.update(num.clear().putLong(v).array());
         }
         if (n instanceof FsNode.RegularFile f) {

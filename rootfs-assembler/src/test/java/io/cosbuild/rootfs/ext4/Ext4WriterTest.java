@@ -40,11 +40,32 @@ class Ext4WriterTest {
   }
 
   private FsTree tree(BlobStore store, byte[] content) throws Exception {
-    FsTreeBuilder b = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, 1_700_000_000L));
-    b.add(FsPath.parse("/etc"), new FsNode.Directory(NodeMetadata.of(0755, 0, 0, 1_700_000_000L)), "test");
-    b.add(FsPath.parse("/etc/data"), new FsNode.RegularFile(NodeMetadata.of(0644, 0, 0, 1_700_000_000L),
+    return tree(store, content, 1_700_000_000L);
+  }
+
+  private FsTree tree(BlobStore store, byte[] content, long mtime) throws Exception {
+    FsTreeBuilder b = new FsTreeBuilder(NodeMetadata.of(0755, 0, 0, mtime));
+    b.add(FsPath.parse("/etc"), new FsNode.Directory(NodeMetadata.of(0755, 0, 0, mtime)), "test");
+    b.add(FsPath.parse("/etc/data"), new FsNode.RegularFile(NodeMetadata.of(0644, 0, 0, mtime),
         store.put(content)), "test");
     return b.build();
+  }
+
+  /**
+   * With a source date epoch the UUID follows the mtimes as stored, clamped to it: the same tree checked out
+   * later (newer mtimes) gives the same image. Without one, mtimes are stored as they are, and count.
+   */
+  @Test
+  void uuidFollowsTheStoredMtimesNotTheSourcesOnes() throws Exception {
+    BlobStore store = BlobStore.open(tmp.resolve("store"));
+    byte[] content = {1, 2, 3};
+    Ext4Options clamped = Ext4Options.readOnlyRoot().withSourceDateEpoch(1_600_000_000L);
+    UUID first = uuidOf(tree(store, content, 1_700_000_000L), clamped);
+    assertEquals(first, uuidOf(tree(store, content, 1_800_000_000L), clamped));
+    assertNotEquals(first, uuidOf(tree(store, content, 1_500_000_000L), clamped), "an mtime under the epoch is kept");
+    Ext4Options unclamped = Ext4Options.readOnlyRoot();
+    assertNotEquals(uuidOf(tree(store, content, 1_700_000_000L), unclamped),
+        uuidOf(tree(store, content, 1_800_000_000L), unclamped));
   }
 
   @Test
