@@ -676,8 +676,7 @@ public final class Ext4Writer {
             while (buf.hasRemaining()) {
               int r = in.read(buf, pos + buf.position());
               if (r < 0) {
-                throw new Ext4Exception(where + ": blob " + blob.location() + " is shorter than its recorded size "
-                    + size + "; the blob store changed under the build");
+                throw new Ext4Exception(where + ": " + blob.changed("shorter"));
               }
             }
             crc32c.update(chunkHash.clear().limit(want));
@@ -700,6 +699,9 @@ public final class Ext4Writer {
             }
             logical += nBlocks;
             pos += want;
+          }
+          if (in.read(chunkIn.clear().limit(1), size) > 0) {
+            throw new Ext4Exception(where + ": " + blob.changed("longer"));
           }
         }
       }

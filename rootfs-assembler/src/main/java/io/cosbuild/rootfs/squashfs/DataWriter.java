@@ -174,7 +174,7 @@ final class DataWriter implements AutoCloseable {
           enqueue(new Pending(SPARSE, null, layout, i, -1, len)); // zeros, known without reading them
         } else {
           byte[] buf = buffer();
-          readFully(in, buf, 0, len, pos, path);
+          readFully(in, buf, 0, len, pos, path, blob);
           submit(buf, len, layout, i);
         }
         pos += len;
@@ -183,26 +183,25 @@ final class DataWriter implements AutoCloseable {
         if (fragmentUsed + tail > blockSize) {
           flushFragment();
         }
-        readFully(in, fragment, fragmentUsed, tail, pos, path);
+        readFully(in, fragment, fragmentUsed, tail, pos, path, blob);
         layout.fragmentIndex = fragmentCount;
         layout.fragmentOffset = fragmentUsed;
         fragmentUsed += tail;
       }
       if (in.read(ByteBuffer.allocate(1), size) > 0) {
-        throw new SquashfsException(path + ": content " + blob.location() + " is longer than its recorded size "
-            + size + "; the blob store was modified");
+        throw new SquashfsException(path + ": " + blob.changed("longer"));
       }
     }
     return layout;
   }
 
   /** Reads {@code len} bytes of the file from {@code pos} into {@code buf} at {@code off}. */
-  private void readFully(FileChannel in, byte[] buf, int off, int len, long pos, String path)
+  private void readFully(FileChannel in, byte[] buf, int off, int len, long pos, String path, Blob blob)
       throws IOException, SquashfsException {
     ByteBuffer b = ByteBuffer.wrap(buf, off, len);
     while (b.hasRemaining()) {
       if (in.read(b, pos + b.position() - off) < 0) {
-        throw new SquashfsException(path + ": content is shorter than its recorded size; the blob store was modified");
+        throw new SquashfsException(path + ": " + blob.changed("shorter"));
       }
     }
   }

@@ -98,6 +98,15 @@ public final class Blob {
     return true;
   }
 
+  /**
+   * Says that the file at {@link #location()} is now {@code how} ("shorter", "longer") than {@link #size()}: it
+   * changed after the tree was read, as a host file being edited during a build does.
+   */
+  public String changed(String how) {
+    return location + " changed while the image was written: it is now " + how + " than the " + size
+        + " bytes it had when the tree was read";
+  }
+
   public InputStream open() throws IOException {
     return Files.newInputStream(location);
   }
