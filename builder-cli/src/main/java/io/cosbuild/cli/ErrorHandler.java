@@ -63,18 +63,30 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     return report(err, command, describe(ex), ex, exitCode, logging);
   }
 
-  /** {@link #report(PrintWriter, String, Exception, int, LoggingOptions)} with the line given. */
+  /** {@link #report(PrintWriter, String, Exception, int, LoggingOptions)} with the line given; {@code ex} may be null. */
   static int report(PrintWriter err, String command, String message, Exception ex, int exitCode,
       LoggingOptions logging) {
     if (reportedInterrupted(err, command)) {
       return exitCode;
     }
     err.println(command + ": " + message);
-    if (logging != null && logging.stackTraces()) {
+    if (ex != null && logging != null && logging.stackTraces()) {
       ex.printStackTrace(err);
     }
     err.flush();
     return exitCode;
+  }
+
+  /**
+   * {@link #report(PrintWriter, String, String, Exception, int, LoggingOptions)} for a command that handles its
+   * own failures, with {@link #jsonError} on {@code out} first when it was asked for {@code --json}.
+   */
+  static int fail(PrintWriter out, boolean json, PrintWriter err, String command, String message, Exception ex,
+      int exitCode, LoggingOptions logging) {
+    if (json) {
+      jsonError(out, message, exitCode);
+    }
+    return report(err, command, message, ex, exitCode, logging);
   }
 
   /**

@@ -95,11 +95,9 @@ public final class FsExt4Command implements Callable<Integer> {
         }
       }
     } catch (IllegalArgumentException e) {
-      err.println("cosbuild fs ext4: " + e.getMessage());
-      err.flush();
-      return 2;
+      return fail(err, e.getMessage(), e, 2);
     } catch (IOException e) {
-      return ErrorHandler.report(err, "cosbuild fs ext4", e, 1, logging);
+      return fail(err, ErrorHandler.describe(e), e, 1);
     }
     try {
       Ext4Result r = device ? buildOnDevice(src, out, options, Progress.forStderr(err, false))
@@ -130,10 +128,15 @@ public final class FsExt4Command implements Callable<Integer> {
       return 0;
     } catch (TreeException e) {
       // The source itself is bad (a corrupt tar, a path escaping the root): an input error.
-      return ErrorHandler.report(err, "cosbuild fs ext4", e, 2, logging);
+      return fail(err, ErrorHandler.describe(e), e, 2);
     } catch (Ext4Exception | IOException e) {
-      return ErrorHandler.report(err, "cosbuild fs ext4", e, 1, logging);
+      return fail(err, ErrorHandler.describe(e), e, 1);
     }
+  }
+
+  /** The one-line failure on stderr, and with --json the JSON error on stdout. */
+  private int fail(PrintWriter err, String message, Exception e, int exitCode) {
+    return ErrorHandler.fail(spec.commandLine().getOut(), json, err, "cosbuild fs ext4", message, e, exitCode, logging);
   }
 
   private Ext4Options options() {

@@ -83,25 +83,21 @@ public final class FsSquashfsCommand implements Callable<Integer> {
     try {
       options = options(System.getenv("SOURCE_DATE_EPOCH"));
     } catch (IllegalArgumentException e) {
-      err.println("cosbuild fs squashfs: " + e.getMessage());
-      return 2;
+      return fail(err, e.getMessage(), e, 2);
     }
     if (!FsCommand.isStdin(src) && !Files.exists(src)) {
-      err.println("cosbuild fs squashfs: " + src + " does not exist");
-      return 2;
+      return fail(err, src + " does not exist", null, 2);
     }
     try {
       out = OutputFile.resolve(out, "image", "", true);
       OutputFile.refuseInUse(out);
     } catch (IllegalArgumentException e) {
-      err.println("cosbuild fs squashfs: " + e.getMessage());
-      return 2;
+      return fail(err, e.getMessage(), e, 2);
     }
     boolean device = OutputFile.isBlockDevice(out);
     Path parent = out.toAbsolutePath().getParent();
     if (parent == null || !Files.isDirectory(parent)) {
-      err.println("cosbuild fs squashfs: output directory of " + out + " does not exist");
-      return 2;
+      return fail(err, "output directory of " + out + " does not exist", null, 2);
     }
     // Staged beside OUT: a killed run leaves neither a partial image nor the tar's unpacked blobs. For a
     // device (its directory is /dev, in memory) the tar's blobs are staged in the temporary directory.
@@ -127,10 +123,16 @@ public final class FsSquashfsCommand implements Callable<Integer> {
       print(r, options);
       return 0;
     } catch (TreeException e) {
-      return ErrorHandler.report(err, "cosbuild fs squashfs", e, 2, logging);
+      return fail(err, ErrorHandler.describe(e), e, 2);
     } catch (SquashfsException | IOException e) {
-      return ErrorHandler.report(err, "cosbuild fs squashfs", e, 1, logging);
+      return fail(err, ErrorHandler.describe(e), e, 1);
     }
+  }
+
+  /** The one-line failure on stderr, and with --json the JSON error on stdout. */
+  private int fail(PrintWriter err, String message, Exception e, int exitCode) {
+    return ErrorHandler.fail(spec.commandLine().getOut(), json, err, "cosbuild fs squashfs", message, e, exitCode,
+        logging);
   }
 
   private static SquashfsResult writeToStaging(FsTree tree, Path file, SquashfsOptions options, LongConsumer progress)

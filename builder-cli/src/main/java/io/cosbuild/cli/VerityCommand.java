@@ -25,12 +25,12 @@ public final class VerityCommand implements Runnable {
   /**
    * Exit code for an exception from the verity core, after printing its one-line message (and its
    * stack trace under {@code -v} or {@code --stacktrace}): 2 for what the user gave (options, paths that are
-   * missing, unreadable or of the wrong kind), 1 for everything else.
+   * missing, unreadable or of the wrong kind), 1 for everything else; with {@code json}, the JSON error on stdout.
    */
-  static int fail(CommandSpec spec, Exception e, LoggingOptions logging) {
-    PrintWriter err = spec.commandLine().getErr();
+  static int fail(CommandSpec spec, Exception e, LoggingOptions logging, boolean json) {
     boolean usage = e instanceof IllegalArgumentException || e instanceof VerityException
         || e instanceof NoSuchFileException || e instanceof java.nio.file.AccessDeniedException;
-    return ErrorHandler.report(err, spec.qualifiedName(), e, usage ? 2 : 1, logging);
+    return ErrorHandler.fail(spec.commandLine().getOut(), json, spec.commandLine().getErr(), spec.qualifiedName(),
+        ErrorHandler.describe(e), e, usage ? 2 : 1, logging);
   }
 }

@@ -88,7 +88,7 @@ public final class VerityFormatCommand implements Callable<Integer> {
       out.flush();
       return 0;
     } catch (Exception e) {
-      return VerityCommand.fail(spec, e, logging);
+      return VerityCommand.fail(spec, e, logging, json);
     }
   }
 

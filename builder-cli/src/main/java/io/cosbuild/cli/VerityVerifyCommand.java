@@ -86,7 +86,7 @@ public final class VerityVerifyCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
       return v.ok() ? 0 : 1;
     } catch (Exception e) {
-      return VerityCommand.fail(spec, e, logging);
+      return VerityCommand.fail(spec, e, logging, json);
     }
   }
 }

@@ -36,6 +36,19 @@ class FsExt4CommandTest {
     }
   }
 
+  /** With --json, stdout is JSON also when the command fails: a tar that is no tar is an input error (2). */
+  @Test
+  void aFailureWithJsonIsJsonOnStdout() throws Exception {
+    Path notTar = Files.writeString(tmp.resolve("notes.txt"), "not a tar archive at all, just some words\n");
+    MainTest.Result r = MainTest.run("fs", "ext4", notTar.toString(), tmp.resolve("x.img").toString(), "--json");
+    assertEquals(2, r.code(), r.err());
+    JsonNode j = Json.mapper().readTree(r.out());
+    assertFalse(j.get("ok").asBoolean());
+    assertEquals(2, j.get("exitCode").asInt());
+    assertTrue(j.get("error").asText().contains("not a tar archive"), r.out());
+    assertFalse(Files.exists(tmp.resolve("x.img")));
+  }
+
   @Test
   void aSymlinkGivenAsTheSourceIsFollowed() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("real/etc"));

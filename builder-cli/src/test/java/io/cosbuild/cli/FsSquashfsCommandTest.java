@@ -72,6 +72,19 @@ class FsSquashfsCommandTest {
     assertEquals(java.util.List.of("squashfs-root/hello.txt"), ls.lines().filter(l -> !l.isBlank()).toList(), ls);
   }
 
+  /** With --json, stdout is JSON also when the command fails: the error and its exit code. */
+  @Test
+  void aFailureWithJsonIsJsonOnStdout() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    assertEquals(2, run(out, err, dir.resolve("missing").toString(), dir.resolve("o").toString(), "--json"));
+    JsonNode j = new ObjectMapper().readTree(out.toString());
+    assertEquals(false, j.get("ok").asBoolean());
+    assertEquals(2, j.get("exitCode").asInt());
+    assertEquals(dir.resolve("missing") + " does not exist", j.get("error").asText());
+    assertTrue(err.toString().contains("cosbuild fs squashfs: " + dir.resolve("missing") + " does not exist"), err.toString());
+  }
+
   @Test
   void badArgumentsExitWithTwo() {
     StringWriter err = new StringWriter();

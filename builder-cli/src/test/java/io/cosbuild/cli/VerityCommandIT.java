@@ -146,6 +146,22 @@ class VerityCommandIT {
     assertEquals(root, rootOf(again.out()));
   }
 
+  /** With --json, stdout is JSON also when format or verify fails. */
+  @Test
+  void failuresWithJsonAreJsonOnStdout() throws Exception {
+    for (String[] args : new String[][] {{"format", dir.resolve("missing").toString(), dir.resolve("h").toString()},
+        {"verify", dir.resolve("missing").toString(), dir.resolve("h").toString(), "00"}}) {
+      String[] withJson = java.util.Arrays.copyOf(args, args.length + 1);
+      withJson[args.length] = "--json";
+      Result r = cosbuild(withJson);
+      assertEquals(2, r.exit(), r.err());
+      com.fasterxml.jackson.databind.JsonNode j = Json.mapper().readTree(r.out());
+      assertEquals(false, j.get("ok").asBoolean(), r.out());
+      assertEquals(2, j.get("exitCode").asInt(), r.out());
+      assertEquals(dir.resolve("missing") + ": no such file or directory", j.get("error").asText(), r.out());
+    }
+  }
+
   @Test
   void usageAndInputErrorsExitTwo() {
     Path h = dir.resolve("h");
