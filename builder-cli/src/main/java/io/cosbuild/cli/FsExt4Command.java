@@ -140,8 +140,9 @@ public final class FsExt4Command implements Callable<Integer> {
   }
 
   private Ext4Options options() {
-    if (size != null && size <= 0) {
-      throw new IllegalArgumentException("--size must be positive: " + size);
+    if (size != null && size < Ext4Options.MIN_SIZE) {
+      throw new IllegalArgumentException("--size " + size + " is below the 8 MiB (8388608 bytes) of the smallest "
+          + "ext4 filesystem written");
     }
     long epoch;
     if (sourceDateEpoch != null) {

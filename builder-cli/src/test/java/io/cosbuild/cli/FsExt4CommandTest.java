@@ -95,6 +95,12 @@ class FsExt4CommandTest {
     assertTrue(r.err().contains("does not exist"), r.err());
     r = MainTest.run("fs", "ext4", tmp.toString(), tmp.resolve("x.img").toString(), "--uuid", "nope");
     assertEquals(2, r.code());
+    // A size no ext4 filesystem here can have is a bad argument, known before anything is read.
+    r = MainTest.run("fs", "ext4", tmp.toString(), tmp.resolve("x.img").toString(), "--size", "1M");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--size 1048576 is below the 8 MiB (8388608 bytes) of the smallest ext4 filesystem"),
+        r.err());
+    assertFalse(r.err().contains("Reading"), r.err());
   }
 
   @Test

@@ -107,7 +107,7 @@ final class Ext4Layout {
    * inodes} inodes.
    */
   static Ext4Layout plan(long blocks, long inodes) throws Ext4Exception {
-    if (blocks < 2048) {
+    if (blocks < Ext4Options.MIN_SIZE / BLOCK_SIZE) {
       throw new Ext4Exception("ext4: " + blocks * BLOCK_SIZE + " bytes is too small; give at least 8 MiB");
     }
     if (blocks >= 1L << 32) {

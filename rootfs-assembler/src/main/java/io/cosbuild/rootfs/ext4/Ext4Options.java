@@ -22,6 +22,9 @@ import java.util.UUID;
 public record Ext4Options(long sizeBytes, boolean journal, String label, Optional<UUID> uuid,
     OptionalLong sourceDateEpoch, int inodeRatio) {
 
+  /** The smallest filesystem written: 2048 blocks, room for the metadata of one group and some data. */
+  public static final long MIN_SIZE = 8L << 20;
+
   public Ext4Options {
     Objects.requireNonNull(label, "label");
     Objects.requireNonNull(uuid, "uuid");
