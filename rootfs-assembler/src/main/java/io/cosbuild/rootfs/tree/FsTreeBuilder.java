@@ -97,8 +97,13 @@ public final class FsTreeBuilder {
     if (t == null) {
       throw new TreeException(link + ": " + origin + " hard-links to missing " + target);
     }
-    if (!(t.node instanceof FsNode.RegularFile file)) {
+    if (t.node instanceof FsNode.Directory) {
       throw new TreeException(link + ": " + origin + " hard-links to " + target + ", which is a " + describe(t.node));
+    }
+    if (!(t.node instanceof FsNode.RegularFile file)) {
+      // GNU tar records a second name of a symlink, fifo, socket or device node as a hard link: it becomes a
+      // node of its own with the same metadata, as a directory source gives such names.
+      return add(link, t.node, origin);
     }
     FsNode.RegularFile grouped = file;
     if (file.linkGroup() == 0) {

@@ -66,6 +66,29 @@ class TarSourceIT {
     }
   }
 
+  /**
+   * GNU tar records a second name of a symlink or a fifo as a hard link: each name becomes a node like the
+   * first (a directory source gives them so too), a second name of a file shares its inode.
+   */
+  @Test
+  void hardLinksToSymlinksAndFifosBecomeNodesOfTheirOwn() throws Exception {
+    Path d = Files.createDirectories(tmp.resolve("links/d"));
+    Files.writeString(d.resolve("f"), "data");
+    Files.createSymbolicLink(d.resolve("sym"), Path.of("f"));
+    run("mkfifo", d.resolve("fifo").toString());
+    Files.createLink(d.resolve("hf"), d.resolve("f"));
+    run("ln", d.resolve("sym").toString(), d.resolve("hsym").toString());
+    run("ln", d.resolve("fifo").toString(), d.resolve("hfifo").toString());
+    Path tar = tmp.resolve("links.tar");
+    run("tar", "-cf", tar.toString(), "-C", tmp.resolve("links").toString(), "d");
+    FsTree t = read(tar);
+    assertEquals("f", ((FsNode.Symlink) t.get(FsPath.parse("/d/sym")).orElseThrow()).target());
+    assertEquals("f", ((FsNode.Symlink) t.get(FsPath.parse("/d/hsym")).orElseThrow()).target());
+    assertTrue(t.get(FsPath.parse("/d/hfifo")).orElseThrow() instanceof FsNode.Fifo);
+    FsNode.RegularFile f = (FsNode.RegularFile) t.get(FsPath.parse("/d/f")).orElseThrow();
+    assertEquals(2, t.linkCount(f));
+  }
+
   /** Not valid UTF-8 (as a capability with bit 7 set is not): decoded as text it would change. */
   private static final byte[] BINARY = {1, 0, 0, 2, (byte) 0x81, (byte) 0xff, 0, (byte) 0xfe, 0};
 

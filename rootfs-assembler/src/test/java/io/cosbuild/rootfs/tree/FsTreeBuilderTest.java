@@ -74,6 +74,22 @@ class FsTreeBuilderTest {
     assertTrue(e.getMessage().endsWith("leave one of them in"), e.getMessage());
   }
 
+  /** A hard link to a symlink (or fifo, socket, device) is another node like it; one to a directory is refused. */
+  @Test
+  void hardLinksToOtherThanFilesAreCopiesAndToDirectoriesRefused() throws Exception {
+    FsTreeBuilder b = new FsTreeBuilder(dirMeta);
+    b.add(FsPath.parse("/d/sym"), new FsNode.Symlink(fileMeta.withPermissions(0777), "f"), "t.tar");
+    b.add(FsPath.parse("/d/fifo"), new FsNode.Fifo(fileMeta), "t.tar");
+    b.addHardlink(FsPath.parse("/d/hsym"), FsPath.parse("/d/sym"), "t.tar");
+    b.addHardlink(FsPath.parse("/d/hfifo"), FsPath.parse("/d/fifo"), "t.tar");
+    FsTree t = b.build();
+    assertEquals(t.get(FsPath.parse("/d/sym")), t.get(FsPath.parse("/d/hsym")));
+    assertInstanceOf(FsNode.Fifo.class, t.get(FsPath.parse("/d/hfifo")).orElseThrow());
+    TreeException e = assertThrows(TreeException.class,
+        () -> b.addHardlink(FsPath.parse("/x"), FsPath.parse("/d"), "t.tar"));
+    assertTrue(e.getMessage().contains("hard-links to /d, which is a directory"), e.getMessage());
+  }
+
   @Test
   void passingThroughAFileIsRefused() throws Exception {
     FsTreeBuilder b = new FsTreeBuilder(dirMeta);
