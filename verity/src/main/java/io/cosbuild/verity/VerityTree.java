@@ -106,8 +106,7 @@ public final class VerityTree {
     for (int i = 0; i < layout.levels(); i++) {
       long bad = hashLevel(hasher, layout, i, data, hash, true, progress);
       if (bad >= 0) {
-        return new VerityVerification(false, "verification failed at hash file byte " + bad + " (level " + i
-            + " of " + layout.levels() + ", 0 covers the data): the data or the hash tree was changed", bad);
+        return new VerityVerification(false, mismatch(layout, i, bad), bad);
       }
     }
     byte[] root = root(layout, data, hash);
@@ -117,6 +116,30 @@ public final class VerityTree {
     }
     return new VerityVerification(true, "root hash " + HexFormat.of().formatHex(root) + " verified over "
         + params.dataBlocks() + " data blocks", -1);
+  }
+
+  /**
+   * What a stored digest of {@code level} that differs at hash file byte {@code bad} covers: on level 0 a data
+   * block, named by its byte position as veritysetup names it; above, a hash block of the level below; past the
+   * last digest, the zero padding of a hash block.
+   */
+  static String mismatch(VerityLayout layout, int level, long bad) {
+    VerityParams p = layout.params();
+    long inLevel = bad - layout.levelStart(level) * p.hashBlockSize();
+    long index = inLevel / p.hashBlockSize() * layout.hashesPerBlock() + inLevel % p.hashBlockSize() / layout.slotSize();
+    long covered = level == 0 ? p.dataBlocks() : layout.levelBlocks(level - 1);
+    String where = " (hash file byte " + bad + ", level " + level + " of " + layout.levels() + ")";
+    if (inLevel % p.hashBlockSize() >= (long) layout.hashesPerBlock() * layout.slotSize() || index >= covered) {
+      return "verification failed: the zero padding of a hash block is not zero" + where + ": the hash tree was changed";
+    }
+    if (level == 0) {
+      long at = index * p.dataBlockSize();
+      return "verification failed at data position " + at + ": data block " + index + " (bytes " + at + " to "
+          + (at + p.dataBlockSize() - 1) + ") does not match its digest in the tree" + where
+          + ": the data or the hash tree was changed";
+    }
+    return "verification failed: hash block " + index + " of level " + (level - 1) + " does not match its digest"
+        + where + ": the hash tree was changed";
   }
 
   /**

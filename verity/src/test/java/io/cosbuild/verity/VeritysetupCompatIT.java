@@ -125,6 +125,14 @@ class VeritysetupCompatIT {
     assertNotEquals(0, after.exit(), "veritysetup verify after a flipped byte: " + after.out());
     VerityVerification bad = VerityFiles.verify(ourData, ours, c.superblock ? null : p, offset, r.rootHash(), threads);
     assertFalse(bad.ok(), "our verify after a flipped byte");
+    if (blocks > 1) {
+      // Both name the data block at the same position.
+      java.util.regex.Matcher at = java.util.regex.Pattern.compile("Verification failed at position (\\d+)")
+          .matcher(after.out());
+      assertTrue(at.find(), after.out());
+      assertTrue(bad.message().startsWith("verification failed at data position " + at.group(1) + ": data block "
+          + Long.parseLong(at.group(1)) / c.dbs + " ("), bad.message() + "; veritysetup: " + after.out());
+    }
   }
 
   @ParameterizedTest(name = "{0}")
