@@ -1,10 +1,12 @@
 package io.cosbuild.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -177,10 +179,10 @@ class FsExt4CommandTest {
     byte[] first = Files.readAllBytes(out);
     r = MainTest.run(args);
     assertEquals(0, r.code(), r.err());
-    assertTrue(java.util.Arrays.equals(first, Files.readAllBytes(out)), "a rerun read the last image");
+    assertArrayEquals(first, Files.readAllBytes(out), "a rerun read the last image");
     Process p = new ProcessBuilder("debugfs", "-R", "ls -p", out.toString()).redirectError(
         ProcessBuilder.Redirect.DISCARD).start();
-    String ls = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String ls = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), ls);
     // "ls -p": one "/inode/mode/uid/gid/name/size/" line per entry.
     assertEquals(java.util.List.of(".", "..", "hostname", "lost+found"),
@@ -197,7 +199,7 @@ class FsExt4CommandTest {
     assertEquals(0, ok.code(), ok.err());
     assertEquals(Long.parseLong(m.group(1)) << 20, Files.size(img));
     Process p = new ProcessBuilder("e2fsck", "-fn", img.toString()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), out);
     Files.delete(img);
   }

@@ -1,5 +1,6 @@
 package io.cosbuild.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import io.cosbuild.rootfs.squashfs.SquashfsSuperblock;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -65,9 +67,9 @@ class FsSquashfsCommandTest {
     assertEquals(0, run(new StringWriter(), err, args), err.toString());
     byte[] first = Files.readAllBytes(img);
     assertEquals(0, run(new StringWriter(), err, args), err.toString());
-    assertTrue(java.util.Arrays.equals(first, Files.readAllBytes(img)), "a rerun read the last image");
+    assertArrayEquals(first, Files.readAllBytes(img), "a rerun read the last image");
     Process p = new ProcessBuilder("unsquashfs", "-lc", img.toString()).redirectErrorStream(true).start();
-    String ls = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String ls = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), ls);
     assertEquals(java.util.List.of("squashfs-root/hello.txt"), ls.lines().filter(l -> !l.isBlank()).toList(), ls);
   }
