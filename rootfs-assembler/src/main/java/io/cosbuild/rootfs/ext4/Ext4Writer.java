@@ -666,8 +666,9 @@ public final class Ext4Writer {
             if (holes.isHole(pos, want)) {
               // Zeros without reading them: a hole stays a hole, and the fingerprint is the same as for
               // written zeros, so the image does not depend on how the source stores them.
-              crc32c.update(zeros().clear().limit(want));
-              crc32.update(zeros().clear().limit(want));
+              ByteBuffer z = zeros();
+              crc32c.update(z.clear().limit(want));
+              crc32.update(z.clear().limit(want));
               logical += (want + BS - 1) / BS;
               pos += want;
               continue;

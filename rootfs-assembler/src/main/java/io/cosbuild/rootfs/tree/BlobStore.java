@@ -29,8 +29,10 @@ public final class BlobStore {
    * Per-thread read buffer (and digest, for {@link #hashInPlace}): trees are mostly small files, and a
    * fresh 64 KiB buffer per file costs more in page faults than the hashing itself.
    */
-  private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[1 << 16]);
-  private static final byte[] ZEROS = new byte[1 << 16];
+  private static final int BUFFER_SIZE = 1 << 16;
+  private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[BUFFER_SIZE]);
+  /** What a buffer of zeros is compared with, to leave it a hole. */
+  private static final byte[] ZEROS = new byte[BUFFER_SIZE];
   private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(BlobStore::sha256);
   /** Content up to this size is hashed before anything is written. */
   private static final int IN_MEMORY = 1 << 20;
